@@ -1,0 +1,428 @@
+/*
+ * cli.c — parse Triton's command-line flags into cli_options (see cli.h).
+ *
+ * A table lists every flag with its kind and where its value goes; the parser walks
+ * argv once. Per-flag rules (ranges, enumerations) live in the table or in a handler
+ * function, so adding a flag is one line.
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum {
+  FLAG_STRING,      /* char* replaced */
+  FLAG_STRING_LIST, /* appended to a char** list */
+  FLAG_INT,         /* int within [min, max] */
+  FLAG_U64,         /* uint64_t within [min, max] */
+  FLAG_BOOL,        /* bool, value optional */
+  FLAG_CUSTOM,      /* handled by a function */
+  FLAG_HELP,
+} flag_kind;
+
+typedef struct flag_spec flag_spec;
+typedef char *(*flag_handler)(const flag_spec *flag, const char *value, cli_options *o);
+
+struct flag_spec {
+  const char *name; /* without the leading "--" */
+  flag_kind kind;
+  size_t offset;       /* offsetof the value in cli_options */
+  size_t count_offset; /* FLAG_STRING_LIST: offsetof the count */
+  long long min, max;  /* FLAG_INT / FLAG_U64 */
+  flag_handler handler;
+  const char *help_value; /* for diagnostics, e.g. "none, poll or explicit" */
+};
+
+static char *format_error(const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  char *out = NULL;
+  if (vasprintf(&out, fmt, args) < 0) out = NULL;
+  va_end(args);
+  return out;
+}
+
+static char *append_string(char ***list, size_t *count, const char *value) {
+  char **grown = realloc(*list, (*count + 1) * sizeof(char *));
+  if (grown == NULL) return format_error("out of memory");
+  *list = grown;
+  grown[*count] = strdup(value);
+  if (grown[*count] == NULL) return format_error("out of memory");
+  ++*count;
+  return NULL;
+}
+
+/* Parse a boolean spelling; returns 1/0, or -1 if `value` is not one. */
+static int parse_bool_word(const char *value) {
+  static const char *const truthy[] = {"true", "1", "on", "yes"};
+  static const char *const falsy[] = {"false", "0", "off", "no"};
+  for (size_t i = 0; i < 4; ++i) {
+    if (strcasecmp(value, truthy[i]) == 0) return 1;
+    if (strcasecmp(value, falsy[i]) == 0) return 0;
+  }
+  return -1;
+}
+
+static char *handle_control_mode(const flag_spec *flag, const char *value, cli_options *o) {
+  (void)flag;
+  if (strcasecmp(value, "none") == 0) o->model_control_mode = 0;
+  else if (strcasecmp(value, "poll") == 0) o->model_control_mode = 1;
+  else if (strcasecmp(value, "explicit") == 0) o->model_control_mode = 2;
+  else
+    return format_error("--model-control-mode expects none, poll or explicit, got '%s'",
+                        value);
+  return NULL;
+}
+
+static char *handle_disable_autocomplete(const flag_spec *flag, const char *value,
+                                         cli_options *o) {
+  int b = parse_bool_word(value);
+  if (b < 0)
+    return format_error("--%s expects true or false, got '%s'", flag->name, value);
+  o->strict_model_config = b;
+  return NULL;
+}
+
+static char *handle_log_format(const flag_spec *flag, const char *value, cli_options *o) {
+  (void)flag;
+  if (strcmp(value, "default") == 0) o->log_format = 0;
+  else if (strcasecmp(value, "ISO8601") == 0) o->log_format = 1;
+  else return format_error("--log-format expects default or ISO8601, got '%s'", value);
+  return NULL;
+}
+
+static char *handle_backend_config(const flag_spec *flag, const char *value,
+                                   cli_options *o) {
+  (void)flag;
+  /* <backend>,<setting>=<value>  or  <setting>=<value> (global) */
+  const char *comma = strchr(value, ',');
+  const char *setting = comma != NULL ? comma + 1 : value;
+  const char *equals = strchr(setting, '=');
+  if (equals == NULL || equals == setting)
+    return format_error("--backend-config expects <backend>,<setting>=<value>, got '%s'",
+                        value);
+  cli_backend_config *grown =
+      realloc(o->backend_configs, (o->backend_config_count + 1) * sizeof(*grown));
+  if (grown == NULL) return format_error("out of memory");
+  o->backend_configs = grown;
+  cli_backend_config *entry = &grown[o->backend_config_count++];
+  entry->backend = comma != NULL ? strndup(value, (size_t)(comma - value)) : strdup("");
+  entry->setting = strndup(setting, (size_t)(equals - setting));
+  entry->value = strdup(equals + 1);
+  if (!entry->backend || !entry->setting || !entry->value) return format_error("out of memory");
+  return NULL;
+}
+
+static const struct {
+  const char *name;
+  unsigned bit;
+} restriction_names[] = {
+    {"health", RESTRICT_HEALTH},
+    {"metadata", RESTRICT_METADATA},
+    {"inference", RESTRICT_INFERENCE},
+    {"shared-memory", RESTRICT_SHARED_MEMORY},
+    {"model-config", RESTRICT_MODEL_CONFIG},
+    {"model-repository", RESTRICT_MODEL_REPOSITORY},
+    {"statistics", RESTRICT_STATISTICS},
+    {"trace", RESTRICT_TRACE},
+    {"logging", RESTRICT_LOGGING},
+};
+
+unsigned cli_restriction_category(const char *name, size_t len) {
+  for (size_t i = 0; i < sizeof(restriction_names) / sizeof(restriction_names[0]); ++i)
+    if (strlen(restriction_names[i].name) == len &&
+        strncmp(restriction_names[i].name, name, len) == 0)
+      return restriction_names[i].bit;
+  return 0;
+}
+
+static char *handle_restricted_api(const flag_spec *flag, const char *value,
+                                   cli_options *o) {
+  (void)flag;
+  /* <api>[,<api>...]:<key>=<value> */
+  const char *colon = strchr(value, ':');
+  const char *equals = colon != NULL ? strchr(colon, '=') : NULL;
+  if (colon == NULL || equals == NULL || equals == colon + 1)
+    return format_error("--http-restricted-api expects <api>[,<api>...]:<key>=<value>, "
+                        "got '%s'",
+                        value);
+  unsigned categories = 0;
+  for (const char *p = value; p < colon;) {
+    const char *end = memchr(p, ',', (size_t)(colon - p));
+    if (end == NULL) end = colon;
+    unsigned bit = cli_restriction_category(p, (size_t)(end - p));
+    if (bit == 0)
+      return format_error("--http-restricted-api: unknown API '%.*s'; expected one of "
+                          "health, metadata, inference, shared-memory, model-config, "
+                          "model-repository, statistics, trace, logging",
+                          (int)(end - p), p);
+    for (size_t i = 0; i < o->restriction_count; ++i)
+      if (o->restrictions[i].categories & bit)
+        return format_error("--http-restricted-api: API '%.*s' is restricted twice",
+                            (int)(end - p), p);
+    categories |= bit;
+    p = end + 1;
+  }
+  cli_restriction *grown =
+      realloc(o->restrictions, (o->restriction_count + 1) * sizeof(*grown));
+  if (grown == NULL) return format_error("out of memory");
+  o->restrictions = grown;
+  cli_restriction *entry = &grown[o->restriction_count++];
+  entry->categories = categories;
+  entry->header_key = strndup(colon + 1, (size_t)(equals - colon - 1));
+  entry->header_value = strdup(equals + 1);
+  if (!entry->header_key || !entry->header_value) return format_error("out of memory");
+  for (char *c = entry->header_key; *c; ++c) *c = (char)tolower((unsigned char)*c);
+  return NULL;
+}
+
+#define OFF(field) offsetof(cli_options, field)
+static const flag_spec flags[] = {
+    {"model-repository", FLAG_STRING_LIST, OFF(model_repositories), OFF(model_repository_count), 0, 0, NULL, NULL},
+    {"model-store", FLAG_STRING_LIST, OFF(model_repositories), OFF(model_repository_count), 0, 0, NULL, NULL},
+    {"model-control-mode", FLAG_CUSTOM, 0, 0, 0, 0, handle_control_mode, NULL},
+    {"load-model", FLAG_STRING_LIST, OFF(startup_models), OFF(startup_model_count), 0, 0, NULL, NULL},
+    {"repository-poll-secs", FLAG_INT, OFF(repository_poll_secs), 0, 1, 86400, NULL, NULL},
+    {"strict-model-config", FLAG_BOOL, OFF(strict_model_config), 0, 0, 0, NULL, NULL},
+    {"disable-auto-complete-config", FLAG_CUSTOM, 0, 0, 0, 0, handle_disable_autocomplete, NULL},
+    {"model-config-name", FLAG_STRING, OFF(model_config_name), 0, 0, 0, NULL, NULL},
+    {"backend-directory", FLAG_STRING, OFF(backend_directory), 0, 0, 0, NULL, NULL},
+    {"backend-config", FLAG_CUSTOM, 0, 0, 0, 0, handle_backend_config, NULL},
+    {"strict-readiness", FLAG_BOOL, OFF(strict_readiness), 0, 0, 0, NULL, NULL},
+    {"exit-on-error", FLAG_BOOL, OFF(exit_on_error), 0, 0, 0, NULL, NULL},
+    {"model-load-thread-count", FLAG_INT, OFF(model_load_thread_count), 0, 1, 1024, NULL, NULL},
+    {"exit-timeout-secs", FLAG_INT, OFF(exit_timeout_secs), 0, 0, 86400, NULL, NULL},
+    {"id", FLAG_STRING, OFF(server_id), 0, 0, 0, NULL, NULL},
+    {"allow-http", FLAG_BOOL, OFF(allow_http), 0, 0, 0, NULL, NULL},
+    {"http-port", FLAG_INT, OFF(http_port), 0, 0, 65535, NULL, NULL},
+    {"http-address", FLAG_STRING, OFF(http_address), 0, 0, 0, NULL, NULL},
+    {"http-thread-count", FLAG_INT, OFF(http_thread_count), 0, 1, 256, NULL, NULL},
+    {"http-max-input-size", FLAG_U64, OFF(http_max_input_size), 0, 1, (long long)1 << 40, NULL, NULL},
+    {"http-restricted-api", FLAG_CUSTOM, 0, 0, 0, 0, handle_restricted_api, NULL},
+    {"allow-client-shm", FLAG_BOOL, OFF(allow_client_shm), 0, 0, 0, NULL, NULL},
+    {"allow-metrics", FLAG_BOOL, OFF(allow_metrics), 0, 0, 0, NULL, NULL},
+    {"metrics-port", FLAG_INT, OFF(metrics_port), 0, 0, 65535, NULL, NULL},
+    {"metrics-address", FLAG_STRING, OFF(metrics_address), 0, 0, 0, NULL, NULL},
+    {"metrics-interval-ms", FLAG_INT, OFF(metrics_interval_ms), 0, 1, 3600000, NULL, NULL},
+    {"allow-grpc", FLAG_BOOL, OFF(allow_grpc), 0, 0, 0, NULL, NULL},
+    {"grpc-port", FLAG_INT, OFF(grpc_port), 0, 0, 65535, NULL, NULL},
+    {"log-verbose", FLAG_INT, OFF(log_verbose), 0, 0, 1000, NULL, NULL},
+    {"log-info", FLAG_BOOL, OFF(log_info), 0, 0, 0, NULL, NULL},
+    {"log-warning", FLAG_BOOL, OFF(log_warning), 0, 0, 0, NULL, NULL},
+    {"log-error", FLAG_BOOL, OFF(log_error), 0, 0, 0, NULL, NULL},
+    {"log-file", FLAG_STRING, OFF(log_file), 0, 0, 0, NULL, NULL},
+    {"log-format", FLAG_CUSTOM, 0, 0, 0, 0, handle_log_format, NULL},
+    {"help", FLAG_HELP, 0, 0, 0, 0, NULL, NULL},
+};
+#undef OFF
+
+void cli_options_defaults(cli_options *o) {
+  memset(o, 0, sizeof(*o));
+  o->model_control_mode = 0;
+  o->repository_poll_secs = 15;
+  o->strict_readiness = true;
+  o->exit_on_error = true;
+  o->model_load_thread_count = 4;
+  o->exit_timeout_secs = 30;
+  o->server_id = strdup("triton");
+  o->allow_http = true;
+  o->http_port = 8000;
+  o->http_address = strdup("0.0.0.0");
+  o->http_thread_count = 8;
+  o->http_max_input_size = (uint64_t)64 << 20;
+  o->allow_metrics = true;
+  o->metrics_port = 8002;
+  o->metrics_interval_ms = 2000;
+  o->allow_grpc = false;
+  o->grpc_port = 8001;
+  o->log_info = o->log_warning = o->log_error = true;
+}
+
+static const flag_spec *find_flag(const char *name, size_t len) {
+  for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); ++i)
+    if (strlen(flags[i].name) == len && strncmp(flags[i].name, name, len) == 0)
+      return &flags[i];
+  return NULL;
+}
+
+static char *apply_value(const flag_spec *flag, const char *value, cli_options *o) {
+  char *base = (char *)o;
+  switch (flag->kind) {
+  case FLAG_STRING: {
+    char **slot = (char **)(base + flag->offset);
+    if (value[0] == '\0') return format_error("--%s expects a non-empty value", flag->name);
+    free(*slot);
+    *slot = strdup(value);
+    return *slot ? NULL : format_error("out of memory");
+  }
+  case FLAG_STRING_LIST:
+    if (value[0] == '\0') return format_error("--%s expects a non-empty value", flag->name);
+    return append_string((char ***)(base + flag->offset), (size_t *)(base + flag->count_offset),
+                         value);
+  case FLAG_INT:
+  case FLAG_U64: {
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(value, &end, 10);
+    if (value[0] == '\0' || *end != '\0' || errno != 0 || v < flag->min || v > flag->max)
+      return format_error("--%s expects an integer in [%lld, %lld], got '%s'", flag->name,
+                          flag->min, flag->max, value);
+    if (flag->kind == FLAG_INT) *(int *)(base + flag->offset) = (int)v;
+    else *(uint64_t *)(base + flag->offset) = (uint64_t)v;
+    return NULL;
+  }
+  case FLAG_BOOL: {
+    int b = parse_bool_word(value);
+    if (b < 0) return format_error("--%s expects true or false, got '%s'", flag->name, value);
+    *(bool *)(base + flag->offset) = b;
+    return NULL;
+  }
+  case FLAG_CUSTOM:
+    return flag->handler(flag, value, o);
+  case FLAG_HELP:
+    o->show_help = true;
+    return NULL;
+  }
+  return format_error("internal error: unknown flag kind");
+}
+
+static char *check_cross_flag_rules(const cli_options *o) {
+  if (o->show_help) return NULL;
+  if (o->model_repository_count == 0)
+    return format_error("--model-repository is required (the directory that holds the "
+                        "models); see --help");
+  if (o->startup_model_count > 0 && o->model_control_mode != 2)
+    return format_error("--load-model needs --model-control-mode=explicit");
+  for (size_t i = 0; i < o->startup_model_count; ++i)
+    if (strcmp(o->startup_models[i], "*") == 0 && o->startup_model_count > 1)
+      return format_error("--load-model=* must be the only --load-model, got %zu of them",
+                          o->startup_model_count);
+  if (o->allow_http && o->allow_metrics && o->http_port == o->metrics_port &&
+      o->http_port != 0)
+    return format_error("--http-port and --metrics-port are both %d; they must differ",
+                        o->http_port);
+  return NULL;
+}
+
+char *cli_parse(int argc, char **argv, cli_options *o) {
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    if (strncmp(arg, "--", 2) != 0)
+      return format_error("unexpected argument '%s'; flags start with '--' (see --help)",
+                          arg);
+    const char *name = arg + 2;
+    const char *equals = strchr(name, '=');
+    size_t name_len = equals != NULL ? (size_t)(equals - name) : strlen(name);
+    const flag_spec *flag = find_flag(name, name_len);
+    if (flag == NULL)
+      return format_error("unknown flag '--%.*s' (see --help for the list)", (int)name_len,
+                          name);
+    const char *value = NULL;
+    if (equals != NULL) {
+      value = equals + 1;
+    } else if (flag->kind == FLAG_HELP) {
+      value = "";
+    } else if (flag->kind == FLAG_BOOL) {
+      /* A bare boolean means true; a following true/false word is its value. */
+      if (i + 1 < argc && parse_bool_word(argv[i + 1]) >= 0) value = argv[++i];
+      else value = "true";
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      return format_error("--%s expects a value", flag->name);
+    }
+    char *err = apply_value(flag, value, o);
+    if (err != NULL) return err;
+  }
+  return check_cross_flag_rules(o);
+}
+
+void cli_options_free(cli_options *o) {
+  for (size_t i = 0; i < o->model_repository_count; ++i) free(o->model_repositories[i]);
+  free(o->model_repositories);
+  for (size_t i = 0; i < o->startup_model_count; ++i) free(o->startup_models[i]);
+  free(o->startup_models);
+  for (size_t i = 0; i < o->backend_config_count; ++i) {
+    free(o->backend_configs[i].backend);
+    free(o->backend_configs[i].setting);
+    free(o->backend_configs[i].value);
+  }
+  free(o->backend_configs);
+  for (size_t i = 0; i < o->restriction_count; ++i) {
+    free(o->restrictions[i].header_key);
+    free(o->restrictions[i].header_value);
+  }
+  free(o->restrictions);
+  free(o->model_config_name);
+  free(o->backend_directory);
+  free(o->server_id);
+  free(o->http_address);
+  free(o->metrics_address);
+  free(o->log_file);
+  memset(o, 0, sizeof(*o));
+}
+
+const char *cli_usage(void) {
+  return "Usage: torchd --model-repository=<dir> [options]\n"
+         "\n"
+         "Serves PyTorch models over Triton's KServe v2 HTTP/REST protocol.\n"
+         "Flags take a value as --flag=value or --flag value; booleans accept\n"
+         "true/false (a bare --flag means true).\n"
+         "\n"
+         "Models:\n"
+         "  --model-repository=<dir>      model repository (repeatable; required)\n"
+         "  --model-control-mode=<mode>   none (default): load all at start;\n"
+         "                                poll: also rescan the repository;\n"
+         "                                explicit: load only --load-model and API loads\n"
+         "  --load-model=<name>           model to load at start in explicit mode\n"
+         "                                (repeatable; '*' loads all)\n"
+         "  --repository-poll-secs=<n>    poll interval in poll mode (default 15)\n"
+         "  --strict-model-config=<bool>  require a complete config.pbtxt (default false)\n"
+         "  --disable-auto-complete-config  same as --strict-model-config=true\n"
+         "  --model-config-name=<name>    use configs/<name>.pbtxt when present\n"
+         "  --backend-directory=<dir>     backends folder (default: backends/ beside\n"
+         "                                the torchd executable)\n"
+         "  --backend-config=<backend>,<setting>=<value>  backend setting (repeatable)\n"
+         "  --strict-readiness=<bool>     ready only when all models are (default true)\n"
+         "  --exit-on-error=<bool>        exit if a model fails at start (default true)\n"
+         "  --model-load-thread-count=<n> parallel model loads (default 4)\n"
+         "  --exit-timeout-secs=<n>       on SIGINT/SIGTERM wait this long for requests\n"
+         "                                in flight (default 30)\n"
+         "  --id=<name>                   server name reported by /v2 (default triton)\n"
+         "\n"
+         "HTTP (KServe v2):\n"
+         "  --allow-http=<bool>           serve HTTP (default true)\n"
+         "  --http-port=<port>            default 8000\n"
+         "  --http-address=<addr>         default 0.0.0.0\n"
+         "  --http-thread-count=<n>       HTTP worker threads (default 8)\n"
+         "  --http-max-input-size=<bytes> largest request body (default 67108864)\n"
+         "  --http-restricted-api=<api>[,<api>...]:<key>=<value>\n"
+         "                                require header <key>: <value> for these APIs:\n"
+         "                                health, metadata, inference, shared-memory,\n"
+         "                                model-config, model-repository, statistics,\n"
+         "                                trace, logging\n"
+         "  --allow-client-shm=<bool>     allow system shared memory regions (default false)\n"
+         "\n"
+         "Metrics (Prometheus):\n"
+         "  --allow-metrics=<bool>        serve /metrics (default true)\n"
+         "  --metrics-port=<port>         default 8002\n"
+         "  --metrics-address=<addr>      default: the HTTP address\n"
+         "  --metrics-interval-ms=<n>     accepted for compatibility (default 2000)\n"
+         "\n"
+         "Logging:\n"
+         "  --log-verbose=<n>             verbose level (default 0)\n"
+         "  --log-info=<bool> --log-warning=<bool> --log-error=<bool>  (default true)\n"
+         "  --log-file=<path>             log to a file instead of stderr\n"
+         "  --log-format=<default|ISO8601>\n"
+         "\n"
+         "  --allow-grpc=<bool> --grpc-port=<port>  accepted; this build has no gRPC\n"
+         "  --help                        show this text\n"
+         "\n"
+         "Example: torchd --model-repository=examples/models\n";
+}

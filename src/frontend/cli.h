@@ -1,0 +1,110 @@
+/*
+ * cli.h — torchd's command line: Triton's flags, same spelling and meaning (spec §2.5,
+ * §4.7, issue 5), parsed into a plain struct.
+ *
+ * Why separate from main.c: parsing is pure (no server, no sockets), so every flag, default
+ * and bad value is unit tested. server_options.c maps the struct onto
+ * TRITONSERVER_ServerOptions* calls.
+ *
+ * Both `--flag=value` and `--flag value` are accepted. Boolean flags also accept a bare
+ * `--flag` (meaning true) and the values true/false, 1/0, on/off, yes/no.
+ */
+#ifndef TORCHD_FRONTEND_CLI_H
+#define TORCHD_FRONTEND_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Restricted API categories of --http-restricted-api (bit flags). */
+enum {
+  RESTRICT_HEALTH = 1 << 0,
+  RESTRICT_METADATA = 1 << 1,
+  RESTRICT_INFERENCE = 1 << 2,
+  RESTRICT_SHARED_MEMORY = 1 << 3,
+  RESTRICT_MODEL_CONFIG = 1 << 4,
+  RESTRICT_MODEL_REPOSITORY = 1 << 5,
+  RESTRICT_STATISTICS = 1 << 6,
+  RESTRICT_TRACE = 1 << 7,
+  RESTRICT_LOGGING = 1 << 8,
+};
+
+/* One --http-restricted-api rule: these categories need header `key: value`. */
+typedef struct cli_restriction {
+  unsigned categories;
+  char *header_key;   /* lower-cased for comparison; owned by cli_options */
+  char *header_value; /* owned by cli_options */
+} cli_restriction;
+
+/* One --backend-config=<backend>,<setting>=<value> triple (backend "" = global). */
+typedef struct cli_backend_config {
+  char *backend, *setting, *value; /* owned by cli_options */
+} cli_backend_config;
+
+typedef struct cli_options {
+  char **model_repositories; /* --model-repository (repeatable), owned */
+  size_t model_repository_count;
+  int model_control_mode; /* TRITONSERVER_ModelControlMode: 0 none, 1 poll, 2 explicit */
+  char **startup_models;  /* --load-model (repeatable), owned */
+  size_t startup_model_count;
+  int repository_poll_secs;   /* default 15, must be > 0 */
+  bool strict_model_config;   /* --strict-model-config / --disable-auto-complete-config */
+  char *model_config_name;    /* --model-config-name, owned, may be NULL */
+  char *backend_directory;    /* --backend-directory, owned; NULL = beside the executable */
+  cli_backend_config *backend_configs;
+  size_t backend_config_count;
+  bool strict_readiness;      /* default true */
+  bool exit_on_error;         /* default true */
+  int model_load_thread_count; /* default 4 */
+  int exit_timeout_secs;      /* default 30 */
+  char *server_id;            /* --id, default "triton", owned */
+
+  bool allow_http;            /* default true */
+  int http_port;              /* default 8000 */
+  char *http_address;         /* default "0.0.0.0", owned */
+  int http_thread_count;      /* default 8 */
+  uint64_t http_max_input_size; /* default 64 MiB */
+  cli_restriction *restrictions;
+  size_t restriction_count;
+  bool allow_client_shm;      /* --allow-client-shm, default false (spec §2.5) */
+
+  bool allow_metrics;         /* default true */
+  int metrics_port;           /* default 8002 */
+  char *metrics_address;      /* default: same as http address; owned, may be NULL */
+  int metrics_interval_ms;    /* default 2000 */
+
+  bool allow_grpc;            /* accepted for compatibility; torchd has no gRPC here */
+  int grpc_port;
+
+  int log_verbose;            /* default 0 */
+  bool log_info, log_warning, log_error; /* default true */
+  char *log_file;             /* owned, may be NULL */
+  int log_format;             /* 0 default, 1 ISO8601 */
+
+  bool show_help;             /* --help was given: print cli_usage and exit 0 */
+} cli_options;
+
+/* Fill `options` with Triton's defaults. Nothing is allocated except server_id and
+ * http_address; release with cli_options_free. */
+void cli_options_defaults(cli_options *options);
+
+/*
+ * Parse argv[1..argc-1] on top of the defaults. Returns NULL on success, or a message
+ * (malloc'd, owned by the caller) naming the flag, what was expected and what came, e.g.
+ * "--http-port expects an integer in [0, 65535], got 'abc'". On error the options hold
+ * whatever was parsed so far; free them with cli_options_free either way.
+ * Also checks cross-flag rules (--model-repository required unless --help; --load-model
+ * only with explicit mode; --load-model=* alone).
+ */
+char *cli_parse(int argc, char **argv, cli_options *options);
+
+/* Free everything the options own. */
+void cli_options_free(cli_options *options);
+
+/* Help text a person can read (static storage). */
+const char *cli_usage(void);
+
+/* Category bit for a restricted-API name ("model-repository"), 0 if unknown. */
+unsigned cli_restriction_category(const char *name, size_t len);
+
+#endif
