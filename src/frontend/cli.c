@@ -80,15 +80,6 @@ static char *handle_control_mode(const flag_spec *flag, const char *value, cli_o
   return NULL;
 }
 
-static char *handle_disable_autocomplete(const flag_spec *flag, const char *value,
-                                         cli_options *o) {
-  int b = parse_bool_word(value);
-  if (b < 0)
-    return format_error("--%s expects true or false, got '%s'", flag->name, value);
-  o->strict_model_config = b;
-  return NULL;
-}
-
 static char *handle_log_format(const flag_spec *flag, const char *value, cli_options *o) {
   (void)flag;
   if (strcmp(value, "default") == 0) o->log_format = 0;
@@ -190,7 +181,7 @@ static const flag_spec flags[] = {
     {"load-model", FLAG_STRING_LIST, OFF(startup_models), OFF(startup_model_count), 0, 0, NULL, NULL},
     {"repository-poll-secs", FLAG_INT, OFF(repository_poll_secs), 0, 1, 86400, NULL, NULL},
     {"strict-model-config", FLAG_BOOL, OFF(strict_model_config), 0, 0, 0, NULL, NULL},
-    {"disable-auto-complete-config", FLAG_CUSTOM, 0, 0, 0, 0, handle_disable_autocomplete, NULL},
+    {"disable-auto-complete-config", FLAG_BOOL, OFF(strict_model_config), 0, 0, 0, NULL, NULL},
     {"model-config-name", FLAG_STRING, OFF(model_config_name), 0, 0, 0, NULL, NULL},
     {"backend-directory", FLAG_STRING, OFF(backend_directory), 0, 0, 0, NULL, NULL},
     {"backend-config", FLAG_CUSTOM, 0, 0, 0, 0, handle_backend_config, NULL},

@@ -1,0 +1,166 @@
+/* test_cli.c — torchd's command line: defaults, both value spellings, bad values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static char *parse(int argc, char **argv, cli_options *o) {
+  cli_options_defaults(o);
+  return cli_parse(argc, argv, o);
+}
+
+static void test_defaults_need_only_repository(void **state) {
+  (void)state;
+  char *argv[] = {"torchd", "--model-repository=/models"};
+  cli_options o;
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_int_equal(o.model_repository_count, 1);
+  assert_string_equal(o.model_repositories[0], "/models");
+  assert_int_equal(o.http_port, 8000);
+  assert_int_equal(o.metrics_port, 8002);
+  assert_string_equal(o.http_address, "0.0.0.0");
+  assert_int_equal(o.model_control_mode, 0);
+  assert_int_equal(o.exit_timeout_secs, 30);
+  assert_int_equal(o.repository_poll_secs, 15);
+  assert_true(o.allow_http);
+  assert_true(o.allow_metrics);
+  assert_true(o.strict_readiness);
+  assert_false(o.strict_model_config);
+  assert_null(o.backend_directory);
+  assert_string_equal(o.server_id, "triton");
+  assert_int_equal(o.http_max_input_size, 64u << 20);
+  cli_options_free(&o);
+}
+
+static void test_both_value_spellings_and_repeats(void **state) {
+  (void)state;
+  char *argv[] = {"torchd", "--model-repository", "/a", "--model-repository=/b",
+                  "--http-port", "9000", "--metrics-port=9002", "--model-control-mode",
+                  "explicit", "--load-model=m1", "--load-model", "m2", "--log-verbose=1",
+                  "--backend-directory", "/opt/backends", "--id=torchd-test",
+                  "--exit-timeout-secs=5", "--http-thread-count=2"};
+  cli_options o;
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_int_equal(o.model_repository_count, 2);
+  assert_string_equal(o.model_repositories[1], "/b");
+  assert_int_equal(o.http_port, 9000);
+  assert_int_equal(o.metrics_port, 9002);
+  assert_int_equal(o.model_control_mode, 2);
+  assert_int_equal(o.startup_model_count, 2);
+  assert_string_equal(o.startup_models[1], "m2");
+  assert_int_equal(o.log_verbose, 1);
+  assert_string_equal(o.backend_directory, "/opt/backends");
+  assert_string_equal(o.server_id, "torchd-test");
+  assert_int_equal(o.exit_timeout_secs, 5);
+  assert_int_equal(o.http_thread_count, 2);
+  cli_options_free(&o);
+}
+
+static void test_booleans(void **state) {
+  (void)state;
+  char *argv[] = {"torchd", "--model-repository=/m", "--allow-metrics=false",
+                  "--strict-model-config", "--log-info", "off", "--allow-client-shm",
+                  "--disable-auto-complete-config"};
+  cli_options o;
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_false(o.allow_metrics);
+  assert_true(o.strict_model_config);
+  assert_false(o.log_info);
+  assert_true(o.allow_client_shm);
+  cli_options_free(&o);
+}
+
+static void test_backend_config_and_restricted_api(void **state) {
+  (void)state;
+  char *argv[] = {"torchd", "--model-repository=/m",
+                  "--backend-config=pytorch,default-max-batch-size=4",
+                  "--backend-config=global-setting=1",
+                  "--http-restricted-api=model-repository,shared-memory:Admin-Key=secret"};
+  cli_options o;
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_int_equal(o.backend_config_count, 2);
+  assert_string_equal(o.backend_configs[0].backend, "pytorch");
+  assert_string_equal(o.backend_configs[0].setting, "default-max-batch-size");
+  assert_string_equal(o.backend_configs[0].value, "4");
+  assert_string_equal(o.backend_configs[1].backend, "");
+  assert_int_equal(o.restriction_count, 1);
+  assert_int_equal(o.restrictions[0].categories,
+                   RESTRICT_MODEL_REPOSITORY | RESTRICT_SHARED_MEMORY);
+  assert_string_equal(o.restrictions[0].header_key, "admin-key");
+  assert_string_equal(o.restrictions[0].header_value, "secret");
+  cli_options_free(&o);
+}
+
+static void expect_error(char **argv, int argc, const char *fragment) {
+  cli_options o;
+  char *err = parse(argc, argv, &o);
+  assert_non_null(err);
+  if (strstr(err, fragment) == NULL) fail_msg("'%s' lacks '%s'", err, fragment);
+  free(err);
+  cli_options_free(&o);
+}
+
+static void test_bad_values(void **state) {
+  (void)state;
+  char *port[] = {"torchd", "--model-repository=/m", "--http-port=abc"};
+  expect_error(port, ARGC(port), "--http-port expects an integer in [0, 65535], got 'abc'");
+  char *big[] = {"torchd", "--model-repository=/m", "--http-port=70000"};
+  expect_error(big, ARGC(big), "got '70000'");
+  char *mode[] = {"torchd", "--model-repository=/m", "--model-control-mode=sometimes"};
+  expect_error(mode, ARGC(mode), "none, poll or explicit, got 'sometimes'");
+  char *unknown[] = {"torchd", "--model-repository=/m", "--frobnicate=1"};
+  expect_error(unknown, ARGC(unknown), "unknown flag '--frobnicate'");
+  char *missing[] = {"torchd", "--http-port=8000"};
+  expect_error(missing, ARGC(missing), "--model-repository is required");
+  char *boolean[] = {"torchd", "--model-repository=/m", "--allow-http=maybe"};
+  expect_error(boolean, ARGC(boolean), "--allow-http expects true or false, got 'maybe'");
+  char *novalue[] = {"torchd", "--model-repository=/m", "--http-port"};
+  expect_error(novalue, ARGC(novalue), "--http-port expects a value");
+  char *load[] = {"torchd", "--model-repository=/m", "--load-model=x"};
+  expect_error(load, ARGC(load), "--load-model needs --model-control-mode=explicit");
+  char *star[] = {"torchd", "--model-repository=/m", "--model-control-mode=explicit",
+                  "--load-model=*", "--load-model=a"};
+  expect_error(star, ARGC(star), "--load-model=* must be the only --load-model");
+  char *poll[] = {"torchd", "--model-repository=/m", "--repository-poll-secs=0"};
+  expect_error(poll, ARGC(poll), "--repository-poll-secs expects an integer in [1,");
+  char *api[] = {"torchd", "--model-repository=/m", "--http-restricted-api=bogus:k=v"};
+  expect_error(api, ARGC(api), "unknown API 'bogus'");
+  char *apiform[] = {"torchd", "--model-repository=/m", "--http-restricted-api=health"};
+  expect_error(apiform, ARGC(apiform), "expects <api>[,<api>...]:<key>=<value>");
+  char *bare[] = {"torchd", "models"};
+  expect_error(bare, ARGC(bare), "unexpected argument 'models'");
+  char *same[] = {"torchd", "--model-repository=/m", "--http-port=9000",
+                  "--metrics-port=9000"};
+  expect_error(same, ARGC(same), "must differ");
+}
+
+static void test_help(void **state) {
+  (void)state;
+  char *argv[] = {"torchd", "--help"};
+  cli_options o;
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_true(o.show_help);
+  assert_non_null(strstr(cli_usage(), "--model-repository=<dir>"));
+  assert_non_null(strstr(cli_usage(), "--http-restricted-api"));
+  cli_options_free(&o);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_defaults_need_only_repository),
+      cmocka_unit_test(test_both_value_spellings_and_repeats),
+      cmocka_unit_test(test_booleans),
+      cmocka_unit_test(test_backend_config_and_restricted_api),
+      cmocka_unit_test(test_bad_values),
+      cmocka_unit_test(test_help),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
