@@ -170,12 +170,10 @@ int main(int argc, char **argv) {
     module.eval();
     if (o.header) std::printf("system,model,batch,calls,median_us,p99_us,items_per_s\n");
     for (int64_t batch : o.batches) bench_batch(module, o, batch);
-  } catch (const c10::Error &e) {  // LibTorch's own errors: skip its C++ backtrace
-    std::fprintf(stderr, "inprocess_bench: %s: %s\n", o.model_path.c_str(),
-                 e.what_without_backtrace());
-    return 1;
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "inprocess_bench: %s: %s\n", o.model_path.c_str(), e.what());
+    std::string message = e.what();  // LibTorch appends a C++ backtrace: drop it
+    message = message.substr(0, message.find("\nException raised from"));
+    std::fprintf(stderr, "inprocess_bench: %s: %s\n", o.model_path.c_str(), message.c_str());
     return 1;
   }
   return 0;
