@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# check_exports.sh — checks the dynamic symbol table of libtritonserver.so against the
+# public headers: every host-side TRITONSERVER_* / TRITONBACKEND_* function declared in
+# tritonserver.h and tritonbackend.h (277 in all, less the backend entry points) must
+# be exported, and no backend-implemented entry point may be (dlsym on a backend handle
+# also searches libtritonserver.so, so a core definition would shadow it).
+#
+# Usage: check_exports.sh <path/to/libtritonserver.so> <include/triton/core dir>
+set -euo pipefail
+lib=$1
+headers=$2
+
+declared=$(grep -ho 'TRITON\(SERVER\|BACKEND\)_[A-Za-z]*($' "$headers/tritonserver.h" \
+             "$headers/tritonbackend.h" | tr -d '(' | sort -u)
+count=$(wc -l <<<"$declared")
+if [ "$count" -ne 277 ]; then
+  echo "FAIL: expected 277 API functions declared in the headers, found $count"
+  exit 1
+fi
+
+backend_entry_points="TRITONBACKEND_Initialize TRITONBACKEND_Finalize
+TRITONBACKEND_ModelInitialize TRITONBACKEND_ModelFinalize
+TRITONBACKEND_ModelInstanceInitialize TRITONBACKEND_ModelInstanceFinalize
+TRITONBACKEND_ModelInstanceExecute TRITONBACKEND_ModelInstanceReady
+TRITONBACKEND_GetBackendAttribute TRITONBACKEND_ModelBatcherInitialize
+TRITONBACKEND_ModelBatcherFinalize TRITONBACKEND_ModelBatchIncludeRequest
+TRITONBACKEND_ModelBatchInitialize TRITONBACKEND_ModelBatchFinalize"
+
+# Defined (not undefined) dynamic symbols.
+exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort -u)
+
+fail=0
+for entry in $backend_entry_points; do
+  if grep -qx "$entry" <<<"$exported"; then
+    echo "FAIL: backend entry point $entry is exported by $lib"
+    fail=1
+  fi
+done
+missing=0
+for name in $declared; do
+  grep -qx "$name" <<<"$backend_entry_points" && continue
+  if ! grep -qx "$name" <<<"$exported"; then
+    echo "FAIL: $name is declared in the headers but not exported by $lib"
+    missing=$((missing + 1))
+    fail=1
+  fi
+done
+# Nothing but the API prefixes may leak out.
+leaked=$(grep -v '^TRITON\(SERVER\|BACKEND\|REPOAGENT\|CACHE\)_' <<<"$exported" || true)
+if [ -n "$leaked" ]; then
+  echo "FAIL: non-API symbols exported: $(tr '\n' ' ' <<<"$leaked")"
+  fail=1
+fi
+if [ "$fail" -ne 0 ]; then
+  echo "FAIL: $missing of $((count - 14)) host functions missing"
+  exit 1
+fi
+echo "PASS: $((count - 14)) host functions exported, no backend entry point, nothing else"
