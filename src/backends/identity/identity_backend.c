@@ -1,0 +1,214 @@
+/* identity_backend.c — the entry points of libtriton_identity.so, a small C backend
+ * that lets the core be tested without LibTorch. It is built only against the public
+ * tritonbackend.h and linked to libtritonserver.so exactly like a Triton backend.
+ *
+ * Per execute it: sleeps execute_delay_ms once (if set), answers every request with one
+ * FINAL response (outputs from identity_compute, or the error a parameter asks for),
+ * tags each response with parameters "batch_size" (the summed batch of this execute),
+ * "request_count" (requests in this execute) and "instance" (instance name), reports
+ * per-request and batch statistics, and releases every request. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "identity_compute.h"
+#include "identity_model.h"
+#include "triton/core/tritonbackend.h"
+
+static uint64_t now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_ms(uint64_t milliseconds)
+{
+  struct timespec ts = {.tv_sec = (time_t)(milliseconds / 1000),
+                        .tv_nsec = (long)(milliseconds % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0) {
+  }
+}
+
+/* Fails unless the host speaks our backend API major version with at least our minor. */
+TRITONSERVER_Error *TRITONBACKEND_Initialize(TRITONBACKEND_Backend *backend)
+{
+  (void)backend;
+  uint32_t major = 0, minor = 0;
+  TRITONSERVER_Error *error = TRITONBACKEND_ApiVersion(&major, &minor);
+  if (error != NULL)
+    return error;
+  if (major != TRITONBACKEND_API_VERSION_MAJOR || minor < TRITONBACKEND_API_VERSION_MINOR)
+    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_UNSUPPORTED,
+                                 "identity backend: triton backend API version does not support "
+                                 "this backend");
+  return NULL;
+}
+
+/* Reads the model's settings into its state (owned by the backend until ModelFinalize). */
+TRITONSERVER_Error *TRITONBACKEND_ModelInitialize(TRITONBACKEND_Model *model)
+{
+  identity_model *settings = NULL;
+  TRITONSERVER_Error *error = identity_model_new(model, &settings);
+  if (error != NULL)
+    return error;
+  if (settings->fail_load) {
+    identity_model_free(settings);
+    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,
+                                 "identity backend: model load failed as asked by parameter "
+                                 "fail_load");
+  }
+  error = TRITONBACKEND_ModelSetState(model, settings);
+  if (error != NULL)
+    identity_model_free(settings);
+  return error;
+}
+
+TRITONSERVER_Error *TRITONBACKEND_ModelFinalize(TRITONBACKEND_Model *model)
+{
+  void *state = NULL;
+  TRITONSERVER_Error *error = TRITONBACKEND_ModelState(model, &state);
+  if (error != NULL)
+    return error;
+  identity_model_free(state);
+  return NULL;
+}
+
+/* Instances keep no state of their own; the model's settings are shared read-only. */
+TRITONSERVER_Error *TRITONBACKEND_ModelInstanceInitialize(TRITONBACKEND_ModelInstance *instance)
+{
+  (void)instance;
+  return NULL;
+}
+
+TRITONSERVER_Error *TRITONBACKEND_ModelInstanceFinalize(TRITONBACKEND_ModelInstance *instance)
+{
+  (void)instance;
+  return NULL;
+}
+
+/* The batch size a request contributes: shape[0] of its first input when the model
+ * batches, else 1. */
+static uint64_t request_batch_size(const identity_model *model, TRITONBACKEND_Request *request)
+{
+  if (model->max_batch_size <= 0)
+    return 1;
+  TRITONBACKEND_Input *input = NULL;
+  const int64_t *shape = NULL;
+  uint32_t dims_count = 0;
+  TRITONSERVER_Error *error = TRITONBACKEND_RequestInputByIndex(request, 0, &input);
+  if (error == NULL)
+    error = TRITONBACKEND_InputProperties(input, NULL, NULL, &shape, &dims_count, NULL, NULL);
+  if (error != NULL) {
+    TRITONSERVER_ErrorDelete(error);
+    return 1;
+  }
+  return dims_count > 0 && shape[0] > 0 ? (uint64_t)shape[0] : 1;
+}
+
+/* Returns the error a model parameter asks this request to fail with, or NULL. */
+static TRITONSERVER_Error *requested_error(const identity_model *model,
+                                           TRITONBACKEND_Request *request)
+{
+  if (model->error_all)
+    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL,
+                                 "identity backend: request failed as asked by parameter "
+                                 "error_all");
+  if (model->error_request_id == NULL)
+    return NULL;
+  const char *id = NULL;
+  TRITONSERVER_Error *error = TRITONBACKEND_RequestId(request, &id);
+  if (error != NULL)
+    return error;
+  if (id != NULL && strcmp(id, model->error_request_id) == 0)
+    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL,
+                                 "identity backend: request failed as asked by parameter "
+                                 "error_request_id");
+  return NULL;
+}
+
+/* Builds and sends the one response of 'request'. Returns true when it succeeded. */
+static bool respond(const identity_model *model, const char *instance_name,
+                    TRITONBACKEND_Request *request, uint64_t batch_size, uint32_t request_count)
+{
+  TRITONBACKEND_Response *response = NULL;
+  TRITONSERVER_Error *error = TRITONBACKEND_ResponseNew(&response, request);
+  if (error != NULL) {
+    /* No response object: nothing to send. The host answers a released request that
+     * got no final response with an error itself. */
+    TRITONSERVER_ErrorDelete(error);
+    return false;
+  }
+  error = requested_error(model, request);
+  if (error == NULL)
+    error = identity_compute(model, request, response);
+  /* Parameters tell tests how the request was batched and where it ran. */
+  TRITONSERVER_Error *parameter_error =
+      TRITONBACKEND_ResponseSetIntParameter(response, "batch_size", (int64_t)batch_size);
+  if (parameter_error == NULL)
+    parameter_error =
+        TRITONBACKEND_ResponseSetIntParameter(response, "request_count", (int64_t)request_count);
+  if (parameter_error == NULL && instance_name != NULL)
+    parameter_error = TRITONBACKEND_ResponseSetStringParameter(response, "instance", instance_name);
+  TRITONSERVER_ErrorDelete(parameter_error);
+
+  bool success = error == NULL;
+  TRITONSERVER_Error *send_error =
+      TRITONBACKEND_ResponseSend(response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, error);
+  TRITONSERVER_ErrorDelete(error); /* the caller of ResponseSend keeps its error */
+  if (send_error != NULL) {
+    TRITONSERVER_ErrorDelete(send_error);
+    success = false;
+  }
+  return success;
+}
+
+/* Answers every request, reports statistics and releases the requests; always returns
+ * NULL, so the backend owns (and releases) every request. */
+TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstance *instance,
+                                                       TRITONBACKEND_Request **requests,
+                                                       const uint32_t request_count)
+{
+  uint64_t exec_start = now_ns();
+  TRITONBACKEND_Model *model_handle = NULL;
+  void *state = NULL;
+  const char *instance_name = NULL;
+  TRITONSERVER_Error *error = TRITONBACKEND_ModelInstanceModel(instance, &model_handle);
+  if (error == NULL)
+    error = TRITONBACKEND_ModelState(model_handle, &state);
+  if (error == NULL && state == NULL)
+    error = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL,
+                                  "identity backend: model state is missing");
+  if (error != NULL)
+    return error; /* the host still owns the requests and answers them */
+  const identity_model *model = state;
+  TRITONSERVER_Error *name_error = TRITONBACKEND_ModelInstanceName(instance, &instance_name);
+  TRITONSERVER_ErrorDelete(name_error);
+
+  uint64_t total_batch = 0;
+  for (uint32_t i = 0; i < request_count; i++)
+    total_batch += request_batch_size(model, requests[i]);
+
+  uint64_t compute_start = now_ns();
+  if (model->execute_delay_ms > 0)
+    sleep_ms(model->execute_delay_ms);
+  bool *succeeded = calloc(request_count > 0 ? request_count : 1, sizeof(bool));
+  for (uint32_t i = 0; i < request_count; i++) {
+    bool ok = respond(model, instance_name, requests[i], total_batch, request_count);
+    if (succeeded != NULL)
+      succeeded[i] = ok;
+  }
+  uint64_t compute_end = now_ns();
+
+  for (uint32_t i = 0; i < request_count; i++) {
+    bool ok = succeeded != NULL && succeeded[i];
+    TRITONSERVER_ErrorDelete(TRITONBACKEND_ModelInstanceReportStatistics(
+        instance, requests[i], ok, exec_start, compute_start, compute_end, now_ns()));
+    TRITONSERVER_ErrorDelete(
+        TRITONBACKEND_RequestRelease(requests[i], TRITONSERVER_REQUEST_RELEASE_ALL));
+  }
+  free(succeeded);
+  TRITONSERVER_ErrorDelete(TRITONBACKEND_ModelInstanceReportBatchStatistics(
+      instance, total_batch, exec_start, compute_start, compute_end, now_ns()));
+  return NULL;
+}

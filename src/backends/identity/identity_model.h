@@ -1,0 +1,40 @@
+/* identity_model.h — the identity test backend's per-model settings, read once from the
+ * model configuration's "parameters" in TRITONBACKEND_ModelInitialize.
+ *
+ * Parameters (all string_value, all optional):
+ *   mode              "identity" (default): OUTPUTx = INPUTx for every requested output
+ *                     whose name, with "OUTPUT" replaced by "INPUT", names an input;
+ *                     "add_sub": OUTPUT0 = INPUT0 + INPUT1, OUTPUT1 = INPUT0 - INPUT1
+ *                     (FP32 or INT32, equal shapes).
+ *   execute_delay_ms  sleep this long once per execute (batching and timeout tests).
+ *   error_request_id  a request with this id gets an error response.
+ *   error_all         "true": every request gets an error response.
+ *   fail_load         "true": TRITONBACKEND_ModelInitialize fails (load-failure tests). */
+#ifndef TORCHD_IDENTITY_MODEL_H
+#define TORCHD_IDENTITY_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "triton/core/tritonbackend.h"
+
+typedef enum identity_mode { IDENTITY_MODE_COPY, IDENTITY_MODE_ADD_SUB } identity_mode;
+
+typedef struct identity_model {
+  char *name;              /* owned */
+  int64_t max_batch_size;  /* 0: the model does not batch */
+  identity_mode mode;
+  uint64_t execute_delay_ms;
+  char *error_request_id;  /* owned; NULL when unset */
+  bool error_all;
+  bool fail_load;
+} identity_model;
+
+/* Reads the settings of 'model' from its configuration into a new identity_model (the
+ * caller owns it; free with identity_model_free). Returns a new error naming the
+ * parameter and the bad value when a setting is invalid. */
+TRITONSERVER_Error *identity_model_new(TRITONBACKEND_Model *model, identity_model **out);
+
+void identity_model_free(identity_model *model);
+
+#endif
