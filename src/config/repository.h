@@ -89,7 +89,7 @@ void repo_scan_model(const char *repository, const char *name, const RepoScanOpt
                      RepoModel *out);
 void repo_model_clear(RepoModel *model);
 
-/* True if `name` is usable as a model directory name: non-empty, not "." or "..", no
+/* True if `name` is usable as a model directory name: non-empty, no ".." anywhere, no
  * '/', no NUL within `len` bytes, no leading '.' (hidden entries are not models). */
 bool repo_valid_model_name(const char *name, size_t len);
 
