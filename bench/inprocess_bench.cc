@@ -17,7 +17,7 @@
 //
 // Usage:
 //   inprocess_bench --model PATH.pt --name NAME --input 16 [--input 16] [--batches 1,2,4]
-//                   [--seconds 1.0] [--min-calls 5] [--threads N] [--header]
+//                   [--seconds 1.0] [--min-calls 5] [--warmup 3] [--threads N] [--header]
 // --input gives one input's dims without the batch dimension (comma-separated); repeat it
 // per forward argument, in order. Inputs are filled with deterministic pseudo-random values.
 
@@ -43,6 +43,7 @@ struct Options {
   std::vector<int64_t> batches = {1, 2, 4, 8, 16, 32, 64};
   double seconds = 1.0;
   long min_calls = 5;
+  long warmup = 3;
   int threads = 0;  // 0: one per core of the affinity mask
   bool header = false;
 };
@@ -51,7 +52,8 @@ struct Options {
   std::fprintf(stderr,
                "inprocess_bench: %s\n"
                "usage: inprocess_bench --model PATH.pt --name NAME --input DIMS [--input DIMS]\n"
-               "       [--batches 1,2,4,...] [--seconds S] [--min-calls N] [--threads N]"
+               "       [--batches 1,2,4,...] [--seconds S] [--min-calls N] [--warmup N]"
+               " [--threads N]"
                " [--header]\n",
                message.c_str());
   std::exit(2);
@@ -97,6 +99,8 @@ Options parse_options(int argc, char **argv) {
       if (!(o.seconds > 0)) usage_error(std::string("--seconds expects a number > 0, got ") + value);
     } else if (flag == "--min-calls") {
       o.min_calls = parse_int_list("--min-calls", value)[0];
+    } else if (flag == "--warmup") {
+      o.warmup = parse_int_list("--warmup", value)[0];
     } else if (flag == "--threads") {
       o.threads = static_cast<int>(parse_int_list("--threads", value)[0]);
     } else {
@@ -131,7 +135,7 @@ void bench_batch(torch::jit::Module &module, const Options &o, int64_t batch) {
     shape.insert(shape.end(), dims.begin(), dims.end());
     args.emplace_back(at::rand(shape));
   }
-  for (int i = 0; i < 3; i++) module.forward(args);  // warm-up: JIT profiling runs
+  for (long i = 0; i < o.warmup; i++) module.forward(args);  // JIT profiling runs first
 
   using clock = std::chrono::steady_clock;
   std::vector<double> call_us;

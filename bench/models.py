@@ -16,6 +16,7 @@ makes the same models. Idempotent: a model whose model.pt is newer than this scr
 skipped (--force rewrites).
 
 Usage: /usr/bin/python3 bench/models.py --out <repository dir> [--force] [--only m1,m2]
+       /usr/bin/python3 bench/models.py --inprocess-args resnet18   (prints --input 3,224,224)
 """
 
 import argparse
@@ -114,11 +115,21 @@ def write_model(out_dir: str, name: str, force: bool) -> bool:
 
 def main(argv) -> int:
     parser = argparse.ArgumentParser(description="Generate the benchmark model repository.")
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", help="repository folder to write")
+    parser.add_argument("--inprocess-args", metavar="NAME",
+                        help="print inprocess_bench's --input flags for model NAME and exit")
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--only", default=",".join(MODELS),
                         help="comma-separated subset of " + ",".join(MODELS))
     args = parser.parse_args(argv)
+    if args.inprocess_args:
+        if args.inprocess_args not in MODELS:
+            parser.error(f"unknown model '{args.inprocess_args}'")
+        print(" ".join("--input " + ",".join(map(str, dims))
+                       for _, _, dims in MODELS[args.inprocess_args]["inputs"]))
+        return 0
+    if not args.out:
+        parser.error("--out is required")
     for name in args.only.split(","):
         if name not in MODELS:
             parser.error(f"unknown model '{name}'; expected one of {', '.join(MODELS)}")

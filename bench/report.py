@@ -1,0 +1,269 @@
+#!/usr/bin/python3
+"""Turns one benchmark run's CSV files into plots (gnuplot PNG) and a Markdown report.
+
+Why this exists: bench/run collects numbers; people read tables and plots. Keeping the
+rendering here keeps the shell script about running things. Reads:
+  --servers    CSV from the wrk sweeps: system,model,concurrency,requests,seconds,rps,
+               p50_us,p90_us,p99_us,errors,cpu_us_per_request,rss_mb
+  --inprocess  CSV from inprocess_bench: system,model,batch,calls,median_us,p99_us,items_per_s
+  --meta       JSON: {"date", "settings": {k: v}, "startup_s": {system: s}, "notes": [str]}
+The machine description (CPU, cores, memory, OS, versions) is read here, from /proc and
+the tools themselves.
+Writes <results>/<prefix>-<model>.png per model and the report --out (Markdown), which links
+the plots by file name (they sit beside it).
+
+The in-process line in each plot is the limit a server could reach: LibTorch's throughput
+at batch = concurrency (capped at the model's max_batch_size) for batching models, at
+batch 1 for the others.
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from models import MODELS  # noqa: E402
+
+SYSTEM_TITLES = {"torchd": "torchd", "python": "Python (aiohttp + torch.jit)",
+                 "inprocess": "in-process LibTorch (limit)"}
+
+
+def read_csv(path):
+    if not path or not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def inprocess_limit(inprocess_rows, model, concurrency):
+    """(batch, row) of in-process results that bound a server at this concurrency, or None."""
+    by_batch = {int(r["batch"]): r for r in inprocess_rows if r["model"] == model}
+    if not by_batch:
+        return None
+    max_batch = MODELS[model]["max_batch_size"]
+    wanted = min(concurrency, max_batch) if max_batch > 0 else 1
+    candidates = [b for b in by_batch if b <= wanted]
+    batch = max(candidates) if candidates else min(by_batch)
+    return batch, by_batch[batch]
+
+
+def plot(model, server_rows, inprocess_rows, work_dir, png_path):
+    """Draws throughput and latency against concurrency for one model; returns png_path or
+    None when gnuplot is missing or there is nothing to draw."""
+    by_system = defaultdict(list)
+    for r in server_rows:
+        if r["model"] == model:
+            by_system[r["system"]].append(r)
+    concurrencies = sorted({int(r["concurrency"]) for rows in by_system.values() for r in rows})
+    if not concurrencies:
+        return None
+    series = []  # (title, data file, columns: concurrency rps p50_ms p99_ms)
+    for system, rows in sorted(by_system.items()):
+        path = os.path.join(work_dir, f"{model}-{system}.dat")
+        with open(path, "w") as f:
+            for r in sorted(rows, key=lambda r: int(r["concurrency"])):
+                f.write(f'{r["concurrency"]} {r["rps"]} {float(r["p50_us"]) / 1000} '
+                        f'{float(r["p99_us"]) / 1000}\n')
+        series.append((SYSTEM_TITLES.get(system, system), path))
+    limit_path = None
+    if any(r["model"] == model for r in inprocess_rows):
+        limit_path = os.path.join(work_dir, f"{model}-inprocess.dat")
+        with open(limit_path, "w") as f:
+            for c in concurrencies:
+                batch, row = inprocess_limit(inprocess_rows, model, c)
+                f.write(f'{c} {row["items_per_s"]} {float(row["median_us"]) / 1000} '
+                        f'{float(row["p99_us"]) / 1000} {batch}\n')
+
+    throughput = [f"'{p}' using 1:2 with linespoints lw 2 title '{t}'" for t, p in series]
+    latency = []
+    for i, (t, p) in enumerate(series, start=1):
+        latency.append(f"'{p}' using 1:3 with linespoints lw 2 lc {i} title '{t} p50'")
+        latency.append(f"'{p}' using 1:4 with linespoints lw 1 dt 2 lc {i} title '{t} p99'")
+    if limit_path:
+        at = "batch = concurrency" if MODELS[model]["max_batch_size"] > 0 else "batch 1"
+        throughput.append(f"'{limit_path}' using 1:2 with lines lw 2 dt 3 lc rgb 'black' "
+                          f"title '{SYSTEM_TITLES['inprocess']}, {at}'")
+        latency.append(f"'{limit_path}' using 1:3 with lines lw 2 dt 3 lc rgb 'black' "
+                       f"title 'in-process forward median, {at}'")
+    script = f"""
+set terminal pngcairo size 1400,520 font ',10'
+set output '{png_path}'
+set multiplot layout 1,2 title '{model}: KServe v2 binary over HTTP, wrk, 1 request = 1 item'
+set logscale x 2
+set xlabel 'concurrent connections'
+set grid
+set key top left
+set ylabel 'throughput (requests/s)'
+set yrange [0:*]
+plot {", ".join(throughput)}
+set logscale y 10
+set yrange [*:*]
+set ylabel 'latency (ms, log)'
+plot {", ".join(latency)}
+unset multiplot
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
+    except FileNotFoundError:
+        return None
+    except subprocess.CalledProcessError as e:
+        raise SystemExit(f"report.py: gnuplot failed for {model}: {e.stderr}")
+    return png_path
+
+
+def command_output(argv):
+    """First line of argv's output, or "unknown" when it cannot run."""
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        return ((done.stdout or done.stderr).strip().splitlines() or ["unknown"])[0]
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def machine_description():
+    """{label: value} describing the machine and the software versions of this run."""
+    cpu, memory, os_name = "unknown", "unknown", "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    if os.path.exists("/etc/os-release"):
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    os_name = line.split("=", 1)[1].strip().strip('"')
+    import torch
+    blas_link = "/etc/alternatives/libblas.so.3-x86_64-linux-gnu"
+    blas = os.path.realpath(blas_link) if os.path.exists(blas_link) else "unknown"
+    return {"CPU": cpu, "cores": f"{os.cpu_count()} online, {len(os.sched_getaffinity(0))} "
+                                 "usable by this run",
+            "memory": memory, "OS": f"{os_name}, Linux {os.uname().release}",
+            "torch / LibTorch": torch.__version__,
+            "BLAS (Debian alternative)": blas,
+            "wrk": command_output(["wrk", "-v"]),
+            "gcc": command_output(["gcc", "--version"])}
+
+
+def fmt(value, digits=0):
+    return f"{float(value):,.{digits}f}"
+
+
+def markdown(meta, server_rows, inprocess_rows, plots):
+    out = [f"# Benchmark results, {meta['date']}", ""]
+    out += ["Made by `bench/run`. Each point runs wrk for "
+            f"{meta['settings'].get('seconds per point', '?')} s; requests are KServe v2 "
+            "binary-tensor bodies (`Inference-Header-Content-Length`), batch 1 per request; "
+            "all outputs are returned as binary.", ""]
+    out += ["## Machine", ""]
+    out += [f"- **{k}**: {v}" for k, v in machine_description().items()] + [""]
+    out += ["## Settings", ""] + [f"- **{k}**: {v}" for k, v in meta["settings"].items()] + [""]
+    if meta.get("notes"):
+        out += ["## Notes", ""] + [f"- {n}" for n in meta["notes"]] + [""]
+    if meta.get("startup_s"):
+        out += ["## Time from start to ready", "", "| system | seconds |", "|---|---|"]
+        out += [f"| {SYSTEM_TITLES.get(s, s)} | {v:.2f} |" for s, v in meta["startup_s"].items()]
+        out += [""]
+    out += targets(server_rows, inprocess_rows)
+
+    for model in MODELS:
+        rows = [r for r in server_rows if r["model"] == model]
+        inproc = [r for r in inprocess_rows if r["model"] == model]
+        if not rows and not inproc:
+            continue
+        out += [f"## {model}", ""]
+        if model in plots:
+            out += [f"![{model}]({os.path.basename(plots[model])})", ""]
+        if rows:
+            out += ["| system | concurrency | requests/s | p50 ms | p90 ms | p99 ms | errors "
+                    "| server CPU µs/request | server RSS MiB |",
+                    "|---|---|---|---|---|---|---|---|---|"]
+            for r in sorted(rows, key=lambda r: (r["system"], int(r["concurrency"]))):
+                out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | "
+                           f"{r['concurrency']} | {fmt(r['rps'])} | "
+                           f"{fmt(float(r['p50_us']) / 1000, 2)} | "
+                           f"{fmt(float(r['p90_us']) / 1000, 2)} | "
+                           f"{fmt(float(r['p99_us']) / 1000, 2)} | {r['errors']} | "
+                           f"{fmt(r['cpu_us_per_request'])} | {fmt(r['rss_mb'])} |")
+            out.append("")
+        if inproc:
+            out += ["In-process LibTorch forward (the limit):", "",
+                    "| batch | calls | median µs | p99 µs | items/s |", "|---|---|---|---|---|"]
+            for r in sorted(inproc, key=lambda r: int(r["batch"])):
+                out.append(f"| {r['batch']} | {r['calls']} | {fmt(r['median_us'], 1)} | "
+                           f"{fmt(r['p99_us'], 1)} | {fmt(r['items_per_s'])} |")
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def targets(server_rows, inprocess_rows):
+    """The issue's target ratios, where this run has the numbers for them."""
+    def point(system, model, c):
+        for r in server_rows:
+            if (r["system"], r["model"], int(r["concurrency"])) == (system, model, c):
+                return r
+        return None
+
+    lines = ["## Targets (issue 6)", "", "| target | measured | met |", "|---|---|---|"]
+    torchd1, limit1 = point("torchd", "add_sub", 1), inprocess_limit(inprocess_rows, "add_sub", 1)
+    if torchd1 and limit1:
+        extra = float(torchd1["p50_us"]) - float(limit1[1]["median_us"])
+        lines.append(f"| add_sub, c=1: torchd p50 ≤ in-process + 60 µs | +{extra:.0f} µs | "
+                     f"{'yes' if extra <= 60 else 'no'} |")
+    else:
+        lines.append("| add_sub, c=1: torchd p50 ≤ in-process + 60 µs | not measured | — |")
+    torchd16, python16 = point("torchd", "add_sub", 16), point("python", "add_sub", 16)
+    if torchd16 and python16 and float(python16["rps"]) > 0:
+        ratio = float(torchd16["rps"]) / float(python16["rps"])
+        lines.append(f"| add_sub, c=16: torchd ≥ 8× Python throughput | {ratio:.1f}× | "
+                     f"{'yes' if ratio >= 8 else 'no'} |")
+    else:
+        lines.append("| add_sub, c=16: torchd ≥ 8× Python throughput | not measured | — |")
+    for model in ("mlp", "resnet18"):
+        r, limit = point("torchd", model, 16), inprocess_limit(inprocess_rows, model, 16)
+        label = f"{model}, c=16: torchd ≥ 0.9× in-process at the batch formed"
+        if r and limit:
+            ratio = float(r["rps"]) / float(limit[1]["items_per_s"])
+            lines.append(f"| {label} (assumed batch {limit[0]}) | {ratio:.2f}× | "
+                         f"{'yes' if ratio >= 0.9 else 'no'} |")
+        else:
+            lines.append(f"| {label} | not measured | — |")
+    return lines + [""]
+
+
+def main(argv) -> int:
+    parser = argparse.ArgumentParser(description="Render a benchmark run's report.")
+    parser.add_argument("--servers", required=True)
+    parser.add_argument("--inprocess", required=True)
+    parser.add_argument("--meta", required=True)
+    parser.add_argument("--out", required=True, help="Markdown file to write")
+    parser.add_argument("--prefix", required=True, help="plot file prefix (e.g. the date)")
+    parser.add_argument("--work", required=True, help="folder for gnuplot data files")
+    args = parser.parse_args(argv)
+
+    with open(args.meta) as f:
+        meta = json.load(f)
+    server_rows, inprocess_rows = read_csv(args.servers), read_csv(args.inprocess)
+    os.makedirs(args.work, exist_ok=True)
+    results_dir = os.path.dirname(os.path.abspath(args.out))
+    plots = {}
+    for model in MODELS:
+        png = os.path.join(results_dir, f"{args.prefix}-{model}.png")
+        if plot(model, server_rows, inprocess_rows, args.work, png):
+            plots[model] = png
+    with open(args.out, "w") as f:
+        f.write(markdown(meta, server_rows, inprocess_rows, plots))
+    print(f"report.py: wrote {args.out} and {len(plots)} plot(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
