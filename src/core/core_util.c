@@ -1,0 +1,83 @@
+/* core_util.c — small helpers used across the core (errors, clocks, dims, paths).
+ * See core_util.h for contracts. */
+#include "core_util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static char *vformat(const char *fmt, va_list ap)
+{
+  char *out = NULL;
+  if (vasprintf(&out, fmt, ap) < 0)
+    return NULL;
+  return out;
+}
+
+TRITONSERVER_Error *util_errorf(TRITONSERVER_Error_Code code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = vformat(fmt, ap);
+  va_end(ap);
+  TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(code, msg ? msg : "out of memory");
+  free(msg);
+  return err;
+}
+
+char *util_strdupf(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = vformat(fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+char *util_strdup0(const char *s) { return strdup(s ? s : ""); }
+
+uint64_t util_now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t util_wall_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000ull + (uint64_t)ts.tv_nsec / 1000000ull;
+}
+
+char *util_dims_string(const int64_t *dims, size_t count, char *buf, size_t buf_size)
+{
+  size_t used = 0;
+  buf[0] = '\0';
+  int n = snprintf(buf, buf_size, "[");
+  used = n > 0 ? (size_t)n : 0;
+  for (size_t i = 0; i < count && used < buf_size; i++) {
+    n = snprintf(buf + used, buf_size - used, "%s%lld", i ? "," : "", (long long)dims[i]);
+    if (n < 0)
+      break;
+    used += (size_t)n;
+  }
+  if (used < buf_size)
+    snprintf(buf + used, buf_size - used, "]");
+  return buf;
+}
+
+char *util_path_join(const char *a, const char *b) { return util_strdupf("%s/%s", a, b); }
+
+int64_t util_element_count(const int64_t *dims, size_t count)
+{
+  int64_t n = 1;
+  for (size_t i = 0; i < count; i++) {
+    if (dims[i] < 0)
+      return -1;
+    n *= dims[i];
+  }
+  return n;
+}

@@ -1,0 +1,40 @@
+/* core_util.h — tiny helpers shared by the core's modules: formatted errors, clocks,
+ * dims rendering and path joining. They exist so every module reports errors the same
+ * way (one TRITONSERVER_Error channel) and reads time from the same clocks. */
+#ifndef TORCHD_CORE_UTIL_H
+#define TORCHD_CORE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "triton/core/tritonserver.h"
+
+/* Returns a new error (caller owns; free with TRITONSERVER_ErrorDelete) whose message is
+ * the printf-style formatted text. Never returns NULL. */
+TRITONSERVER_Error *util_errorf(TRITONSERVER_Error_Code code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Returns a newly malloc'ed formatted string (caller frees), or NULL on out of memory. */
+char *util_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* strdup that treats NULL as "" ; caller frees. */
+char *util_strdup0(const char *s);
+
+/* Steady-clock nanoseconds (CLOCK_MONOTONIC), the clock backends report with. */
+uint64_t util_now_ns(void);
+
+/* Wall-clock milliseconds since the Unix epoch (for "last_inference"). */
+uint64_t util_wall_ms(void);
+
+/* Renders dims like Triton's DimsListToString: "[-1,3]". Writes into buf (always
+ * NUL-terminated, truncated if too small) and returns buf. */
+char *util_dims_string(const int64_t *dims, size_t count, char *buf, size_t buf_size);
+
+/* Returns a new string "a/b" (caller frees), NULL on out of memory. */
+char *util_path_join(const char *a, const char *b);
+
+/* Element count of a shape (product of dims; 1 for an empty shape). A negative dim
+ * yields -1. */
+int64_t util_element_count(const int64_t *dims, size_t count);
+
+#endif

@@ -1,0 +1,22 @@
+/* instance.h — creation, threads and teardown of a model's instances (instance.c). */
+#ifndef TORCHD_CORE_INSTANCE_H
+#define TORCHD_CORE_INSTANCE_H
+
+#include <json-c/json.h>
+
+#include "model.h"
+#include "server.h"
+
+/* Creates every instance of the (normalized) instance_group and runs
+ * ModelInstanceInitialize on each, serially. On error the instances created so far stay
+ * in model->instances for instances_finalize. */
+TRITONSERVER_Error *instances_create(TRITONBACKEND_Model *model);
+/* Starts one execution thread per non-passive instance. */
+TRITONSERVER_Error *instances_start(TRITONBACKEND_Model *model);
+/* Joins instance threads (after scheduler_stop). */
+void instances_join(TRITONBACKEND_Model *model);
+/* Runs ModelInstanceFinalize on initialized instances and frees them all. */
+void instances_finalize(TRITONBACKEND_Model *model);
+void instance_free(TRITONBACKEND_ModelInstance *inst);
+
+#endif

@@ -1,0 +1,628 @@
+/* model_manager.c — the repository manager: scans repositories (src/config repo_*),
+ * loads/unloads/reloads model versions, keeps each version's state for the index,
+ * readiness and request routing, and runs the poll loop in POLL mode.
+ *
+ * Locking: load_mu serializes whole operations (load, unload, poll) so two of them
+ * never race on one model; mu guards the entry table and is held only briefly (never
+ * across a backend call), so inference keeps flowing while a model loads.
+ * A reload loads the new versions first and swaps them in atomically; the old versions
+ * are then unloaded (their in-flight requests finish). A failed (re)load leaves whatever
+ * was serving untouched. */
+#include "model_manager.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core_util.h"
+#include "log.h"
+#include "repository.h"
+#include "server.h"
+
+static const char *state_name(model_state s)
+{
+  switch (s) {
+  case MODEL_STATE_LOADING: return "LOADING";
+  case MODEL_STATE_READY: return "READY";
+  case MODEL_STATE_UNLOADING: return "UNLOADING";
+  default: return "UNAVAILABLE";
+  }
+}
+
+void manager_init(model_manager *m, TRITONSERVER_Server *server)
+{
+  memset(m, 0, sizeof(*m));
+  m->server = server;
+  pthread_mutex_init(&m->mu, NULL);
+  pthread_mutex_init(&m->load_mu, NULL);
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&m->poll_cv, &attr);
+  pthread_condattr_destroy(&attr);
+  m->poll_secs = 15;
+}
+
+static void versions_free(manager_version *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(v[i].reason);
+  free(v);
+}
+
+/* Entry lookup; caller holds mu. */
+static manager_entry *entry_find(model_manager *m, const char *name)
+{
+  for (size_t i = 0; i < m->entry_count; i++)
+    if (strcmp(m->entries[i].name, name) == 0)
+      return &m->entries[i];
+  return NULL;
+}
+
+/* Finds or adds (sorted) an entry; caller holds mu. NULL on OOM. */
+static manager_entry *entry_get(model_manager *m, const char *name)
+{
+  manager_entry *e = entry_find(m, name);
+  if (e)
+    return e;
+  manager_entry *grown = realloc(m->entries, (m->entry_count + 1) * sizeof(*grown));
+  if (!grown)
+    return NULL;
+  m->entries = grown;
+  size_t pos = 0;
+  while (pos < m->entry_count && strcmp(grown[pos].name, name) < 0)
+    pos++;
+  memmove(&grown[pos + 1], &grown[pos], (m->entry_count - pos) * sizeof(*grown));
+  memset(&grown[pos], 0, sizeof(*grown));
+  grown[pos].name = strdup(name);
+  m->entry_count++;
+  return &grown[pos];
+}
+
+static RepoScanOptions scan_options(model_manager *m)
+{
+  const TRITONSERVER_ServerOptions *o = server_options(m->server);
+  RepoScanOptions opts = {0};
+  opts.repositories = (const char *const *)o->repository_paths;
+  opts.repository_count = o->repository_path_count;
+  opts.config_name = o->model_config_name;
+  opts.auto_complete = !o->strict_model_config;
+  return opts;
+}
+
+/* Unloads and drops the loaded models of a version list (outside mu). */
+static void unload_versions(manager_version *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (v[i].model) {
+      model_unload(v[i].model);
+      model_unref(v[i].model);
+      v[i].model = NULL;
+    }
+  }
+}
+
+/* Loads every selected version of a scanned model. All-or-nothing: on failure the
+ * versions that did load are unloaded again and *versions_out describes the failure
+ * per version (states UNAVAILABLE with reasons). Returns the first error. */
+static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
+                                         const char *override_json, manager_version **versions_out,
+                                         size_t *count_out)
+{
+  *versions_out = NULL;
+  *count_out = 0;
+  ModelConfig *config = NULL;
+  int64_t *selected = NULL;
+  size_t selected_count = 0;
+  char *why = NULL;
+  if (override_json) {
+    if (model_config_from_json(override_json, strlen(override_json), &config, &why) != 0) {
+      TRITONSERVER_Error *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                                            "failed to load '%s': invalid 'config' parameter: %s",
+                                            rm->name, why ? why : "bad JSON");
+      free(why);
+      return err;
+    }
+    ModelNormalizeOptions nopts = {0};
+    nopts.model_name = rm->name;
+    model_config_autocomplete_backend(config, &nopts);
+    if (repo_select_versions(config, rm->name, rm->versions, rm->version_count, &selected,
+                             &selected_count, NULL, &why) != 0) {
+      TRITONSERVER_Error *err =
+          util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "failed to load '%s': %s", rm->name, why);
+      free(why);
+      model_config_free(config);
+      return err;
+    }
+  } else {
+    if (rm->error)
+      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "failed to load '%s': %s", rm->name,
+                         rm->error);
+    config = model_config_clone(rm->config);
+    if (rm->versions_to_load_count) {
+      selected = malloc(rm->versions_to_load_count * sizeof(int64_t));
+      if (selected) {
+        memcpy(selected, rm->versions_to_load, rm->versions_to_load_count * sizeof(int64_t));
+        selected_count = rm->versions_to_load_count;
+      }
+    }
+  }
+  if (selected_count == 0) {
+    model_config_free(config);
+    free(selected);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "failed to load '%s': at least one version must be available under the "
+                       "version policy of model '%s'",
+                       rm->name, rm->name);
+  }
+  manager_version *v = calloc(selected_count, sizeof(*v));
+  TRITONSERVER_Error *first = NULL;
+  for (size_t i = 0; v && i < selected_count; i++) {
+    v[i].version = selected[i];
+    TRITONSERVER_Error *err = model_load(m->server, rm->name, (uint64_t)selected[i], rm->path,
+                                         model_config_clone(config), &v[i].model);
+    if (err) {
+      v[i].state = MODEL_STATE_UNAVAILABLE;
+      v[i].reason = strdup(TRITONSERVER_ErrorMessage(err));
+      CORE_LOG_ERROR("failed to load '%s' version %lld: %s: %s", rm->name, (long long)selected[i],
+                     TRITONSERVER_ErrorCodeString(err), TRITONSERVER_ErrorMessage(err));
+      if (!first)
+        first = util_errorf(TRITONSERVER_ErrorCode(err), "failed to load '%s' version %lld: %s",
+                            rm->name, (long long)selected[i], TRITONSERVER_ErrorMessage(err));
+      TRITONSERVER_ErrorDelete(err);
+    } else {
+      v[i].state = MODEL_STATE_READY;
+      v[i].reason = strdup("");
+    }
+  }
+  model_config_free(config);
+  free(selected);
+  if (!v)
+    return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  if (first) {
+    for (size_t i = 0; i < selected_count; i++) {
+      if (v[i].model) {
+        unload_versions(&v[i], 1);
+        v[i].state = MODEL_STATE_UNAVAILABLE;
+        free(v[i].reason);
+        v[i].reason = strdup("unloaded: another version of the model failed to load");
+      }
+    }
+  }
+  *versions_out = v;
+  *count_out = selected_count;
+  return first;
+}
+
+/* Loads (or reloads) a scanned model and records the outcome. Caller holds load_mu. */
+static TRITONSERVER_Error *load_scanned(model_manager *m, const RepoModel *rm,
+                                        const char *override_json)
+{
+  manager_version *v = NULL;
+  size_t n = 0;
+  TRITONSERVER_Error *err = load_versions(m, rm, override_json, &v, &n);
+  manager_version *old = NULL;
+  size_t old_n = 0;
+  pthread_mutex_lock(&m->mu);
+  manager_entry *e = entry_get(m, rm->name);
+  if (e) {
+    e->fingerprint = rm->fingerprint;
+    e->explicitly_unloaded = false;
+    bool serving = false;
+    for (size_t i = 0; i < e->version_count; i++)
+      if (e->versions[i].model)
+        serving = true;
+    free(e->reason);
+    e->reason = err ? strdup(TRITONSERVER_ErrorMessage(err)) : NULL;
+    if (!err || !serving) {
+      old = e->versions;
+      old_n = e->version_count;
+      e->versions = v;
+      e->version_count = n;
+      e->load_failed = err != NULL;
+      v = NULL;
+    }
+  }
+  pthread_mutex_unlock(&m->mu);
+  unload_versions(old, old_n);
+  versions_free(old, old_n);
+  versions_free(v, n); /* failed reload: the old versions keep serving */
+  return err;
+}
+
+/* Scans the repositories; returns the scan or NULL with *err. */
+static RepoScan *scan_all(model_manager *m, TRITONSERVER_Error **err)
+{
+  RepoScanOptions opts = scan_options(m);
+  RepoScan *scan = NULL;
+  char *why = NULL;
+  if (repo_scan(&opts, &scan, &why) != 0) {
+    *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "failed to scan the model repository: %s",
+                       why ? why : "no repository");
+    free(why);
+    return NULL;
+  }
+  for (size_t i = 0; i < scan->warnings.count; i++)
+    CORE_LOG_WARN("%s", scan->warnings.items[i]);
+  return scan;
+}
+
+TRITONSERVER_Error *manager_load(model_manager *m, const char *name, const char *override_json)
+{
+  if (!repo_valid_model_name(name, strlen(name)))
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "failed to load '%s': invalid model name",
+                       name);
+  pthread_mutex_lock(&m->load_mu);
+  TRITONSERVER_Error *err = NULL;
+  RepoScan *scan = scan_all(m, &err);
+  if (scan) {
+    const RepoModel *rm = repo_scan_find(scan, name);
+    if (!rm)
+      err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                        "failed to load '%s', failed to poll from model repository: no model "
+                        "directory named '%s' in the model repositories",
+                        name, name);
+    else
+      err = load_scanned(m, rm, override_json);
+    repo_scan_free(scan);
+  }
+  pthread_mutex_unlock(&m->load_mu);
+  return err;
+}
+
+/* Unloads all versions of an entry (caller holds load_mu, not mu). */
+static void unload_entry(model_manager *m, const char *name)
+{
+  pthread_mutex_lock(&m->mu);
+  manager_entry *e = entry_find(m, name);
+  manager_version *loaded = NULL;
+  size_t n = 0;
+  if (e && e->version_count) {
+    n = e->version_count;
+    loaded = calloc(n, sizeof(*loaded));
+    for (size_t i = 0; loaded && i < n; i++) {
+      loaded[i].model = e->versions[i].model;
+      if (e->versions[i].model)
+        e->versions[i].state = MODEL_STATE_UNLOADING;
+    }
+  }
+  pthread_mutex_unlock(&m->mu);
+  if (!loaded)
+    return;
+  /* Requests may still find these versions (they refuse new work once unloading). */
+  unload_versions(loaded, n);
+  free(loaded);
+  pthread_mutex_lock(&m->mu);
+  e = entry_find(m, name);
+  for (size_t i = 0; e && i < e->version_count; i++) {
+    if (e->versions[i].model) {
+      e->versions[i].model = NULL;
+      e->versions[i].state = MODEL_STATE_UNAVAILABLE;
+      free(e->versions[i].reason);
+      e->versions[i].reason = strdup("unloaded");
+    }
+  }
+  if (e)
+    e->load_failed = false;
+  pthread_mutex_unlock(&m->mu);
+}
+
+TRITONSERVER_Error *manager_unload(model_manager *m, const char *name)
+{
+  pthread_mutex_lock(&m->load_mu);
+  pthread_mutex_lock(&m->mu);
+  manager_entry *e = entry_find(m, name);
+  bool known = e != NULL;
+  if (e)
+    e->explicitly_unloaded = true;
+  pthread_mutex_unlock(&m->mu);
+  if (known)
+    unload_entry(m, name);
+  pthread_mutex_unlock(&m->load_mu);
+  if (!known)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "failed to unload '%s', model is not loaded", name);
+  return NULL;
+}
+
+TRITONSERVER_Error *manager_poll(model_manager *m)
+{
+  pthread_mutex_lock(&m->load_mu);
+  TRITONSERVER_Error *err = NULL;
+  RepoScan *scan = scan_all(m, &err);
+  if (!scan) {
+    pthread_mutex_unlock(&m->load_mu);
+    return err;
+  }
+  /* Removed models. */
+  for (;;) {
+    char *gone = NULL;
+    pthread_mutex_lock(&m->mu);
+    for (size_t i = 0; i < m->entry_count && !gone; i++)
+      if (!repo_scan_find(scan, m->entries[i].name))
+        gone = strdup(m->entries[i].name);
+    pthread_mutex_unlock(&m->mu);
+    if (!gone)
+      break;
+    unload_entry(m, gone);
+    pthread_mutex_lock(&m->mu);
+    manager_entry *e = entry_find(m, gone);
+    if (e) {
+      size_t idx = (size_t)(e - m->entries);
+      versions_free(e->versions, e->version_count);
+      free(e->reason);
+      free(e->name);
+      memmove(&m->entries[idx], &m->entries[idx + 1], (m->entry_count - idx - 1) * sizeof(*e));
+      m->entry_count--;
+    }
+    pthread_mutex_unlock(&m->mu);
+    CORE_LOG_INFO("model '%s' was removed from the repository: unloaded", gone);
+    free(gone);
+  }
+  /* New and changed models. */
+  for (size_t i = 0; i < scan->model_count; i++) {
+    const RepoModel *rm = &scan->models[i];
+    pthread_mutex_lock(&m->mu);
+    manager_entry *e = entry_find(m, rm->name);
+    bool needed = !e || e->fingerprint != rm->fingerprint;
+    pthread_mutex_unlock(&m->mu);
+    if (!needed)
+      continue;
+    TRITONSERVER_Error *one = load_scanned(m, rm, NULL);
+    if (one) {
+      CORE_LOG_ERROR("poll: %s", TRITONSERVER_ErrorMessage(one));
+      TRITONSERVER_ErrorDelete(one);
+    }
+  }
+  repo_scan_free(scan);
+  pthread_mutex_unlock(&m->load_mu);
+  return NULL;
+}
+
+static void *poll_main(void *arg)
+{
+  model_manager *m = arg;
+  pthread_mutex_lock(&m->mu);
+  while (!m->poll_stop) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += m->poll_secs;
+    while (!m->poll_stop && pthread_cond_timedwait(&m->poll_cv, &m->mu, &ts) != ETIMEDOUT) {
+    }
+    if (m->poll_stop)
+      break;
+    pthread_mutex_unlock(&m->mu);
+    TRITONSERVER_Error *err = manager_poll(m);
+    if (err) {
+      CORE_LOG_ERROR("poll of the model repository failed: %s", TRITONSERVER_ErrorMessage(err));
+      TRITONSERVER_ErrorDelete(err);
+    }
+    pthread_mutex_lock(&m->mu);
+  }
+  pthread_mutex_unlock(&m->mu);
+  return NULL;
+}
+
+TRITONSERVER_Error *manager_startup(model_manager *m)
+{
+  const TRITONSERVER_ServerOptions *o = server_options(m->server);
+  const char *poll = options_settings_find(&o->backend_configs, "", "repository-poll-secs");
+  if (poll && atoi(poll) > 0)
+    m->poll_secs = (unsigned)atoi(poll);
+  pthread_mutex_lock(&m->load_mu);
+  TRITONSERVER_Error *err = NULL;
+  RepoScan *scan = scan_all(m, &err);
+  if (!scan) {
+    pthread_mutex_unlock(&m->load_mu);
+    return err;
+  }
+  bool all = o->control_mode != TRITONSERVER_MODEL_CONTROL_EXPLICIT;
+  for (size_t i = 0; i < o->startup_model_count; i++)
+    if (strcmp(o->startup_models[i], "*") == 0)
+      all = true;
+  size_t failed = 0;
+  for (size_t i = 0; i < scan->model_count; i++) {
+    const RepoModel *rm = &scan->models[i];
+    bool wanted = all;
+    for (size_t k = 0; !wanted && k < o->startup_model_count; k++)
+      wanted = strcmp(o->startup_models[k], rm->name) == 0;
+    if (!wanted)
+      continue;
+    TRITONSERVER_Error *one = load_scanned(m, rm, NULL);
+    if (one) {
+      failed++;
+      TRITONSERVER_ErrorDelete(one);
+    }
+  }
+  if (!all) {
+    for (size_t k = 0; k < o->startup_model_count; k++) {
+      if (!repo_scan_find(scan, o->startup_models[k])) {
+        CORE_LOG_ERROR("failed to load '%s': no model directory named '%s' in the model "
+                       "repositories",
+                       o->startup_models[k], o->startup_models[k]);
+        failed++;
+      }
+    }
+  }
+  repo_scan_free(scan);
+  pthread_mutex_unlock(&m->load_mu);
+  if (o->control_mode == TRITONSERVER_MODEL_CONTROL_POLL) {
+    if (pthread_create(&m->poll_thread, NULL, poll_main, m) == 0)
+      m->poll_started = true;
+  }
+  if (failed)
+    return util_errorf(TRITONSERVER_ERROR_INTERNAL, "failed to load all models");
+  return NULL;
+}
+
+void manager_shutdown(model_manager *m)
+{
+  if (m->poll_started) {
+    pthread_mutex_lock(&m->mu);
+    m->poll_stop = true;
+    pthread_cond_broadcast(&m->poll_cv);
+    pthread_mutex_unlock(&m->mu);
+    pthread_join(m->poll_thread, NULL);
+    m->poll_started = false;
+  }
+  pthread_mutex_lock(&m->load_mu);
+  for (size_t i = 0;; i++) {
+    pthread_mutex_lock(&m->mu);
+    char *name = i < m->entry_count ? strdup(m->entries[i].name) : NULL;
+    pthread_mutex_unlock(&m->mu);
+    if (!name)
+      break;
+    unload_entry(m, name);
+    free(name);
+  }
+  pthread_mutex_unlock(&m->load_mu);
+}
+
+void manager_destroy(model_manager *m)
+{
+  for (size_t i = 0; i < m->entry_count; i++) {
+    versions_free(m->entries[i].versions, m->entries[i].version_count);
+    free(m->entries[i].reason);
+    free(m->entries[i].name);
+  }
+  free(m->entries);
+  m->entries = NULL;
+  m->entry_count = 0;
+  pthread_cond_destroy(&m->poll_cv);
+  pthread_mutex_destroy(&m->mu);
+  pthread_mutex_destroy(&m->load_mu);
+}
+
+TRITONSERVER_Error *manager_get_model(model_manager *m, const char *name, int64_t version,
+                                      TRITONBACKEND_Model **out)
+{
+  TRITONSERVER_Error *err = NULL;
+  pthread_mutex_lock(&m->mu);
+  manager_entry *e = entry_find(m, name);
+  TRITONBACKEND_Model *found = NULL;
+  if (!e) {
+    err = util_errorf(TRITONSERVER_ERROR_NOT_FOUND, "Request for unknown model: '%s' is not found",
+                      name);
+  } else if (version < 0) {
+    for (size_t i = e->version_count; i-- > 0 && !found;)
+      if (e->versions[i].state == MODEL_STATE_READY && e->versions[i].model)
+        found = e->versions[i].model;
+    if (!found)
+      err = util_errorf(TRITONSERVER_ERROR_UNAVAILABLE,
+                        "Request for unknown model: '%s' has no available versions", name);
+  } else {
+    manager_version *v = NULL;
+    for (size_t i = 0; i < e->version_count && !v; i++)
+      if (e->versions[i].version == version)
+        v = &e->versions[i];
+    if (!v)
+      err = util_errorf(TRITONSERVER_ERROR_NOT_FOUND,
+                        "Request for unknown model: '%s' version %lld is not found", name,
+                        (long long)version);
+    else if (v->state != MODEL_STATE_READY || !v->model)
+      err = util_errorf(TRITONSERVER_ERROR_UNAVAILABLE,
+                        "Request for unknown model: '%s' version %lld is not at ready state", name,
+                        (long long)version);
+    else
+      found = v->model;
+  }
+  if (found)
+    model_ref(found);
+  pthread_mutex_unlock(&m->mu);
+  *out = found;
+  return err;
+}
+
+void manager_for_each_ready(model_manager *m, const char *name,
+                            void (*fn)(TRITONBACKEND_Model *, void *), void *userp)
+{
+  pthread_mutex_lock(&m->mu);
+  size_t n = 0;
+  for (size_t i = 0; i < m->entry_count; i++)
+    n += m->entries[i].version_count;
+  TRITONBACKEND_Model **list = calloc(n ? n : 1, sizeof(*list));
+  size_t k = 0;
+  for (size_t i = 0; list && i < m->entry_count; i++) {
+    manager_entry *e = &m->entries[i];
+    if (name && strcmp(e->name, name) != 0)
+      continue;
+    for (size_t j = 0; j < e->version_count; j++)
+      if (e->versions[j].state == MODEL_STATE_READY && e->versions[j].model) {
+        model_ref(e->versions[j].model);
+        list[k++] = e->versions[j].model;
+      }
+  }
+  pthread_mutex_unlock(&m->mu);
+  for (size_t i = 0; i < k; i++) {
+    fn(list[i], userp);
+    model_unref(list[i]);
+  }
+  free(list);
+}
+
+json_object *manager_index_json(model_manager *m, bool ready_only)
+{
+  json_object *arr = json_object_new_array();
+  pthread_mutex_lock(&m->mu);
+  for (size_t i = 0; i < m->entry_count; i++) {
+    manager_entry *e = &m->entries[i];
+    if (e->version_count == 0 && !ready_only) {
+      json_object *o = json_object_new_object();
+      json_object_object_add(o, "name", json_object_new_string(e->name));
+      if (e->reason) {
+        json_object_object_add(o, "state", json_object_new_string("UNAVAILABLE"));
+        json_object_object_add(o, "reason", json_object_new_string(e->reason));
+      }
+      json_object_array_add(arr, o);
+    }
+    for (size_t j = 0; j < e->version_count; j++) {
+      manager_version *v = &e->versions[j];
+      if (ready_only && v->state != MODEL_STATE_READY)
+        continue;
+      char vb[32];
+      snprintf(vb, sizeof(vb), "%lld", (long long)v->version);
+      json_object *o = json_object_new_object();
+      json_object_object_add(o, "name", json_object_new_string(e->name));
+      json_object_object_add(o, "version", json_object_new_string(vb));
+      json_object_object_add(o, "state", json_object_new_string(state_name(v->state)));
+      json_object_object_add(o, "reason", json_object_new_string(v->reason ? v->reason : ""));
+      json_object_array_add(arr, o);
+    }
+  }
+  pthread_mutex_unlock(&m->mu);
+  return arr;
+}
+
+bool manager_all_ready(model_manager *m)
+{
+  bool ready = true;
+  pthread_mutex_lock(&m->mu);
+  for (size_t i = 0; i < m->entry_count && ready; i++)
+    if (m->entries[i].load_failed && !m->entries[i].explicitly_unloaded)
+      ready = false;
+  pthread_mutex_unlock(&m->mu);
+  return ready;
+}
+
+TRITONSERVER_Error *manager_ready_versions(model_manager *m, const char *name, int64_t **versions,
+                                           size_t *count)
+{
+  TRITONSERVER_Error *err = NULL;
+  *versions = NULL;
+  *count = 0;
+  pthread_mutex_lock(&m->mu);
+  manager_entry *e = entry_find(m, name);
+  if (!e) {
+    err = util_errorf(TRITONSERVER_ERROR_NOT_FOUND, "Request for unknown model: '%s' is not found",
+                      name);
+  } else {
+    *versions = calloc(e->version_count ? e->version_count : 1, sizeof(int64_t));
+    for (size_t i = 0; *versions && i < e->version_count; i++)
+      if (e->versions[i].state == MODEL_STATE_READY)
+        (*versions)[(*count)++] = e->versions[i].version;
+  }
+  pthread_mutex_unlock(&m->mu);
+  return err;
+}

@@ -1,0 +1,59 @@
+/* scheduler.h — a model's request scheduler: hands batches of requests to the model's
+ * instance threads. Without dynamic batching every request is its own batch (Triton's
+ * default scheduler); with it, a batcher thread forms batches (batcher.h). */
+#ifndef TORCHD_CORE_SCHEDULER_H
+#define TORCHD_CORE_SCHEDULER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "request.h"
+
+struct batcher;
+
+typedef struct sched_batch {
+  TRITONSERVER_InferenceRequest **requests;
+  uint32_t count;
+  struct sched_batch *next;
+} sched_batch;
+
+typedef struct scheduler {
+  TRITONBACKEND_Model *model;
+  pthread_mutex_t mu;
+  pthread_cond_t work_cv;    /* instance threads wait here for batches */
+  pthread_cond_t batcher_cv; /* the batcher waits here for requests / idle instances */
+  sched_batch *ready_head, *ready_tail; /* batches waiting for an instance */
+  size_t ready_count;
+  size_t idle_instances;
+  bool stopping;
+  struct batcher *batcher; /* NULL: default scheduler */
+  pthread_t batcher_thread;
+  bool batcher_started;
+} scheduler;
+
+/* Creates the scheduler for a loaded model (dynamic batcher per its config) and starts
+ * the batcher thread if any. Returns NULL with *err on failure. Caller owns the result
+ * (free with scheduler_free after scheduler_stop). */
+scheduler *scheduler_new(TRITONBACKEND_Model *model, TRITONSERVER_Error **err);
+
+/* Queues an accepted, validated request. On rejection (queue full) returns an error and
+ * the request stays the caller's; otherwise the scheduler owns it until it is executed. */
+TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceRequest *req);
+
+/* Called by an instance thread: blocks until a batch is ready (returns it; caller frees
+ * it with sched_batch_free after executing) or the scheduler stops (returns NULL). */
+sched_batch *scheduler_next_batch(scheduler *s);
+
+/* Makes instance threads (and the batcher) exit once their queues are empty, and joins
+ * the batcher thread. Instance threads are joined by the model. */
+void scheduler_stop(scheduler *s);
+void scheduler_free(scheduler *s);
+
+sched_batch *sched_batch_new(uint32_t capacity);
+void sched_batch_free(sched_batch *b);
+
+/* Pushes a batch onto the ready queue and wakes an instance. Caller holds s->mu. */
+void scheduler_push_ready_locked(scheduler *s, sched_batch *b);
+
+#endif
