@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 import torch
@@ -38,6 +39,9 @@ DTYPES = {  # KServe v2 datatype -> numpy dtype
     "FP64": np.float64,
 }
 NUMPY_TO_V2 = {np.dtype(v): k for k, v in DTYPES.items()}
+
+# Inputs are read-only views of the request body (no copy); forward never writes them.
+warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
 
 
 class BadRequest(Exception):
