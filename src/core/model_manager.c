@@ -223,6 +223,7 @@ static TRITONSERVER_Error *load_scanned(model_manager *m, const RepoModel *rm,
       e->version_count = n;
       e->load_failed = err != NULL;
       v = NULL;
+      n = 0;
     }
   }
   pthread_mutex_unlock(&m->mu);
