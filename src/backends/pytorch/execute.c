@@ -1,0 +1,220 @@
+/*
+ * execute.c: TRITONBACKEND_ModelInstanceExecute's sequence of steps
+ * (pytorch-backend.md §5), plus the batch bookkeeping of batch.h.
+ *
+ *   responses -> batch sizes -> inputs (input_gather.c) -> run (timed: compute start/end)
+ *   -> outputs (output_scatter.c) -> send -> statistics -> release
+ *
+ * Every request gets exactly one response and is released, including a batch whose total
+ * size is 0 (Triton returned early there and hung the client): it is run like any other,
+ * with empty tensors.
+ */
+#include "execute.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_util.h"
+#include "batch.h"
+
+void *pt_batch_keep(pt_batch *batch, void *memory) {
+  if (memory == NULL) return NULL;
+  if (batch->scratch_count == batch->scratch_capacity) {
+    size_t capacity = batch->scratch_capacity ? batch->scratch_capacity * 2 : 16;
+    void **grown = realloc(batch->scratch, capacity * sizeof(void *));
+    if (grown == NULL) {
+      free(memory);
+      return NULL;
+    }
+    batch->scratch = grown;
+    batch->scratch_capacity = capacity;
+  }
+  batch->scratch[batch->scratch_count++] = memory;
+  return memory;
+}
+
+void *pt_batch_calloc(pt_batch *batch, size_t count, size_t size) {
+  return pt_batch_keep(batch, calloc(count, size));
+}
+
+void pt_batch_release(pt_batch *batch) {
+  for (size_t i = 0; i < batch->scratch_count; ++i) free(batch->scratch[i]);
+  free(batch->scratch);
+  batch->scratch = NULL;
+  batch->scratch_count = batch->scratch_capacity = 0;
+}
+
+void pt_batch_fail(pt_batch *batch, uint32_t index, TRITONSERVER_Error *error) {
+  pt_slot *slot = &batch->slots[index];
+  if (slot->response == NULL) return;
+  pt_log_and_delete("failed to send PyTorch backend response",
+                    TRITONBACKEND_ResponseSend(slot->response,
+                                               TRITONSERVER_RESPONSE_COMPLETE_FINAL, error));
+  slot->response = NULL;
+}
+
+void pt_batch_fail_all(pt_batch *batch, TRITONSERVER_Error *error) {
+  for (uint32_t i = 0; i < batch->slot_count; ++i) pt_batch_fail(batch, i, error);
+  TRITONSERVER_ErrorDelete(error);
+}
+
+uint32_t pt_batch_open_count(const pt_batch *batch) {
+  uint32_t open = 0;
+  for (uint32_t i = 0; i < batch->slot_count; ++i) open += batch->slots[i].response != NULL;
+  return open;
+}
+
+/* Rows of each request: dim 0 of its first input when batching, else 1 (§4.2). */
+static TRITONSERVER_Error *size_batch(pt_batch *batch) {
+  const pt_model_config *config = &batch->instance->model->config;
+  bool batching = config->max_batch_size > 0;
+  for (uint32_t r = 0; r < batch->slot_count; ++r) {
+    pt_slot *slot = &batch->slots[r];
+    if (slot->response == NULL) continue;
+    slot->rows = 1;
+    if (batching) {
+      TRITONBACKEND_Input *input = NULL;
+      const int64_t *shape = NULL;
+      uint32_t dims = 0;
+      TRITONSERVER_Error *error = TRITONBACKEND_RequestInputByIndex(slot->request, 0, &input);
+      if (error == NULL)
+        error = TRITONBACKEND_InputProperties(input, NULL, NULL, &shape, &dims, NULL, NULL);
+      if (error == NULL && dims == 0)
+        error = pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                                "the first input of a request to batching model '%s' has no "
+                                "batch dimension",
+                                batch->instance->model->name);
+      if (error != NULL) {
+        pt_batch_fail_all(batch, error);
+        return NULL;
+      }
+      slot->rows = shape[0];
+    }
+    slot->row_offset = batch->total_rows;
+    slot->in_batch = true;
+    batch->total_rows += slot->rows;
+  }
+  int64_t total = batch->total_rows;
+  if (total != 1 && total > config->max_batch_size && pt_batch_open_count(batch) > 0)
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "batch size %lld for '%s', max allowed is %d",
+                           (long long)total, batch->instance->name, config->max_batch_size);
+  return NULL;
+}
+
+static void create_responses(pt_batch *batch) {
+  for (uint32_t r = 0; r < batch->slot_count; ++r) {
+    TRITONSERVER_Error *error = TRITONBACKEND_ResponseNew(&batch->slots[r].response,
+                                                          batch->slots[r].request);
+    if (error != NULL) {
+      PT_LOG_ERROR("Fail to create response");
+      TRITONSERVER_ErrorDelete(error);
+      batch->slots[r].response = NULL;
+    }
+  }
+}
+
+/* Runs the method over batch->args; whole-batch errors go to every open response. */
+static ts_result *run(pt_batch *batch) {
+  pt_instance_state *instance = batch->instance;
+  const pt_model_config *config = &instance->model->config;
+  const char **keys = NULL;
+  if (instance->dict_mode) {
+    keys = pt_batch_calloc(batch, config->input_count + 1, sizeof(char *));
+    if (keys == NULL) {
+      pt_batch_fail_all(batch, pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory"));
+      return NULL;
+    }
+    for (size_t i = 0; i < config->input_count; ++i) keys[i] = config->inputs[i].name;
+  }
+  ts_result *result = NULL;
+  char *message = ts_module_run(instance->module, instance->model->params.method_name,
+                                &instance->run_options, batch->args, batch->arg_count,
+                                (const char *const *)keys, &result);
+  if (message != NULL) {
+    pt_batch_fail_all(batch, pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
+                                             "PyTorch execute failure: %s", message));
+    free(message);
+    return NULL;
+  }
+  return result;
+}
+
+static void send_and_release(pt_batch *batch, bool *succeeded, uint64_t exec_start,
+                             uint64_t compute_start, uint64_t compute_end) {
+  uint64_t exec_end = pt_now_ns();
+  for (uint32_t r = 0; r < batch->slot_count; ++r) {
+    pt_slot *slot = &batch->slots[r];
+    succeeded[r] = slot->response != NULL;
+    if (slot->response != NULL)
+      pt_log_and_delete("failed to send PyTorch backend response",
+                        TRITONBACKEND_ResponseSend(slot->response,
+                                                   TRITONSERVER_RESPONSE_COMPLETE_FINAL, NULL));
+    slot->response = NULL;
+  }
+  bool any = false;
+  for (uint32_t r = 0; r < batch->slot_count; ++r) {
+    any = any || succeeded[r];
+    pt_log_and_delete("failed reporting request statistics",
+                      TRITONBACKEND_ModelInstanceReportStatistics(
+                          batch->instance->instance, batch->slots[r].request, succeeded[r],
+                          exec_start, compute_start, compute_end, exec_end));
+    pt_log_and_delete("failed releasing request",
+                      TRITONBACKEND_RequestRelease(batch->slots[r].request,
+                                                   TRITONSERVER_REQUEST_RELEASE_ALL));
+  }
+  if (any)
+    pt_log_and_delete("failed reporting batch request statistics",
+                      TRITONBACKEND_ModelInstanceReportBatchStatistics(
+                          batch->instance->instance, (uint64_t)batch->total_rows, exec_start,
+                          compute_start, compute_end, exec_end));
+}
+
+TRITONSERVER_Error *pt_execute(pt_instance_state *instance, TRITONBACKEND_Request **requests,
+                               uint32_t request_count) {
+  PT_LOG_VERBOSE("model \"%s\", instance \"%s\", executing %u requests", instance->model->name,
+                 instance->name, request_count);
+  uint64_t exec_start = pt_now_ns();
+  pt_batch batch = {.instance = instance, .slot_count = request_count};
+  batch.slots = calloc(request_count + 1, sizeof(pt_slot));
+  bool *succeeded = calloc(request_count + 1, sizeof(bool));
+  if (batch.slots == NULL || succeeded == NULL) {
+    free(batch.slots);
+    free(succeeded);
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory executing '%s'",
+                           instance->name);
+  }
+  bool null_request = false;
+  for (uint32_t r = 0; r < request_count; ++r) {
+    batch.slots[r].request = requests[r];
+    null_request = null_request || requests[r] == NULL;
+  }
+  if (null_request) { /* the host keeps ownership when we return an error */
+    free(batch.slots);
+    free(succeeded);
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
+                           "null request given to PyTorch backend for '%s'", instance->name);
+  }
+  create_responses(&batch);
+  TRITONSERVER_Error *error = size_batch(&batch);
+  if (error == NULL && pt_batch_open_count(&batch) > 0) error = pt_gather_inputs(&batch);
+  if (error != NULL) pt_batch_fail_all(&batch, error);
+
+  uint64_t compute_start = pt_now_ns(), compute_end = compute_start;
+  if (pt_batch_open_count(&batch) > 0) {
+    ts_result *result = run(&batch);
+    compute_end = pt_now_ns();
+    if (result != NULL) {
+      error = pt_scatter_outputs(&batch, result);
+      if (error != NULL) pt_batch_fail_all(&batch, error);
+      ts_result_free(result);
+    }
+  }
+  send_and_release(&batch, succeeded, exec_start, compute_start, compute_end);
+  pt_batch_release(&batch);
+  free(batch.slots);
+  free(succeeded);
+  if (instance->model->params.enable_cache_cleaning &&
+      instance->kind != TRITONSERVER_INSTANCEGROUPKIND_CPU)
+    ts_empty_cuda_cache();
+  return NULL;
+}

@@ -1,0 +1,247 @@
+/*
+ * instance.c: TRITONBACKEND_ModelInstanceInitialize's work (see instance.h).
+ *
+ * Steps, in Triton's order (pytorch-backend.md §2.4, §3): device from the instance kind;
+ * load the module or reuse the model's shared one; read the method schema; check argument
+ * types and count; choose the input and output naming conventions and validate the
+ * resulting indices (duplicates and out-of-range indices are rejected here, where Triton
+ * wrote out of bounds).
+ */
+#include "instance.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_util.h"
+
+/* Weight-sharing key; KIND_MODEL gets its own key (Triton let it collide with CPU). */
+static void sharing_key(const pt_instance_state *state, bool *is_gpu, int *device) {
+  *is_gpu = state->kind == TRITONSERVER_INSTANCEGROUPKIND_GPU;
+  *device = *is_gpu ? state->device_id
+                    : (state->kind == TRITONSERVER_INSTANCEGROUPKIND_MODEL ? -2 : -1);
+}
+
+static TRITONSERVER_Error *load_module(pt_instance_state *state) {
+  pt_model_state *model = state->model;
+  ts_device_kind device_kind = TS_DEVICE_CPU;
+  const char *where = "CPU";
+  if (state->kind == TRITONSERVER_INSTANCEGROUPKIND_GPU) {
+    device_kind = TS_DEVICE_CUDA;
+    where = "GPU";
+  } else if (state->kind == TRITONSERVER_INSTANCEGROUPKIND_MODEL) {
+    device_kind = TS_DEVICE_AS_SAVED;
+    where = "model-specified devices";
+  }
+  char *path = pt_model_artifact_path(model);
+  const char *file = path != NULL ? strrchr(path, '/') + 1 : "model.pt";
+  if (device_kind == TS_DEVICE_CUDA)
+    PT_LOG_VERBOSE("Creating instance %s on GPU %d using artifact '%s'", state->name,
+                   state->device_id, file);
+  else
+    PT_LOG_VERBOSE("Creating instance %s on %s using artifact '%s'", state->name, where, file);
+  free(path);
+
+  bool sharing = model->params.enable_weight_sharing == 1, is_gpu = false;
+  int device = 0;
+  sharing_key(state, &is_gpu, &device);
+  if (sharing) {
+    state->module = pt_model_shared_module(model, is_gpu, device);
+    if (state->module != NULL) {
+      PT_LOG_INFO("Reusing TorchScript model for instance '%s'", model->name);
+      return NULL;
+    }
+  }
+  TRITONSERVER_Error *error =
+      pt_model_load_module(model, state->name, device_kind, state->device_id, &state->module);
+  if (error == NULL && sharing) pt_model_share_module(model, is_gpu, device, state->module);
+  return error;
+}
+
+/* Argument types (§3.1), with Optional[Tensor] accepted (our addition). */
+static TRITONSERVER_Error *check_argument_types(pt_instance_state *state,
+                                                const ts_schema *schema) {
+  state->dict_mode = schema->arg_count == 1 && schema->args[0].kind == TS_ARG_TENSOR_DICT;
+  if (state->dict_mode) return NULL;
+  for (size_t i = 0; i < schema->arg_count; ++i) {
+    ts_arg_kind kind = schema->args[i].kind;
+    bool is_dict = kind == TS_ARG_TENSOR_DICT || kind == TS_ARG_OTHER_DICT;
+    if (is_dict && i > 0)
+      return pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
+                             "Multiple inputs of kind DictType were detected. Only a single "
+                             "input of type Dict(str, Tensor) is supported.");
+    if (is_dict || kind == TS_ARG_OTHER)
+      return pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
+                             "An input of type '%s' was detected in the model. Only a single "
+                             "input of type Dict(str, Tensor) or input(s) of type Tensor are "
+                             "supported.",
+                             schema->args[i].type_text);
+  }
+  return NULL;
+}
+
+/* Each config input against the argument it feeds: strings need List[str], tensors need
+ * Tensor or Optional[Tensor], and optional inputs need Optional[Tensor]. */
+static TRITONSERVER_Error *check_input_kinds(const pt_instance_state *state,
+                                             const ts_schema *schema) {
+  const pt_model_config *config = &state->model->config;
+  const char *method = state->model->params.method_name;
+  for (size_t i = 0; i < config->input_count; ++i) {
+    const pt_io_config *input = &config->inputs[i];
+    const ts_arg *arg = &schema->args[state->input_slots[i]];
+    bool is_string = input->dtype == TS_DTYPE_BYTES;
+    if (input->optional && arg->kind != TS_ARG_OPTIONAL_TENSOR)
+      return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                             "'optional' is set to true for input '%s' while argument '%s' of "
+                             "method '%s' of model '%s' has type '%s', not Optional[Tensor]",
+                             input->name, arg->name, method, state->model->name, arg->type_text);
+    if (is_string && arg->kind != TS_ARG_STRING_LIST)
+      return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                             "input '%s' of model '%s' is TYPE_STRING, so argument '%s' of "
+                             "method '%s' must be List[str], but it is '%s'",
+                             input->name, state->model->name, arg->name, method, arg->type_text);
+    if (!is_string && arg->kind != TS_ARG_TENSOR && arg->kind != TS_ARG_OPTIONAL_TENSOR)
+      return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                             "input '%s' of model '%s' is %s, so argument '%s' of method '%s' "
+                             "must be a Tensor, but it is '%s'",
+                             input->name, state->model->name, input->dtype_name, arg->name,
+                             method, arg->type_text);
+  }
+  return NULL;
+}
+
+static TRITONSERVER_Error *map_inputs(pt_instance_state *state, const ts_schema *schema) {
+  const pt_model_config *config = &state->model->config;
+  size_t expected = config->input_count + config->batch_input_count + config->control_count +
+                    config->state_count;
+  state->input_slots = calloc(config->input_count + 1, sizeof(int));
+  if (state->input_slots == NULL) return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "oom");
+  if (state->dict_mode) return NULL;
+  if (expected != schema->arg_count)
+    return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                           "unable to load model '%s', configuration expects %zu inputs, model "
+                           "provides %zu",
+                           state->model->name, expected, schema->arg_count);
+  if (config->batch_input_count > 0 || config->control_count > 0 || config->state_count > 0)
+    return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
+                           "model '%s' uses batch_input or sequence batching inputs, which the "
+                           "torchd PyTorch backend does not execute yet",
+                           state->model->name);
+  const char **names = calloc(config->input_count + 1, sizeof(char *));
+  const char **arg_names = calloc(schema->arg_count + 1, sizeof(char *));
+  if (names == NULL || arg_names == NULL) {
+    free(names);
+    free(arg_names);
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  }
+  for (size_t i = 0; i < config->input_count; ++i) names[i] = config->inputs[i].name;
+  for (size_t i = 0; i < schema->arg_count; ++i) arg_names[i] = schema->args[i].name;
+  char *warning = NULL;
+  TRITONSERVER_Error *error = pt_to_triton(
+      pt_map_inputs(state->model->name, names, config->input_count, arg_names,
+                    schema->arg_count, &state->input_naming, state->input_slots, &warning));
+  if (warning != NULL) PT_LOG_WARN("%s", warning);
+  free(warning);
+  free(names);
+  free(arg_names);
+  if (error == NULL) error = check_input_kinds(state, schema);
+  return error;
+}
+
+static TRITONSERVER_Error *map_outputs(pt_instance_state *state) {
+  const pt_model_config *config = &state->model->config;
+  state->output_indices = calloc(config->output_count + 1, sizeof(int));
+  const char **names = calloc(config->output_count + 1, sizeof(char *));
+  if (state->output_indices == NULL || names == NULL) {
+    free(names);
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  }
+  for (size_t i = 0; i < config->output_count; ++i) names[i] = config->outputs[i].name;
+  char *warning = NULL;
+  TRITONSERVER_Error *error =
+      pt_to_triton(pt_map_outputs(state->model->name, names, config->output_count,
+                                  &state->output_naming, state->output_indices, &warning));
+  if (warning != NULL) PT_LOG_WARN("%s", warning);
+  free(warning);
+  free(names);
+  return error;
+}
+
+static void set_run_options(pt_instance_state *state) {
+  const pt_parameters *params = &state->model->params;
+  state->run_options.inference_mode = params->inference_mode;
+  state->run_options.optimized_execution = !params->disable_optimized_execution;
+  state->run_options.cudnn_enabled = !params->disable_cudnn;
+  state->run_options.tensor_fuser = params->enable_tensor_fuser;
+  state->run_options.jit_profiling = params->enable_jit_profiling;
+  state->run_options.jit_executor = params->enable_jit_executor;
+  state->run_options.intra_op_threads = params->intra_op_thread_count;
+}
+
+static TRITONSERVER_Error *inspect_schema(pt_instance_state *state) {
+  ts_schema *schema = NULL;
+  char *message = ts_module_schema(state->module, state->model->params.method_name, &schema);
+  if (message != NULL) {
+    TRITONSERVER_Error *error = pt_triton_error(
+        TRITONSERVER_ERROR_INVALID_ARG, "unable to load model '%s': %s", state->model->name,
+        message);
+    free(message);
+    return error;
+  }
+  state->arg_count = schema->arg_count;
+  state->arg_kinds = calloc(schema->arg_count + 1, sizeof(ts_arg_kind));
+  TRITONSERVER_Error *error =
+      state->arg_kinds == NULL ? pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory")
+                               : NULL;
+  for (size_t i = 0; error == NULL && i < schema->arg_count; ++i)
+    state->arg_kinds[i] = schema->args[i].kind;
+  if (error == NULL) error = check_argument_types(state, schema);
+  if (error == NULL) error = map_inputs(state, schema);
+  ts_schema_free(schema);
+  return error;
+}
+
+TRITONSERVER_Error *pt_instance_state_create(pt_model_state *model,
+                                             TRITONBACKEND_ModelInstance *instance,
+                                             pt_instance_state **state_out) {
+  *state_out = NULL;
+  pt_instance_state *state = calloc(1, sizeof(*state));
+  if (state == NULL) return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  state->model = model;
+  state->instance = instance;
+  const char *name = NULL;
+  int32_t device_id = 0;
+  TRITONSERVER_Error *error = TRITONBACKEND_ModelInstanceName(instance, &name);
+  if (error == NULL) error = TRITONBACKEND_ModelInstanceKind(instance, &state->kind);
+  if (error == NULL) error = TRITONBACKEND_ModelInstanceDeviceId(instance, &device_id);
+  if (error == NULL) {
+    state->name = strdup(name);
+    state->device_id = device_id;
+    if (state->kind == TRITONSERVER_INSTANCEGROUPKIND_GPU && ts_cuda_device_count() == 0)
+      error = pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
+                              "instance '%s' of model '%s' is KIND_GPU, but LibTorch sees no "
+                              "CUDA device (this build is CPU-only)",
+                              name, model->name);
+  }
+  if (error == NULL) error = load_module(state);
+  if (error == NULL) error = inspect_schema(state);
+  if (error == NULL) error = map_outputs(state);
+  if (error != NULL) {
+    pt_instance_state_delete(state);
+    return error;
+  }
+  set_run_options(state);
+  *state_out = state;
+  return NULL;
+}
+
+void pt_instance_state_delete(pt_instance_state *state) {
+  if (state == NULL) return;
+  ts_module_unref(state->module);
+  if (state->kind != TRITONSERVER_INSTANCEGROUPKIND_CPU) ts_empty_cuda_cache();
+  free(state->arg_kinds);
+  free(state->input_slots);
+  free(state->output_indices);
+  free(state->name);
+  free(state);
+}

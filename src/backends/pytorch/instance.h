@@ -1,0 +1,43 @@
+/*
+ * instance.h: the per-instance state of the PyTorch backend.
+ *
+ * Why it exists: each instance holds its module (its own, or the model's shared one with
+ * ENABLE_WEIGHT_SHARING), and the input/output mapping worked out from the config and the
+ * method schema at load time, so execute only follows tables.
+ */
+#ifndef TORCHD_PYTORCH_INSTANCE_H
+#define TORCHD_PYTORCH_INSTANCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "io_names.h"
+#include "model.h"
+#include "torch_shim.h"
+#include "triton/core/tritonbackend.h"
+
+typedef struct pt_instance_state {
+  pt_model_state *model;
+  TRITONBACKEND_ModelInstance *instance;
+  char *name;                 /* owned */
+  TRITONSERVER_InstanceGroupKind kind;
+  int device_id;
+  ts_module *module;          /* one reference owned */
+  bool dict_mode;             /* the method takes one Dict[str, Tensor] */
+  size_t arg_count;           /* method arguments (self excluded) */
+  ts_arg_kind *arg_kinds;     /* kind of each argument (owned) */
+  int *input_slots;           /* per config input: argument slot (owned) */
+  int *output_indices;        /* per config output: returned value index (owned) */
+  pt_naming input_naming, output_naming;
+  ts_run_options run_options;
+} pt_instance_state;
+
+/* Creates the state of `instance` of `model`: loads (or reuses) the module and validates
+ * the naming and argument types against the schema (§3). On success the caller owns
+ * *state_out (pt_instance_state_delete). */
+TRITONSERVER_Error *pt_instance_state_create(pt_model_state *model,
+                                             TRITONBACKEND_ModelInstance *instance,
+                                             pt_instance_state **state_out);
+void pt_instance_state_delete(pt_instance_state *state);
+
+#endif
