@@ -152,11 +152,9 @@ TRITONSERVER_Error *TRITONSERVER_InferenceResponseDelete(TRITONSERVER_InferenceR
 
 TRITONSERVER_Error *TRITONSERVER_InferenceResponseError(TRITONSERVER_InferenceResponse *r)
 {
-  CHECK_RESP(r);
-  if (!r->error)
+  if (!r)
     return NULL;
-  return TRITONSERVER_ErrorNew(TRITONSERVER_ErrorCode(r->error),
-                               TRITONSERVER_ErrorMessage(r->error));
+  return r->error; /* owned by the response (Triton's rule) */
 }
 
 TRITONSERVER_Error *TRITONSERVER_InferenceResponseModel(TRITONSERVER_InferenceResponse *r,
