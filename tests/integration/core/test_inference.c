@@ -1,0 +1,322 @@
+/* test_inference.c — inference end to end through TRITONSERVER_ServerInferAsync with a
+ * CPU response allocator: identity copies (FP32, BYTES, inputs split over several
+ * buffers), add_sub, requested outputs, ids and response parameters, a backend's
+ * per-request error, and the core's request validation with Triton's messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "models.h"
+
+static const int V1[] = {1};
+
+typedef struct fixture {
+  char *repo;
+  TRITONSERVER_Server *server;
+} fixture;
+
+static int setup(void **state)
+{
+  fixture *f = calloc(1, sizeof(*f));
+  f->repo = repo_create();
+  repo_add_model(f->repo, "identity", MODEL_IDENTITY_FP32, V1, 1);
+  repo_add_model(f->repo, "add_sub", MODEL_ADD_SUB_INT32, V1, 1);
+  repo_add_model(f->repo, "strings", MODEL_IDENTITY_BYTES, V1, 1);
+  repo_add_model(f->repo, "two_outputs",
+                 "backend: \"identity\"\nmax_batch_size: 0\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2 ] },\n"
+                 "        { name: \"INPUT1\" data_type: TYPE_INT64 dims: [ 1 ] } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 2 ] },\n"
+                 "         { name: \"OUTPUT1\" data_type: TYPE_INT64 dims: [ 1 ] } ]\n",
+                 V1, 1);
+  repo_add_model(f->repo, "fails_request_x",
+                 MODEL_IDENTITY_FP32
+                 "parameters { key: \"error_request_id\" value { string_value: \"x\" } }\n",
+                 V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(f->repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  f->server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fixture *f = *state;
+  server_stop(f->server);
+  repo_remove_tree(f->repo);
+  free(f->repo);
+  free(f);
+  return 0;
+}
+
+static void identity_copies_fp32_batch(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "identity", -1, "req-7");
+  const int64_t shape[] = {2, 4};
+  const float data[8] = {1, 2, 3, 4, 5, 6, 7, -8.5f};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_run(f->server, call);
+  check_call_ok(call);
+
+  TRITONSERVER_DataType datatype;
+  const int64_t *out_shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
+  assert_int_equal(datatype, TRITONSERVER_TYPE_FP32);
+  assert_int_equal(dims, 2);
+  assert_int_equal(out_shape[0], 2);
+  assert_int_equal(out_shape[1], 4);
+  assert_int_equal(size, sizeof(data));
+  assert_memory_equal(base, data, sizeof(data));
+
+  const char *id = NULL;
+  check_ok(TRITONSERVER_InferenceResponseId(call->response, &id), "InferenceResponseId");
+  assert_string_equal(id, "req-7");
+  const char *model = NULL;
+  int64_t version = 0;
+  check_ok(TRITONSERVER_InferenceResponseModel(call->response, &model, &version), "ResponseModel");
+  assert_string_equal(model, "identity");
+  assert_int_equal(version, 1);
+  /* Response parameters set by the backend come through. */
+  assert_int_equal(call_int_parameter(call, "batch_size"), 2);
+  assert_int_equal(call_int_parameter(call, "request_count"), 1);
+  assert_non_null(call_string_parameter(call, "instance"));
+  call_free(call);
+}
+
+static void input_split_over_buffers_is_gathered(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "identity", -1, NULL);
+  const int64_t shape[] = {3, 4};
+  float data[12];
+  for (int i = 0; i < 12; i++)
+    data[i] = (float)i * 1.5f;
+  call_add_input_split(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data), 3);
+  call_run(f->server, call);
+  check_call_ok(call);
+  TRITONSERVER_DataType datatype;
+  const int64_t *out_shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
+  assert_int_equal(size, sizeof(data));
+  assert_memory_equal(base, data, sizeof(data));
+  call_free(call);
+}
+
+static void add_sub_computes_both_outputs(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "add_sub", -1, NULL);
+  const int64_t shape[] = {4};
+  const int32_t a[4] = {10, 20, 30, 40}, b[4] = {1, 2, 3, 50};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_INT32, shape, 1, a, sizeof(a));
+  call_add_input(call, "INPUT1", TRITONSERVER_TYPE_INT32, shape, 1, b, sizeof(b));
+  call_run(f->server, call);
+  check_call_ok(call);
+  TRITONSERVER_DataType datatype;
+  const int64_t *out_shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  const int32_t sum[4] = {11, 22, 33, 90}, difference[4] = {9, 18, 27, -10};
+  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
+  assert_int_equal(datatype, TRITONSERVER_TYPE_INT32);
+  assert_int_equal(size, sizeof(sum));
+  assert_memory_equal(base, sum, sizeof(sum));
+  call_output(call, "OUTPUT1", &datatype, &out_shape, &dims, &base, &size);
+  assert_memory_equal(base, difference, sizeof(difference));
+  call_free(call);
+}
+
+static void only_requested_outputs_are_returned(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "two_outputs", -1, NULL);
+  const int64_t shape0[] = {2}, shape1[] = {1};
+  const float x[2] = {1, 2};
+  const int64_t y[1] = {42};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape0, 1, x, sizeof(x));
+  call_add_input(call, "INPUT1", TRITONSERVER_TYPE_INT64, shape1, 1, y, sizeof(y));
+  check_ok(TRITONSERVER_InferenceRequestAddRequestedOutput(call->request, "OUTPUT1"),
+           "AddRequestedOutput");
+  call_run(f->server, call);
+  check_call_ok(call);
+  uint32_t count = 0;
+  check_ok(TRITONSERVER_InferenceResponseOutputCount(call->response, &count), "OutputCount");
+  assert_int_equal(count, 1);
+  TRITONSERVER_DataType datatype;
+  const int64_t *out_shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  call_output(call, "OUTPUT1", &datatype, &out_shape, &dims, &base, &size);
+  assert_int_equal(datatype, TRITONSERVER_TYPE_INT64);
+  assert_int_equal(*(const int64_t *)base, 42);
+  call_free(call);
+
+  /* With none requested, all outputs come back. */
+  call = call_new(f->server, "two_outputs", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape0, 1, x, sizeof(x));
+  call_add_input(call, "INPUT1", TRITONSERVER_TYPE_INT64, shape1, 1, y, sizeof(y));
+  call_run(f->server, call);
+  check_call_ok(call);
+  check_ok(TRITONSERVER_InferenceResponseOutputCount(call->response, &count), "OutputCount");
+  assert_int_equal(count, 2);
+  call_free(call);
+}
+
+static void bytes_tensors_round_trip(void **state)
+{
+  fixture *f = *state;
+  /* Two elements "hi" and "" then "world!", as 4-byte little-endian lengths + bytes. */
+  const unsigned char data[] = {2, 0, 0, 0, 'h', 'i', 0, 0, 0, 0,
+                                6, 0, 0, 0, 'w', 'o', 'r', 'l', 'd', '!'};
+  infer_call *call = call_new(f->server, "strings", -1, NULL);
+  const int64_t shape[] = {1, 3};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_BYTES, shape, 2, data, sizeof(data));
+  call_run(f->server, call);
+  check_call_ok(call);
+  TRITONSERVER_DataType datatype;
+  const int64_t *out_shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
+  assert_int_equal(datatype, TRITONSERVER_TYPE_BYTES);
+  assert_int_equal(out_shape[1], 3);
+  assert_int_equal(size, sizeof(data));
+  assert_memory_equal(base, data, sizeof(data));
+  call_free(call);
+}
+
+static void backend_error_reaches_only_that_request(void **state)
+{
+  fixture *f = *state;
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {0};
+  infer_call *bad = call_new(f->server, "fails_request_x", -1, "x");
+  infer_call *good = call_new(f->server, "fails_request_x", -1, "y");
+  call_add_input(bad, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_add_input(good, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_send(f->server, bad);
+  call_send(f->server, good);
+  call_wait(bad, 10000);
+  call_wait(good, 10000);
+  assert_non_null(bad->error_message);
+  assert_false(bad->sync_error);
+  assert_int_equal(bad->error_code, TRITONSERVER_ERROR_INTERNAL);
+  assert_non_null(strstr(bad->error_message, "error_request_id"));
+  assert_int_equal(bad->final_count, 1);
+  assert_int_equal(bad->release_count, 1);
+  check_call_ok(good);
+  call_free(bad);
+  call_free(good);
+}
+
+/* Sends one identity request built by the caller's input and checks it fails with
+ * INVALID_ARG and a message containing each fragment. */
+static void expect_invalid(fixture *f, infer_call *call, const char *fragment1,
+                           const char *fragment2)
+{
+  call_run(f->server, call);
+  if (call->error_message == NULL)
+    fail_msg("expected the request to fail with '%s'", fragment1);
+  assert_int_equal(call->error_code, TRITONSERVER_ERROR_INVALID_ARG);
+  if (strstr(call->error_message, fragment1) == NULL ||
+      (fragment2 != NULL && strstr(call->error_message, fragment2) == NULL))
+    fail_msg("message '%s' lacks '%s' / '%s'", call->error_message, fragment1,
+             fragment2 ? fragment2 : "");
+  /* Exactly one outcome: an error at send, or one final response + one release. */
+  if (!call->sync_error) {
+    assert_int_equal(call->final_count, 1);
+    assert_int_equal(call->release_count, 1);
+  }
+  call_free(call);
+}
+
+static void validation_errors_use_tritons_messages(void **state)
+{
+  fixture *f = *state;
+  const float data[16] = {0};
+  const int64_t good_shape[] = {1, 4};
+
+  infer_call *call = call_new(f->server, "identity", -1, "r1");
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_INT32, good_shape, 2, data, 16);
+  expect_invalid(f, call, "[request id: r1] inference input 'INPUT0' data-type is 'INT32', but model 'identity' expects 'FP32'", NULL);
+
+  const int64_t wrong_shape[] = {1, 3};
+  call = call_new(f->server, "identity", -1, "r2");
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, wrong_shape, 2, data, 12);
+  expect_invalid(f, call, "[request id: r2] unexpected shape for input 'INPUT0' for model 'identity'. Expected [-1,4], got [1,3]", NULL);
+
+  const int64_t too_big[] = {9, 4};
+  float big[36] = {0};
+  call = call_new(f->server, "identity", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, too_big, 2, big, sizeof(big));
+  expect_invalid(f, call, "inference request batch-size must be <= 8 for 'identity'", NULL);
+
+  call = call_new(f->server, "identity", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, good_shape, 2, data, 16);
+  call_add_input(call, "EXTRA", TRITONSERVER_TYPE_FP32, good_shape, 2, data, 16);
+  expect_invalid(f, call, "unexpected inference input 'EXTRA' for model 'identity'", NULL);
+
+  const int64_t shape4[] = {4};
+  const int32_t ints[4] = {0};
+  call = call_new(f->server, "add_sub", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_INT32, shape4, 1, ints, sizeof(ints));
+  expect_invalid(f, call, "expected 2 inputs but got 1 inputs for model 'add_sub'", "'INPUT1'");
+
+  call = call_new(f->server, "identity", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, good_shape, 2, data, 12);
+  expect_invalid(f, call, "input byte size mismatch for input 'INPUT0' for model 'identity'. Expected 16, got 12", NULL);
+
+  call = call_new(f->server, "identity", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, good_shape, 2, data, 16);
+  check_ok(TRITONSERVER_InferenceRequestAddRequestedOutput(call->request, "NOPE"),
+           "AddRequestedOutput");
+  expect_invalid(f, call, "unexpected inference output 'NOPE' for model 'identity'", NULL);
+
+  /* BYTES elements are checked by walking the length prefixes. */
+  const unsigned char truncated[] = {5, 0, 0, 0, 'a', 'b'};
+  const int64_t one[] = {1, 1};
+  call = call_new(f->server, "strings", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_BYTES, one, 2, truncated, sizeof(truncated));
+  call_run(f->server, call);
+  assert_non_null(call->error_message);
+  assert_int_equal(call->error_code, TRITONSERVER_ERROR_INVALID_ARG);
+  assert_non_null(strstr(call->error_message, "INPUT0"));
+  call_free(call);
+
+  /* After all that, the model still answers. */
+  call = call_new(f->server, "identity", -1, NULL);
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, good_shape, 2, data, 16);
+  call_run(f->server, call);
+  check_call_ok(call);
+  call_free(call);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(identity_copies_fp32_batch),
+      cmocka_unit_test(input_split_over_buffers_is_gathered),
+      cmocka_unit_test(add_sub_computes_both_outputs),
+      cmocka_unit_test(only_requested_outputs_are_returned),
+      cmocka_unit_test(bytes_tensors_round_trip),
+      cmocka_unit_test(backend_error_reaches_only_that_request),
+      cmocka_unit_test(validation_errors_use_tritons_messages),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

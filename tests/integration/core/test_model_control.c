@@ -1,0 +1,258 @@
+/* test_model_control.c — model control modes (NONE, POLL, EXPLICIT), load/unload and
+ * reload through the API, versions and version policies, and how a request names a
+ * version (-1: highest ready; missing: NOT_FOUND; not ready: UNAVAILABLE). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "models.h"
+
+static const int V1[] = {1};
+static const int V123[] = {1, 2, 3};
+
+/* Runs one FP32 identity inference on model/version; returns the version that
+ * answered, or -1 with *code set when it failed. */
+static int64_t infer_version(TRITONSERVER_Server *server, const char *model, int64_t version,
+                             TRITONSERVER_Error_Code *code)
+{
+  infer_call *call = call_new(server, model, version, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_run(server, call);
+  int64_t answered = -1;
+  if (call->error_message != NULL) {
+    *code = call->error_code;
+  } else {
+    const char *name = NULL;
+    check_ok(TRITONSERVER_InferenceResponseModel(call->response, &name, &answered),
+             "InferenceResponseModel");
+    assert_string_equal(name, model);
+  }
+  call_free(call);
+  return answered;
+}
+
+static void explicit_mode_loads_only_what_is_asked(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "a", MODEL_IDENTITY_FP32, V1, 1);
+  repo_add_model(repo, "b", MODEL_IDENTITY_FP32, V1, 1);
+  repo_add_model(repo, "bad", MODEL_FAILS_TO_LOAD, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
+  check_ok(TRITONSERVER_ServerOptionsSetStartupModel(options, "a"), "startup model");
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+
+  assert_true(model_ready(server, "a", -1));
+  assert_false(model_ready(server, "b", -1));
+  /* Never-loaded models are still listed by the index, with no ready state. */
+  char *state_text = index_state(server, "b", NULL);
+  assert_non_null(state_text);
+  assert_true(strcmp(state_text, "READY") != 0);
+  free(state_text);
+
+  check_ok(TRITONSERVER_ServerLoadModel(server, "b"), "LoadModel(b)");
+  assert_true(model_ready(server, "b", -1));
+  TRITONSERVER_Error_Code code = TRITONSERVER_ERROR_UNKNOWN;
+  assert_int_equal(infer_version(server, "b", -1, &code), 1);
+
+  check_ok(TRITONSERVER_ServerUnloadModel(server, "a"), "UnloadModel(a)");
+  assert_false(model_ready(server, "a", -1));
+  state_text = index_state(server, "a", "1");
+  assert_non_null(state_text);
+  assert_string_equal(state_text, "UNAVAILABLE");
+  free(state_text);
+  assert_int_equal(infer_version(server, "a", -1, &code), -1);
+  assert_true(code == TRITONSERVER_ERROR_UNAVAILABLE || code == TRITONSERVER_ERROR_NOT_FOUND);
+
+  /* Failures are reported by the call and leave the others alone. */
+  check_error(TRITONSERVER_ServerLoadModel(server, "bad"), ANY_CODE, "fail_load");
+  check_error(TRITONSERVER_ServerLoadModel(server, "no_such_model"), ANY_CODE, "no_such_model");
+  assert_true(model_ready(server, "b", -1));
+
+  /* Loading again after a config change reloads it. */
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/b/config.pbtxt", repo);
+  FILE *file = fopen(path, "w");
+  assert_non_null(file);
+  fputs("backend: \"identity\"\nmax_batch_size: 2\n"
+        "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
+        "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n",
+        file);
+  fclose(file);
+  check_ok(TRITONSERVER_ServerLoadModel(server, "b"), "reload b");
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerModelConfig(server, "b", -1, 1, &message), "ModelConfig(b)");
+  json_object *config = message_json(message);
+  assert_int_equal(json_object_get_int(json_object_object_get(config, "max_batch_size")), 2);
+  json_object_put(config);
+
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+static void load_with_config_parameter_overrides_the_file(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "a", MODEL_IDENTITY_FP32, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+
+  const char *override =
+      "{\"backend\":\"identity\",\"max_batch_size\":3,"
+      "\"input\":[{\"name\":\"INPUT0\",\"data_type\":\"TYPE_FP32\",\"dims\":[4]}],"
+      "\"output\":[{\"name\":\"OUTPUT0\",\"data_type\":\"TYPE_FP32\",\"dims\":[4]}]}";
+  TRITONSERVER_Parameter *parameter =
+      TRITONSERVER_ParameterNew("config", TRITONSERVER_PARAMETER_STRING, override);
+  const TRITONSERVER_Parameter *parameters[] = {parameter};
+  check_ok(TRITONSERVER_ServerLoadModelWithParameters(server, "a", parameters, 1),
+           "LoadModelWithParameters");
+  TRITONSERVER_ParameterDelete(parameter);
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerModelConfig(server, "a", -1, 1, &message), "ModelConfig");
+  json_object *config = message_json(message);
+  assert_int_equal(json_object_get_int(json_object_object_get(config, "max_batch_size")), 3);
+  json_object_put(config);
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+static void none_mode_refuses_load_and_unload(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "a", MODEL_IDENTITY_FP32, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  assert_true(model_ready(server, "a", -1));
+  check_error(TRITONSERVER_ServerLoadModel(server, "a"), TRITONSERVER_ERROR_UNAVAILABLE, NULL);
+  check_error(TRITONSERVER_ServerUnloadModel(server, "a"), TRITONSERVER_ERROR_UNAVAILABLE, NULL);
+  assert_true(model_ready(server, "a", -1));
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+static void poll_mode_follows_the_repository(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "a", MODEL_IDENTITY_FP32, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_POLL);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  assert_true(model_ready(server, "a", -1));
+  check_error(TRITONSERVER_ServerLoadModel(server, "a"), TRITONSERVER_ERROR_UNAVAILABLE, NULL);
+
+  repo_add_model(repo, "b", MODEL_IDENTITY_FP32, V1, 1);
+  check_ok(TRITONSERVER_ServerPollModelRepository(server), "PollModelRepository(add)");
+  assert_true(model_ready(server, "b", -1));
+
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/a", repo);
+  repo_remove_tree(path);
+  check_ok(TRITONSERVER_ServerPollModelRepository(server), "PollModelRepository(remove)");
+  assert_false(model_ready(server, "a", -1));
+  assert_true(model_ready(server, "b", -1));
+
+  /* A broken change to a serving model keeps the old one serving. */
+  snprintf(path, sizeof(path), "%s/b/config.pbtxt", repo);
+  FILE *file = fopen(path, "w");
+  assert_non_null(file);
+  fputs("max_batch_size: not-a-number\n", file);
+  fclose(file);
+  TRITONSERVER_ErrorDelete(TRITONSERVER_ServerPollModelRepository(server));
+  assert_true(model_ready(server, "b", -1));
+
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+/* Writes a 3-version model with 'policy' (config text) and returns a started server. */
+static TRITONSERVER_Server *versioned_server(const char *repo, const char *policy)
+{
+  char config[1024];
+  snprintf(config, sizeof(config), "%s%s", MODEL_IDENTITY_FP32, policy);
+  repo_add_model(repo, "v", config, V123, 3);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  return server;
+}
+
+static void version_policies(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *policy;
+    bool ready[3];
+    int64_t latest;
+  } cases[] = {
+      {"", {false, false, true}, 3},
+      {"version_policy: { latest { num_versions: 2 } }\n", {false, true, true}, 3},
+      {"version_policy: { all { } }\n", {true, true, true}, 3},
+      {"version_policy: { specific { versions: [ 1, 2 ] } }\n", {true, true, false}, 2},
+  };
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    char *repo = repo_create();
+    TRITONSERVER_Server *server = versioned_server(repo, cases[c].policy);
+    for (int v = 1; v <= 3; v++) {
+      if (model_ready(server, "v", v) != cases[c].ready[v - 1])
+        fail_msg("policy '%s': version %d ready=%d, expected %d", cases[c].policy, v,
+                 !cases[c].ready[v - 1], cases[c].ready[v - 1]);
+    }
+    TRITONSERVER_Error_Code code = TRITONSERVER_ERROR_UNKNOWN;
+    assert_int_equal(infer_version(server, "v", -1, &code), cases[c].latest);
+    server_stop(server);
+    repo_remove_tree(repo);
+    free(repo);
+  }
+}
+
+static void requests_name_versions(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  TRITONSERVER_Server *server = versioned_server(repo, "version_policy: { specific { versions: [ 1, 3 ] } }\n");
+  TRITONSERVER_Error_Code code = TRITONSERVER_ERROR_UNKNOWN;
+  assert_int_equal(infer_version(server, "v", 1, &code), 1);
+  assert_int_equal(infer_version(server, "v", 3, &code), 3);
+  /* On disk but outside the policy: Triton answers NOT_FOUND (never loaded) or
+   * UNAVAILABLE (known, not ready); either way it must fail. */
+  assert_int_equal(infer_version(server, "v", 2, &code), -1);
+  assert_true(code == TRITONSERVER_ERROR_UNAVAILABLE || code == TRITONSERVER_ERROR_NOT_FOUND);
+  assert_int_equal(infer_version(server, "v", 7, &code), -1); /* does not exist */
+  assert_int_equal(code, TRITONSERVER_ERROR_NOT_FOUND);
+  assert_int_equal(infer_version(server, "nope", -1, &code), -1);
+  assert_int_equal(code, TRITONSERVER_ERROR_NOT_FOUND);
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(explicit_mode_loads_only_what_is_asked),
+      cmocka_unit_test(load_with_config_parameter_overrides_the_file),
+      cmocka_unit_test(none_mode_refuses_load_and_unload),
+      cmocka_unit_test(poll_mode_follows_the_repository),
+      cmocka_unit_test(version_policies),
+      cmocka_unit_test(requests_name_versions),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,186 @@
+/* test_server.c — server lifecycle through tritonserver.h: new/live/ready/stop,
+ * server metadata, model metadata and config, the repository index, and that a model
+ * which fails to load leaves the others serving (control mode NONE). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "models.h"
+
+static const int V1[] = {1};
+
+static const char *json_string(json_object *object, const char *key)
+{
+  json_object *field;
+  if (!json_object_object_get_ex(object, key, &field))
+    fail_msg("JSON has no '%s': %s", key, json_object_to_json_string(object));
+  return json_object_get_string(field);
+}
+
+static void server_is_live_ready_and_describes_itself(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "identity", MODEL_IDENTITY_FP32, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options); /* the server keeps what it needs */
+
+  bool live = false, ready = false;
+  check_ok(TRITONSERVER_ServerIsLive(server, &live), "ServerIsLive");
+  check_ok(TRITONSERVER_ServerIsReady(server, &ready), "ServerIsReady");
+  assert_true(live);
+  assert_true(ready);
+
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerMetadata(server, &message), "ServerMetadata");
+  json_object *metadata = message_json(message);
+  assert_string_equal(json_string(metadata, "name"), "triton");
+  assert_non_null(json_string(metadata, "version"));
+  json_object *extensions;
+  assert_true(json_object_object_get_ex(metadata, "extensions", &extensions));
+  assert_true(json_object_is_type(extensions, json_type_array));
+  json_object_put(metadata);
+
+  check_ok(TRITONSERVER_ServerModelMetadata(server, "identity", -1, &message), "ModelMetadata");
+  json_object *model = message_json(message);
+  assert_string_equal(json_string(model, "name"), "identity");
+  assert_string_equal(json_string(model, "platform"), "identity");
+  json_object *versions, *inputs;
+  assert_true(json_object_object_get_ex(model, "versions", &versions));
+  assert_string_equal(json_object_get_string(json_object_array_get_idx(versions, 0)), "1");
+  assert_true(json_object_object_get_ex(model, "inputs", &inputs));
+  json_object *input0 = json_object_array_get_idx(inputs, 0);
+  assert_string_equal(json_string(input0, "name"), "INPUT0");
+  assert_string_equal(json_string(input0, "datatype"), "FP32");
+  /* Batching models report the batch dim as -1 ahead of the config dims. */
+  assert_string_equal(json_object_to_json_string_ext(json_object_object_get(input0, "shape"),
+                                                     JSON_C_TO_STRING_PLAIN),
+                      "[-1,4]");
+  json_object_put(model);
+
+  check_ok(TRITONSERVER_ServerModelConfig(server, "identity", -1, 1, &message), "ModelConfig");
+  json_object *config = message_json(message);
+  assert_int_equal(json_object_get_int(json_object_object_get(config, "max_batch_size")), 8);
+  assert_string_equal(json_string(config, "backend"), "identity");
+  json_object_put(config);
+
+  check_error(TRITONSERVER_ServerModelMetadata(server, "no_such_model", -1, &message),
+              TRITONSERVER_ERROR_NOT_FOUND, NULL);
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+static void failed_model_does_not_stop_the_others(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "good", MODEL_IDENTITY_FP32, V1, 1);
+  repo_add_model(repo, "bad", MODEL_FAILS_TO_LOAD, V1, 1);
+  repo_add_model(repo, "broken_config", "this is { not a config", V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+
+  assert_true(model_ready(server, "good", -1));
+  assert_false(model_ready(server, "bad", -1));
+  assert_false(model_ready(server, "broken_config", -1));
+
+  bool live = false, ready = true;
+  check_ok(TRITONSERVER_ServerIsLive(server, &live), "ServerIsLive");
+  check_ok(TRITONSERVER_ServerIsReady(server, &ready), "ServerIsReady");
+  assert_true(live);
+  assert_false(ready); /* strict readiness: not every model is ready */
+
+  char *state_text = index_state(server, "good", "1");
+  assert_non_null(state_text);
+  assert_string_equal(state_text, "READY");
+  free(state_text);
+  state_text = index_state(server, "bad", NULL);
+  assert_non_null(state_text);
+  assert_string_equal(state_text, "UNAVAILABLE");
+  free(state_text);
+
+  /* The reason names what the backend said. */
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerModelIndex(server, 0, &message), "ServerModelIndex");
+  json_object *index = message_json(message);
+  const char *index_text = json_object_to_json_string(index);
+  assert_non_null(strstr(index_text, "fail_load"));
+  json_object_put(index);
+
+  /* The good model serves. */
+  infer_call *call = call_new(server, "good", -1, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_run(server, call);
+  check_call_ok(call);
+  call_free(call);
+
+  /* Ready-only index lists only the good model. */
+  check_ok(TRITONSERVER_ServerModelIndex(server, TRITONSERVER_INDEX_FLAG_READY, &message),
+           "ServerModelIndex(READY)");
+  index = message_json(message);
+  assert_int_equal(json_object_array_length(index), 1);
+  assert_string_equal(json_string(json_object_array_get_idx(index, 0), "name"), "good");
+  json_object_put(index);
+
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+static void readiness_is_not_strict_when_asked(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "good", MODEL_IDENTITY_FP32, V1, 1);
+  repo_add_model(repo, "bad", MODEL_FAILS_TO_LOAD, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  check_ok(TRITONSERVER_ServerOptionsSetStrictReadiness(options, false), "strict readiness");
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  bool ready = false;
+  check_ok(TRITONSERVER_ServerIsReady(server, &ready), "ServerIsReady");
+  assert_true(ready);
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+static void stopped_server_is_not_ready(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "identity", MODEL_IDENTITY_FP32, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  check_ok(TRITONSERVER_ServerStop(server), "ServerStop");
+  bool ready = true;
+  TRITONSERVER_Error *error = TRITONSERVER_ServerIsReady(server, &ready);
+  if (error == NULL)
+    assert_false(ready);
+  TRITONSERVER_ErrorDelete(error);
+  check_ok(TRITONSERVER_ServerDelete(server), "ServerDelete");
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(server_is_live_ready_and_describes_itself),
+      cmocka_unit_test(failed_model_does_not_stop_the_others),
+      cmocka_unit_test(readiness_is_not_strict_when_asked),
+      cmocka_unit_test(stopped_server_is_not_ready),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
