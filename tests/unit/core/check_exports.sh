@@ -10,7 +10,7 @@ set -euo pipefail
 lib=$1
 headers=$2
 
-declared=$(grep -ho 'TRITON\(SERVER\|BACKEND\)_[A-Za-z]*($' "$headers/tritonserver.h" \
+declared=$(grep -ho 'TRITON\(SERVER\|BACKEND\)_[A-Za-z0-9]*($' "$headers/tritonserver.h" \
              "$headers/tritonbackend.h" | tr -d '(' | sort -u)
 count=$(wc -l <<<"$declared")
 if [ "$count" -ne 277 ]; then
@@ -25,6 +25,7 @@ TRITONBACKEND_ModelInstanceExecute TRITONBACKEND_ModelInstanceReady
 TRITONBACKEND_GetBackendAttribute TRITONBACKEND_ModelBatcherInitialize
 TRITONBACKEND_ModelBatcherFinalize TRITONBACKEND_ModelBatchIncludeRequest
 TRITONBACKEND_ModelBatchInitialize TRITONBACKEND_ModelBatchFinalize"
+backend_entry_points=$(tr ' ' '\n' <<<"$backend_entry_points")
 
 # Defined (not undefined) dynamic symbols.
 exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort -u)
