@@ -5,7 +5,7 @@
  * always_print_primitive_fields, after Triton's fix-up that turns 64-bit integers back
  * into JSON numbers: fields in .proto declaration order, every scalar/repeated/map field
  * printed, unset message fields and unset oneof members omitted, enums as names (an
- * unknown value of an open enum as its number), floats in shortest round-trip form with
+ * unknown value of an open enum as its number), floats as protobuf prints them (%.15g / %.6g, more digits only when needed) with
  * "NaN"/"Infinity"/"-Infinity" as strings, map entries ordered by key. An entirely empty
  * config renders as "" (Triton's ModelConfigToJson does the same).
  */
@@ -44,7 +44,8 @@ static void write_string(ConfigBuf *out, const char *s) {
   cfgbuf_putc(out, '"');
 }
 
-/* Shortest "%.Ng" that reads back as the same value (float or double precision). */
+/* Protobuf's SimpleDtoa / SimpleFtoa: "%.15g" ("%.6g" for float) when that reads back
+ * as the same value, else "%.17g" ("%.9g"). */
 static void write_real(ConfigBuf *out, double value, bool is_float) {
   if (isnan(value)) {
     cfgbuf_puts(out, "\"NaN\"");
@@ -55,13 +56,10 @@ static void write_real(ConfigBuf *out, double value, bool is_float) {
     return;
   }
   char text[40];
-  int max_digits = is_float ? 9 : 17;
-  for (int digits = 1; digits <= max_digits; digits++) {
-    snprintf(text, sizeof text, "%.*g", digits, value);
-    double back = strtod(text, NULL);
-    if (is_float ? (float)back == (float)value : back == value) {
-      break;
-    }
+  snprintf(text, sizeof text, "%.*g", is_float ? 6 : 15, value);
+  double back = strtod(text, NULL);
+  if (is_float ? (float)back != (float)value : back != value) {
+    snprintf(text, sizeof text, "%.*g", is_float ? 9 : 17, value);
   }
   cfgbuf_puts(out, text);
 }

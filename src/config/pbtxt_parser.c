@@ -202,6 +202,10 @@ static bool parse_float(Parser *p, const FieldDesc *field, void *dest) {
     v = strtod(text, NULL);
     free(text);
   } else if (t->type == PBTXT_TOK_INT) {
+    if (t->len > 1 && t->text[0] == '0') { /* protobuf takes only decimal integers here */
+      return fail_at(p, t, "expected a decimal number for %s field '%s', got '%.*s'",
+                     kind_name(field->kind), field->name, (int)t->len, t->text);
+    }
     uint64_t magnitude;
     if (!int_token_value(t, &magnitude)) {
       return fail_at(p, t, "integer out of range for %s field '%s': '%.*s'",
