@@ -56,7 +56,7 @@ def plot(model, server_rows, inprocess_rows, work_dir, png_path):
     None when gnuplot is missing or there is nothing to draw."""
     by_system = defaultdict(list)
     for r in server_rows:
-        if r["model"] == model:
+        if r["model"] == model and int(r["requests"]) > 0:  # no answer: nothing to draw
             by_system[r["system"]].append(r)
     concurrencies = sorted({int(r["concurrency"]) for rows in by_system.values() for r in rows})
     if not concurrencies:
@@ -90,18 +90,16 @@ def plot(model, server_rows, inprocess_rows, work_dir, png_path):
         latency.append(f"'{limit_path}' using 1:3 with lines lw 2 dt 3 lc rgb 'black' "
                        f"title 'in-process forward median, {at}'")
     script = f"""
-set terminal pngcairo size 1400,520 font ',10'
+set terminal pngcairo noenhanced size 1400,520 font ',10'
 set output '{png_path}'
 set multiplot layout 1,2 title '{model}: KServe v2 binary over HTTP, wrk, 1 request = 1 item'
 set logscale x 2
 set xlabel 'concurrent connections'
 set grid
 set key top left
-set ylabel 'throughput (requests/s)'
-set yrange [0:*]
-plot {", ".join(throughput)}
+set ylabel 'throughput (requests/s, log)'
 set logscale y 10
-set yrange [*:*]
+plot {", ".join(throughput)}
 set ylabel 'latency (ms, log)'
 plot {", ".join(latency)}
 unset multiplot
@@ -182,11 +180,18 @@ def markdown(meta, server_rows, inprocess_rows, plots):
         out += [f"## {model}", ""]
         if model in plots:
             out += [f"![{model}]({os.path.basename(plots[model])})", ""]
+        no_answer = False
         if rows:
             out += ["| system | concurrency | requests/s | p50 ms | p90 ms | p99 ms | errors "
                     "| server CPU µs/request | server RSS MiB |",
                     "|---|---|---|---|---|---|---|---|---|"]
             for r in sorted(rows, key=lambda r: (r["system"], int(r["concurrency"]))):
+                if int(r["requests"]) == 0:
+                    out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | "
+                               f"{r['concurrency']} | 0 | — | — | — | {r['errors']} | — | "
+                               f"{fmt(r['rss_mb'])} |")
+                    no_answer = True
+                    continue
                 out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | "
                            f"{r['concurrency']} | {fmt(r['rps'])} | "
                            f"{fmt(float(r['p50_us']) / 1000, 2)} | "
@@ -194,6 +199,10 @@ def markdown(meta, server_rows, inprocess_rows, plots):
                            f"{fmt(float(r['p99_us']) / 1000, 2)} | {r['errors']} | "
                            f"{fmt(r['cpu_us_per_request'])} | {fmt(r['rss_mb'])} |")
             out.append("")
+            if no_answer:
+                out += ["Rows with 0 requests: no response arrived within the point's duration "
+                        "(the queue was longer than BENCH_SECONDS); run longer to measure them.",
+                        ""]
         if inproc:
             out += ["In-process LibTorch forward (the limit):", "",
                     "| batch | calls | median µs | p99 µs | items/s |", "|---|---|---|---|---|"]
