@@ -200,15 +200,19 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
   }
   uint64_t compute_end = now_ns();
 
+  /* All statistics are reported before any request is released, so a client that
+   * sees its request released also sees the statistics of its execution. */
+  uint64_t exec_end = now_ns();
   for (uint32_t i = 0; i < request_count; i++) {
     bool ok = succeeded != NULL && succeeded[i];
     TRITONSERVER_ErrorDelete(TRITONBACKEND_ModelInstanceReportStatistics(
-        instance, requests[i], ok, exec_start, compute_start, compute_end, now_ns()));
+        instance, requests[i], ok, exec_start, compute_start, compute_end, exec_end));
+  }
+  TRITONSERVER_ErrorDelete(TRITONBACKEND_ModelInstanceReportBatchStatistics(
+      instance, total_batch, exec_start, compute_start, compute_end, exec_end));
+  for (uint32_t i = 0; i < request_count; i++)
     TRITONSERVER_ErrorDelete(
         TRITONBACKEND_RequestRelease(requests[i], TRITONSERVER_REQUEST_RELEASE_ALL));
-  }
   free(succeeded);
-  TRITONSERVER_ErrorDelete(TRITONBACKEND_ModelInstanceReportBatchStatistics(
-      instance, total_batch, exec_start, compute_start, compute_end, now_ns()));
   return NULL;
 }
