@@ -72,6 +72,21 @@ def test_config_text_names_every_tensor():
     assert "dynamic_batching" not in config_text("add_sub")
 
 
+@pytest.mark.parametrize("name", list(MODELS))
+def test_config_text_is_valid_text_format(name, tmp_path):
+    """Parsed by protoc with Triton's model_config.proto (the config engineer's oracle)."""
+    import shutil
+    import subprocess
+    proto_dir = os.path.join(HERE, "..", "tests", "config-corpus")
+    if shutil.which("protoc") is None or not os.path.exists(
+            os.path.join(proto_dir, "model_config.proto")):
+        pytest.skip("needs protoc and tests/config-corpus/model_config.proto")
+    done = subprocess.run(["protoc", "--proto_path=" + proto_dir,
+                           "--encode=inference.ModelConfig", "model_config.proto"],
+                          input=config_text(name).encode(), capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+
+
 def test_python_server_binary_round_trip(add_sub):
     body, header_length = make_bodies.request_body("add_sub")
     header, binary = python_server.split_body(body, str(header_length))

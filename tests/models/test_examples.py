@@ -8,6 +8,7 @@ Run: /usr/bin/python3 -m pytest -q tests/models/test_examples.py
 """
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -15,6 +16,7 @@ import pytest
 import torch
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "examples", "make_example_models.py")
 LABELS = ["northeast", "northwest", "southwest", "southeast"]
 
@@ -51,6 +53,15 @@ def test_add_sub_answers(example_dir):
     x = torch.arange(16, dtype=torch.float32)
     total, difference = model(x, torch.ones(16))
     assert torch.equal(total, x + 1) and torch.equal(difference, x - 1)
+
+
+@pytest.mark.parametrize("model", ["quadrant", "add_sub"])
+def test_committed_config_is_valid_text_format(model):
+    from test_models import MODEL_CONFIG_PROTO, protoc_encode
+    if shutil.which("protoc") is None or not os.path.exists(MODEL_CONFIG_PROTO):
+        pytest.skip("needs protoc and tests/config-corpus/model_config.proto")
+    done = protoc_encode(os.path.join(ROOT, "examples", "models", model, "config.pbtxt"))
+    assert done.returncode == 0, done.stderr.decode()
 
 
 def test_second_run_is_a_no_op(example_dir):

@@ -14,6 +14,8 @@ Run: /usr/bin/python3 -m pytest -q tests/models
 import importlib
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 import pytest
@@ -37,6 +39,17 @@ def all_cases():
 
 
 CASES = all_cases()
+MODEL_CONFIG_PROTO = os.path.join(HERE, "..", "config-corpus", "model_config.proto")
+
+
+def protoc_encode(config_path: str) -> subprocess.CompletedProcess:
+    """Runs config_path through protoc's text-format parser with Triton's model_config.proto
+    (tests/config-corpus/, the config engineer's oracle): the exact parser Triton uses."""
+    with open(config_path, "rb") as f:
+        return subprocess.run(
+            ["protoc", "--proto_path=" + os.path.dirname(MODEL_CONFIG_PROTO),
+             "--encode=inference.ModelConfig", os.path.basename(MODEL_CONFIG_PROTO)],
+            stdin=f, capture_output=True)
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +107,14 @@ def test_model_files_and_samples(models_dir, case: Case):
         assert len(outputs) == len(sample.outputs), f"{what}: {len(outputs)} outputs"
         for k, (actual, expected) in enumerate(zip(outputs, sample.outputs)):
             assert_same(actual, expected, f"{what} output {k}")
+
+
+@pytest.mark.skipif(shutil.which("protoc") is None or not os.path.exists(MODEL_CONFIG_PROTO),
+                    reason="needs protoc and tests/config-corpus/model_config.proto")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.repo}/{c.name}")
+def test_config_is_valid_text_format(models_dir, case: Case):
+    done = protoc_encode(os.path.join(models_dir, case.repo, case.name, "config.pbtxt"))
+    assert done.returncode == 0, done.stderr.decode()
 
 
 def test_every_documented_model_is_generated():
