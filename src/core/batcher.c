@@ -9,6 +9,7 @@
 
 #include "core_util.h"
 #include "model.h"
+#include "response.h"
 
 void req_queue_push(req_queue *q, TRITONSERVER_InferenceRequest *req)
 {
@@ -197,7 +198,12 @@ static sched_batch *take_prefix(batcher *b, size_t count)
         q = &b->levels[l];
     if (!q)
       q = &b->delayed;
-    batch->requests[batch->count++] = q->items[0];
+    TRITONSERVER_InferenceRequest *r = q->items[0];
+    if (b->config->dynamic_batching.preserve_ordering && r->sink && !r->sink->decoupled) {
+      r->sink->ordered = true;
+      r->sink->order_seq = b->next_order_seq++;
+    }
+    batch->requests[batch->count++] = r;
     req_queue_remove(q, 0);
     b->pending--;
   }

@@ -30,6 +30,7 @@ typedef struct batcher {
   ModelQueuePolicy *policies; /* [level_count] */
   req_queue delayed;      /* timed-out requests of DELAY levels, served last */
   size_t pending;
+  uint64_t next_order_seq; /* preserve_ordering numbering */
 } batcher;
 
 /* Builds a batcher from config->dynamic_batching. NULL with *err on bad config/OOM.

@@ -36,6 +36,7 @@
 #include "core_util.h"
 #include "instance.h"
 #include "log.h"
+#include "order.h"
 #include "scheduler.h"
 #include "server.h"
 
@@ -76,6 +77,7 @@ void model_unref(TRITONBACKEND_Model *model)
   if (!model || __atomic_sub_fetch(&model->refs, 1, __ATOMIC_ACQ_REL) != 0)
     return;
   labels_free(model);
+  order_tracker_free(model->order);
   model_config_free(model->config);
   stats_destroy(&model->stats);
   pthread_cond_destroy(&model->cv);
@@ -227,6 +229,9 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
     model->initialized = true;
   if (!err)
     err = labels_load(model);
+  if (!err && model->config->has_dynamic_batching &&
+      model->config->dynamic_batching.preserve_ordering && !(model->order = order_tracker_new()))
+    err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   if (!err)
     err = instances_create(model);
   if (!err && !(model->scheduler = scheduler_new(model, &err)) && !err)

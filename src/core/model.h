@@ -57,6 +57,7 @@ struct TRITONBACKEND_Model {
   size_t instance_count;
   struct scheduler *scheduler;
   stats_model stats;
+  struct order_tracker *order; /* preserve_ordering, else NULL */
   model_labels *labels; /* one per config output */
   size_t label_count;
 

@@ -9,6 +9,7 @@
 #include "allocator.h"
 #include "core_util.h"
 #include "model.h"
+#include "order.h"
 
 response_sink *response_sink_new(TRITONSERVER_InferenceRequest *req, bool decoupled)
 {
@@ -105,6 +106,11 @@ TRITONSERVER_Error *response_deliver(response_sink *sink, TRITONSERVER_Inference
                        "response sent after the final response for request '%s' of model "
                        "'%s'",
                        sink->request_id, sink->model_name);
+  }
+  if (sink->ordered && (flags & TRITONSERVER_RESPONSE_COMPLETE_FINAL) && sink->model &&
+      sink->model->order) {
+    order_deliver(sink->model->order, sink, resp, flags);
+    return NULL;
   }
   if (!sink->response_fn) {
     response_free(resp);

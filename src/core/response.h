@@ -29,6 +29,8 @@ typedef struct response_sink {
   char *request_id;
   bool decoupled;
   bool final_sent; /* atomic */
+  bool ordered;      /* preserve_ordering: deliver the final response in order_seq order */
+  uint64_t order_seq;
 } response_sink;
 
 struct TRITONBACKEND_Output {
