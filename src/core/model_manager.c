@@ -233,8 +233,9 @@ static TRITONSERVER_Error *load_scanned(model_manager *m, const RepoModel *rm,
   return err;
 }
 
-/* Scans the repositories; returns the scan or NULL with *err. */
-static RepoScan *scan_all(model_manager *m, TRITONSERVER_Error **err)
+/* Scans the repositories; returns the scan or NULL with *err. Repository warnings are
+ * logged when log_warnings. */
+static RepoScan *scan_all(model_manager *m, bool log_warnings, TRITONSERVER_Error **err)
 {
   RepoScanOptions opts = scan_options(m);
   RepoScan *scan = NULL;
@@ -245,7 +246,7 @@ static RepoScan *scan_all(model_manager *m, TRITONSERVER_Error **err)
     free(why);
     return NULL;
   }
-  for (size_t i = 0; i < scan->warnings.count; i++)
+  for (size_t i = 0; log_warnings && i < scan->warnings.count; i++)
     CORE_LOG_WARN("%s", scan->warnings.items[i]);
   return scan;
 }
@@ -257,7 +258,7 @@ TRITONSERVER_Error *manager_load(model_manager *m, const char *name, const char 
                        name);
   pthread_mutex_lock(&m->load_mu);
   TRITONSERVER_Error *err = NULL;
-  RepoScan *scan = scan_all(m, &err);
+  RepoScan *scan = scan_all(m, true, &err);
   if (scan) {
     const RepoModel *rm = repo_scan_find(scan, name);
     if (!rm)
@@ -332,7 +333,7 @@ TRITONSERVER_Error *manager_poll(model_manager *m)
 {
   pthread_mutex_lock(&m->load_mu);
   TRITONSERVER_Error *err = NULL;
-  RepoScan *scan = scan_all(m, &err);
+  RepoScan *scan = scan_all(m, true, &err);
   if (!scan) {
     pthread_mutex_unlock(&m->load_mu);
     return err;
@@ -414,7 +415,7 @@ TRITONSERVER_Error *manager_startup(model_manager *m)
     m->poll_secs = (unsigned)atoi(poll);
   pthread_mutex_lock(&m->load_mu);
   TRITONSERVER_Error *err = NULL;
-  RepoScan *scan = scan_all(m, &err);
+  RepoScan *scan = scan_all(m, true, &err);
   if (!scan) {
     pthread_mutex_unlock(&m->load_mu);
     return err;
@@ -563,36 +564,65 @@ void manager_for_each_ready(model_manager *m, const char *name,
   free(list);
 }
 
+/* Appends the index rows of one entry; caller holds mu. */
+static void index_rows(json_object *arr, const manager_entry *e, bool ready_only)
+{
+  if (e->version_count == 0 && !ready_only) {
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(e->name));
+    if (e->reason) {
+      json_object_object_add(o, "state", json_object_new_string("UNAVAILABLE"));
+      json_object_object_add(o, "reason", json_object_new_string(e->reason));
+    }
+    json_object_array_add(arr, o);
+  }
+  for (size_t j = 0; j < e->version_count; j++) {
+    const manager_version *v = &e->versions[j];
+    if (ready_only && v->state != MODEL_STATE_READY)
+      continue;
+    char vb[32];
+    snprintf(vb, sizeof(vb), "%lld", (long long)v->version);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(e->name));
+    json_object_object_add(o, "version", json_object_new_string(vb));
+    json_object_object_add(o, "state", json_object_new_string(state_name(v->state)));
+    json_object_object_add(o, "reason", json_object_new_string(v->reason ? v->reason : ""));
+    json_object_array_add(arr, o);
+  }
+}
+
 json_object *manager_index_json(model_manager *m, bool ready_only)
 {
+  /* Models in the repository that were never loaded are listed by name only. */
+  RepoScan *scan = NULL;
+  if (!ready_only) {
+    TRITONSERVER_Error *err = NULL;
+    scan = scan_all(m, false, &err);
+    if (err)
+      TRITONSERVER_ErrorDelete(err);
+  }
   json_object *arr = json_object_new_array();
   pthread_mutex_lock(&m->mu);
-  for (size_t i = 0; i < m->entry_count; i++) {
-    manager_entry *e = &m->entries[i];
-    if (e->version_count == 0 && !ready_only) {
+  size_t i = 0, k = 0;
+  size_t scanned = scan ? scan->model_count : 0;
+  while (i < m->entry_count || k < scanned) {
+    int cmp = i >= m->entry_count ? 1
+              : k >= scanned      ? -1
+                                  : strcmp(m->entries[i].name, scan->models[k].name);
+    if (cmp <= 0) {
+      index_rows(arr, &m->entries[i], ready_only);
+      i++;
+      if (cmp == 0)
+        k++;
+    } else {
       json_object *o = json_object_new_object();
-      json_object_object_add(o, "name", json_object_new_string(e->name));
-      if (e->reason) {
-        json_object_object_add(o, "state", json_object_new_string("UNAVAILABLE"));
-        json_object_object_add(o, "reason", json_object_new_string(e->reason));
-      }
+      json_object_object_add(o, "name", json_object_new_string(scan->models[k].name));
       json_object_array_add(arr, o);
-    }
-    for (size_t j = 0; j < e->version_count; j++) {
-      manager_version *v = &e->versions[j];
-      if (ready_only && v->state != MODEL_STATE_READY)
-        continue;
-      char vb[32];
-      snprintf(vb, sizeof(vb), "%lld", (long long)v->version);
-      json_object *o = json_object_new_object();
-      json_object_object_add(o, "name", json_object_new_string(e->name));
-      json_object_object_add(o, "version", json_object_new_string(vb));
-      json_object_object_add(o, "state", json_object_new_string(state_name(v->state)));
-      json_object_object_add(o, "reason", json_object_new_string(v->reason ? v->reason : ""));
-      json_object_array_add(arr, o);
+      k++;
     }
   }
   pthread_mutex_unlock(&m->mu);
+  repo_scan_free(scan);
   return arr;
 }
 
