@@ -7,7 +7,7 @@ installed torch, so they are made at test time instead of committed. Every
 (cases_core.py: the general models; cases_pytorch.py, when present: the PyTorch backend's
 extras).
 
-Fast path: the hash of the generator scripts is kept in <out>/.stamp; when it matches,
+Fast path: the hash of the generator scripts (and of torch's version file) is kept in <out>/.stamp; when it matches,
 nothing is done and torch is not even imported. Otherwise the models are written into a
 temporary folder under <out> and each repository folder is swapped in when complete, so a
 failed run never leaves half a repository behind.
@@ -19,6 +19,7 @@ import argparse
 import glob
 import hashlib
 import importlib
+import importlib.util
 import os
 import shutil
 import sys
@@ -44,6 +45,13 @@ def scripts_hash() -> str:
         with open(path, "rb") as f:
             digest.update(f.read())
     digest.update(sys.version.encode())
+    # The installed torch (found, not imported: importing takes seconds): its version file.
+    spec = importlib.util.find_spec("torch")
+    if spec and spec.submodule_search_locations:
+        version_file = os.path.join(list(spec.submodule_search_locations)[0], "version.py")
+        if os.path.exists(version_file):
+            with open(version_file, "rb") as f:
+                digest.update(f.read())
     return digest.hexdigest()
 
 
