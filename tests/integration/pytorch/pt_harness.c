@@ -24,7 +24,7 @@ void pt_harness_init(int argc, char **argv) {
   pt_models_dir = argv[1];
 }
 
-TRITONSERVER_Server *pt_server_start(const char *repo, char **log_path) {
+static TRITONSERVER_Server *start_server(const char *repo, bool strict, char **log_path) {
   *log_path = strdup("/tmp/torchd_pt_log_XXXXXX");
   int fd = mkstemp(*log_path);
   if (fd < 0) fail_msg("mkstemp: %s", strerror(errno));
@@ -34,9 +34,24 @@ TRITONSERVER_Server *pt_server_start(const char *repo, char **log_path) {
   check_ok(TRITONSERVER_ServerOptionsSetLogInfo(options, true), "log info");
   check_ok(TRITONSERVER_ServerOptionsSetLogWarn(options, true), "log warn");
   check_ok(TRITONSERVER_ServerOptionsSetLogError(options, true), "log error");
+  check_ok(TRITONSERVER_ServerOptionsSetStrictModelConfig(options, strict), "strict config");
   TRITONSERVER_Server *server = server_start(options);
   TRITONSERVER_ServerOptionsDelete(options);
   return server;
+}
+
+TRITONSERVER_Server *pt_server_start(const char *repo, char **log_path) {
+  return start_server(repo, true, log_path);
+}
+
+TRITONSERVER_Server *pt_server_start_lenient(const char *repo, char **log_path) {
+  return start_server(repo, false, log_path);
+}
+
+void pt_server_stop(TRITONSERVER_Server *server, char *log_path) {
+  server_stop(server);
+  unlink(log_path);
+  free(log_path);
 }
 
 TRITONSERVER_Error *pt_load(TRITONSERVER_Server *server, const char *model) {

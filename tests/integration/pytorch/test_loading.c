@@ -1,0 +1,155 @@
+/*
+ * test_loading.c: model loading through the core with the PyTorch backend: load failures
+ * with their exact messages (Triton's for unsupported dtype, wrong input count, corrupt and
+ * missing files; ours for duplicate/out-of-range __N indices, bad parameter values,
+ * unsupported argument types, a missing METHOD_NAME), every parameter's INFO line exactly
+ * once per model version, and weight sharing (15 reuse lines for 16 instances, then
+ * concurrent inference over the shared module).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pt_harness.h"
+
+/* Loads `model` from `group` and expects failure with `fragment` in the message. */
+static void expect_load_failure(const char *group, const char *model, const char *fragment) {
+  char *repo = pt_repo_path(group), *log_path = NULL;
+  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
+  TRITONSERVER_Error *error = pt_load(server, model);
+  if (error == NULL) fail_msg("model '%s' loaded but must fail with '%s'", model, fragment);
+  if (strstr(TRITONSERVER_ErrorMessage(error), fragment) == NULL)
+    fail_msg("load error of '%s' is '%s', expected it to contain '%s'", model,
+             TRITONSERVER_ErrorMessage(error), fragment);
+  TRITONSERVER_ErrorDelete(error);
+  assert_false(model_ready(server, model, -1));
+  pt_server_stop(server, log_path);
+  free(repo);
+}
+
+static void test_triton_load_failures(void **unused) {
+  (void)unused;
+  expect_load_failure("faulty", "libtorch_invalid_input_type",
+                      "unsupported datatype TYPE_UINT32 for input 'INPUT0' for model "
+                      "'libtorch_invalid_input_type'");
+  expect_load_failure("faulty", "libtorch_invalid_output_type",
+                      "unsupported datatype TYPE_UINT64 for output 'OUTPUT__0' for model "
+                      "'libtorch_invalid_output_type'");
+  expect_load_failure("faulty", "wrong_input_count",
+                      "unable to load model 'wrong_input_count', configuration expects 1 "
+                      "inputs, model provides 2");
+  expect_load_failure("faulty", "corrupt", "failed to load model 'corrupt': ");
+  char path[1024];
+  snprintf(path, sizeof(path), "unable to find '%s/faulty/missing_file/1/model.pt' for model "
+           "instance '", pt_models_dir);
+  expect_load_failure("faulty", "missing_file", path);
+}
+
+static void test_our_load_failures(void **unused) {
+  (void)unused;
+  expect_load_failure("pytorch_extra_faulty", "duplicate_index",
+                      "inputs 'A__0' and 'B__0' of model 'duplicate_index' both map to "
+                      "argument index 0; each input needs its own index");
+  expect_load_failure("pytorch_extra_faulty", "index_out_of_range",
+                      "input 'B__5' of model 'index_out_of_range' maps to argument index 5, "
+                      "but the model's method takes 2 argument(s) (indices 0 to 1)");
+  expect_load_failure("pytorch_extra_faulty", "bad_parameter",
+                      "failed to convert 'maybe' to boolean");
+  expect_load_failure("pytorch_extra_faulty", "unsupported_argument",
+                      "An input of type 'int' was detected in the model. Only a single input "
+                      "of type Dict(str, Tensor) or input(s) of type Tensor are supported.");
+  expect_load_failure("pytorch_extra_faulty", "missing_method",
+                      "the model has no method named 'nope'");
+}
+
+static void test_parameter_lines_once_per_version(void **unused) {
+  (void)unused;
+  char *repo = pt_repo_path("pytorch_extra"), *log_path = NULL;
+  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
+  free(repo);
+  pt_load_ok(server, "all_parameters");
+  pt_load_ok(server, "no_parameters");
+  const char *lines[] = {
+      "Optimized execution is disabled for model instance 'all_parameters'",
+      "Cache Cleaning is enabled for model instance 'all_parameters'",
+      "Inference Mode is disabled for model instance 'all_parameters'",
+      "cuDNN is disabled for model instance 'all_parameters'",
+      "Tensor fuser is disabled for model instance 'all_parameters'",
+      "Weight sharing is disabled for model instance 'all_parameters'",
+      "Jit profiling is disabled for model instance 'all_parameters'",
+      "Jit executor is enabled for model instance 'all_parameters'",
+      "Intra op thread count is set to 1 for model instance 'all_parameters'",
+      "Inter op thread count is set to ",
+  };
+  for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); ++i)
+    if (pt_log_count(log_path, lines[i]) != 3)
+      fail_msg("'%s' appears %zu times, expected 3 (one per version)", lines[i],
+               pt_log_count(log_path, lines[i]));
+  assert_int_equal(pt_log_count(log_path, "for model instance 'no_parameters'"), 0);
+  /* every version serves, with its switches applied per execute */
+  float x[2] = {1, 2};
+  int64_t shape[1] = {2};
+  for (int version = 1; version <= 3; ++version) {
+    infer_call *call = call_new(server, "all_parameters", version, NULL);
+    call_add_input(call, "INPUT__0", TRITONSERVER_TYPE_FP32, shape, 1, x, sizeof(x));
+    call_run(server, call);
+    check_call_ok(call);
+    call_free(call);
+  }
+  pt_server_stop(server, log_path);
+}
+
+static void test_weight_sharing(void **unused) {
+  (void)unused;
+  char *repo = pt_repo_path("pytorch_extra"), *log_path = NULL;
+  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
+  free(repo);
+  pt_load_ok(server, "weight_sharing");
+  pt_load_ok(server, "no_weight_sharing");
+  assert_int_equal(pt_log_count(log_path, "Reusing TorchScript model for instance 'weight_sharing'"),
+                   15);
+  assert_int_equal(pt_log_count(log_path, "Reusing TorchScript model for instance"), 15);
+  enum { CALLS = 32 };
+  infer_call *calls[CALLS];
+  float inputs[CALLS][2];
+  for (int i = 0; i < CALLS; ++i) {
+    inputs[i][0] = (float)i;
+    inputs[i][1] = (float)(-i);
+    int64_t shape[2] = {1, 2};
+    calls[i] = call_new(server, "weight_sharing", -1, NULL);
+    call_add_input(calls[i], "INPUT__0", TRITONSERVER_TYPE_FP32, shape, 2, inputs[i],
+                   sizeof(inputs[i]));
+    call_send(server, calls[i]);
+  }
+  for (int i = 0; i < CALLS; ++i) {
+    call_wait(calls[i], 20000);
+    check_call_ok(calls[i]);
+    TRITONSERVER_DataType dtype;
+    const int64_t *shape;
+    uint64_t dims;
+    const void *base;
+    size_t size;
+    call_output(calls[i], "OUTPUT__0", &dtype, &shape, &dims, &base, &size);
+    assert_true(((const float *)base)[0] == (float)i + 1);
+    assert_true(((const float *)base)[1] == (float)(-i) + 1);
+    call_free(calls[i]);
+  }
+  pt_server_stop(server, log_path);
+}
+
+int main(int argc, char **argv) {
+  pt_harness_init(argc, argv);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_triton_load_failures),
+      cmocka_unit_test(test_our_load_failures),
+      cmocka_unit_test(test_parameter_lines_once_per_version),
+      cmocka_unit_test(test_weight_sharing),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

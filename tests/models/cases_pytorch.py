@@ -1,0 +1,225 @@
+"""The PyTorch backend's extra test models (owned by the "pytorch" engineer).
+
+Why this exists: cases_core.py covers what every part needs; these models exercise
+backend-specific behaviour that tests/integration/pytorch/ checks through the core:
+List/Dict outputs, Optional inputs, METHOD_NAME, OPTIMIZE_FOR_INFERENCE, every parameter's
+log line on a 3-version model, weight sharing over 16 instances, batched strings with a
+queue delay (so requests really share a batch), config auto-complete, and load/run-time
+failures with exact messages.
+
+generate(out_dir) writes <out_dir>/pytorch_extra (models that load) and
+<out_dir>/pytorch_extra_faulty (models that must fail to load). cases() returns them with
+their documented answers for test_models.py.
+
+| model (pytorch_extra) | what it checks |
+|---|---|
+| list_output | forward returns List[Tensor] [2x, x+1] -> OUTPUT__0, OUTPUT__1 |
+| dict_output | forward returns Dict[str, Tensor] {"DOUBLE": 2x, "NEG": -x}, outputs named by key |
+| optional_input | forward(x, y: Optional[Tensor]); INPUT__1 is `optional: true` |
+| method_name | METHOD_NAME "predict" calls predict() (3x) instead of forward() (x) |
+| frozen_convnet | OPTIMIZE_FOR_INFERENCE "true": conv+bn+relu, frozen at load |
+| all_parameters | 3 versions, every §1.1 key set: each INFO line appears 3 times |
+| no_parameters | 3 versions without a parameters section: no INFO line at all |
+| weight_sharing | 16 KIND_CPU instances with ENABLE_WEIGHT_SHARING: 15 reuse lines |
+| no_weight_sharing | 4 KIND_CPU instances without it: 0 reuse lines |
+| string_batched | string upper-casing, max_queue_delay 200 ms so concurrent requests batch |
+| autocomplete | config without input/output; forward(alpha, beta) -> (alpha+beta, alpha-beta) |
+| scalar_output | returns a 0-dim tensor: each request fails "is a scalar" |
+| wrong_output_dtype | config FP32, model returns INT64: dtype mismatch error |
+| missing_output_index | config has OUTPUT__1, model returns one tensor |
+
+| model (pytorch_extra_faulty) | expected load error |
+|---|---|
+| duplicate_index | inputs A__0 and B__0 both map to argument index 0 |
+| index_out_of_range | input B__5 maps to argument index 5 of a 2-argument forward |
+| bad_parameter | DISABLE_CUDNN "maybe": failed to convert 'maybe' to boolean |
+| unsupported_argument | forward(x, n: int): An input of type 'int' was detected ... |
+| missing_method | METHOD_NAME "nope": the model has no method named 'nope' |
+"""
+
+from typing import Dict, List, Optional, Tuple
+
+import torch
+
+from modelrepo import Case, Sample, model_config, tensor_config, write_case
+
+T = torch.tensor
+
+
+class ListOutput(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> List[torch.Tensor]:
+        return [x * 2, x + 1]
+
+
+class DictOutput(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        return {"DOUBLE": x * 2, "NEG": -x}
+
+
+class OptionalInput(torch.nn.Module):
+    def forward(self, x: torch.Tensor, y: Optional[torch.Tensor] = None) -> torch.Tensor:
+        if y is None:
+            return x
+        return x + y
+
+
+class TwoMethods(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+    @torch.jit.export
+    def predict(self, x: torch.Tensor) -> torch.Tensor:
+        return x * 3
+
+
+class ConvNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 4, 3, padding=1)
+        self.bn = torch.nn.BatchNorm2d(4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.bn(self.conv(x)))
+
+
+class AddOne(torch.nn.Module):
+    def forward(self, INPUT__0: torch.Tensor) -> torch.Tensor:
+        return INPUT__0 + 1
+
+
+class Upper(torch.nn.Module):
+    def forward(self, INPUT__0: List[str]) -> List[str]:
+        return [s.upper() for s in INPUT__0]
+
+
+class SumDiff(torch.nn.Module):
+    def forward(self, alpha: torch.Tensor, beta: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        return alpha + beta, alpha - beta
+
+
+class Scalar(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.sum()
+
+
+class ToInt(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.to(torch.int64)
+
+
+class TwoArgs(torch.nn.Module):
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return a + b
+
+
+class IntArgument(torch.nn.Module):
+    def forward(self, x: torch.Tensor, n: int) -> torch.Tensor:
+        return x * n
+
+
+def fp32(name, dims=(-1,), **kwargs):
+    return tensor_config(name, "FP32", list(dims), **kwargs)
+
+
+def params(**values) -> str:
+    return "\n".join(f'parameters {{ key: "{k}" value: {{ string_value: "{v}" }} }}'
+                     for k, v in values.items())
+
+
+ALL_PARAMETERS = params(DISABLE_OPTIMIZED_EXECUTION="true", INFERENCE_MODE="false",
+                        DISABLE_CUDNN="true", ENABLE_CACHE_CLEANING="true",
+                        ENABLE_WEIGHT_SHARING="false", ENABLE_TENSOR_FUSER="false",
+                        ENABLE_JIT_PROFILING="false", ENABLE_JIT_EXECUTOR="true",
+                        INTRA_OP_THREAD_COUNT="1", INTER_OP_THREAD_COUNT="1")
+
+
+def s(module):
+    return torch.jit.script(module)
+
+
+def cases() -> List[Case]:
+    one_in = [fp32("INPUT__0")]
+    batching = dict(max_batch_size=8, dynamic_batching="")
+    result = [
+        Case("pytorch_extra", "list_output",
+             model_config("list_output", one_in, [fp32("OUTPUT__0"), fp32("OUTPUT__1")], **batching),
+             {1: s(ListOutput())}),
+        Case("pytorch_extra", "dict_output",
+             model_config("dict_output", one_in, [fp32("DOUBLE"), fp32("NEG")], **batching),
+             {1: s(DictOutput())}),
+        Case("pytorch_extra", "optional_input",
+             model_config("optional_input", [fp32("INPUT__0"),
+                                             fp32("INPUT__1").replace("dims:", "optional: true\n    dims:")],
+                          [fp32("OUTPUT__0")]),
+             {1: s(OptionalInput())}, samples=[Sample([T([1.0]), None], [T([1.0])])]),
+        Case("pytorch_extra", "method_name",
+             model_config("method_name", one_in, [fp32("OUTPUT__0")],
+                          extra=params(METHOD_NAME="predict")),
+             {1: s(TwoMethods())}, samples=[Sample([T([2.0])], [T([2.0])])]),
+        Case("pytorch_extra", "frozen_convnet",
+             model_config("frozen_convnet", [fp32("INPUT__0", (1, 8, 8))],
+                          [fp32("OUTPUT__0", (4, 8, 8))], max_batch_size=8,
+                          extra=params(OPTIMIZE_FOR_INFERENCE="true")),
+             {1: s(ConvNet().eval())}),
+        Case("pytorch_extra", "all_parameters",
+             model_config("all_parameters", one_in, [fp32("OUTPUT__0")],
+                          extra="version_policy: { all: { } }\n" + ALL_PARAMETERS),
+             {v: s(AddOne()) for v in (1, 2, 3)}),
+        Case("pytorch_extra", "no_parameters",
+             model_config("no_parameters", one_in, [fp32("OUTPUT__0")],
+                          extra="version_policy: { all: { } }"),
+             {v: s(AddOne()) for v in (1, 2, 3)}),
+        Case("pytorch_extra", "weight_sharing",
+             model_config("weight_sharing", one_in, [fp32("OUTPUT__0")], **batching,
+                          extra="instance_group [ { count: 16, kind: KIND_CPU } ]\n" +
+                          params(ENABLE_WEIGHT_SHARING="true")),
+             {1: s(AddOne())}),
+        Case("pytorch_extra", "no_weight_sharing",
+             model_config("no_weight_sharing", one_in, [fp32("OUTPUT__0")], **batching,
+                          extra="instance_group [ { count: 4, kind: KIND_CPU } ]"),
+             {1: s(AddOne())}),
+        Case("pytorch_extra", "string_batched",
+             model_config("string_batched", [tensor_config("INPUT__0", "STRING", [1], reshape=[])],
+                          [tensor_config("OUTPUT__0", "STRING", [1], reshape=[])],
+                          max_batch_size=8,
+                          dynamic_batching="preferred_batch_size: [ 4 ] "
+                                           "max_queue_delay_microseconds: 200000"),
+             {1: s(Upper())}, samples=[Sample([["ab", "c"]], [["AB", "C"]])]),
+        Case("pytorch_extra", "autocomplete",
+             'name: "autocomplete"\nbackend: "pytorch"\nmax_batch_size: 0\n',
+             {1: s(SumDiff())}),
+        Case("pytorch_extra", "scalar_output",
+             model_config("scalar_output", one_in, [fp32("OUTPUT__0")]), {1: s(Scalar())}),
+        Case("pytorch_extra", "wrong_output_dtype",
+             model_config("wrong_output_dtype", one_in, [fp32("OUTPUT__0")]), {1: s(ToInt())}),
+        Case("pytorch_extra", "missing_output_index",
+             model_config("missing_output_index", one_in, [fp32("OUTPUT__0"), fp32("OUTPUT__1")]),
+             {1: s(AddOne())}),
+        Case("pytorch_extra_faulty", "duplicate_index",
+             model_config("duplicate_index", [fp32("A__0"), fp32("B__0")], [fp32("OUTPUT__0")]),
+             {1: s(TwoArgs())}),
+        Case("pytorch_extra_faulty", "index_out_of_range",
+             model_config("index_out_of_range", [fp32("A__0"), fp32("B__5")], [fp32("OUTPUT__0")]),
+             {1: s(TwoArgs())}),
+        Case("pytorch_extra_faulty", "bad_parameter",
+             model_config("bad_parameter", one_in, [fp32("OUTPUT__0")],
+                          extra=params(DISABLE_CUDNN="maybe")),
+             {1: s(AddOne())}),
+        Case("pytorch_extra_faulty", "unsupported_argument",
+             model_config("unsupported_argument", [fp32("INPUT__0"), fp32("INPUT__1")],
+                          [fp32("OUTPUT__0")]),
+             {1: s(IntArgument())}),
+        Case("pytorch_extra_faulty", "missing_method",
+             model_config("missing_method", one_in, [fp32("OUTPUT__0")],
+                          extra=params(METHOD_NAME="nope")),
+             {1: s(AddOne())}),
+    ]
+    return result
+
+
+def generate(out_dir: str) -> List[Case]:
+    """Writes every case under out_dir; returns them (test_models.py checks their samples)."""
+    all_cases = cases()
+    for case in all_cases:
+        write_case(out_dir, case)
+    return all_cases
