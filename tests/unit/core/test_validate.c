@@ -159,7 +159,11 @@ static void datatype_shape_and_size(void **state)
   int64_t wild[] = {1, -1, 3};
   add(f, "A", TRITONSERVER_TYPE_FP32, wild, 3, F, 12);
   add(f, "B", TRITONSERVER_TYPE_INT32, b, 2, I, 8);
-  assert_non_null(validate_request(f->req, &f->model) ); /* -1 in a request is an error */
+  /* -1 in a request is an error even where the config has a wildcard */
+  TRITONSERVER_Error *err = validate_request(f->req, &f->model);
+  assert_non_null(err);
+  assert_non_null(strstr(TRITONSERVER_ErrorMessage(err), "Expected [-1,-1,3], got [1,-1,3]."));
+  TRITONSERVER_ErrorDelete(err);
   fixture_free(f);
 
   f = fixture_new(BATCHED, NULL);
