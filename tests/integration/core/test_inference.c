@@ -27,6 +27,14 @@ static int setup(void **state)
   repo_add_model(f->repo, "identity", MODEL_IDENTITY_FP32, V1, 1);
   repo_add_model(f->repo, "add_sub", MODEL_ADD_SUB_INT32, V1, 1);
   repo_add_model(f->repo, "strings", MODEL_IDENTITY_BYTES, V1, 1);
+  repo_add_model(f->repo, "add_sub_fp32",
+                 "backend: \"identity\"\nmax_batch_size: 4\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2 ] },\n"
+                 "        { name: \"INPUT1\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 2 ] },\n"
+                 "         { name: \"OUTPUT1\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
+                 "parameters { key: \"mode\" value { string_value: \"add_sub\" } }\n",
+                 V1, 1);
   repo_add_model(f->repo, "two_outputs",
                  "backend: \"identity\"\nmax_batch_size: 0\n"
                  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2 ] },\n"
@@ -136,6 +144,32 @@ static void add_sub_computes_both_outputs(void **state)
   assert_int_equal(size, sizeof(sum));
   assert_memory_equal(base, sum, sizeof(sum));
   call_output(call, "OUTPUT1", &datatype, &out_shape, &dims, &base, &size);
+  assert_memory_equal(base, difference, sizeof(difference));
+  call_free(call);
+}
+
+static void add_sub_in_fp32(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "add_sub_fp32", -1, NULL);
+  const int64_t shape[] = {2, 2};
+  const float a[4] = {1.5f, 2, -3, 4}, b[4] = {0.5f, 2, 3, -4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, a, sizeof(a));
+  call_add_input(call, "INPUT1", TRITONSERVER_TYPE_FP32, shape, 2, b, sizeof(b));
+  check_ok(TRITONSERVER_InferenceRequestAddRequestedOutput(call->request, "OUTPUT1"),
+           "AddRequestedOutput");
+  call_run(f->server, call);
+  check_call_ok(call);
+  TRITONSERVER_DataType datatype;
+  const int64_t *out_shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  const float difference[4] = {1, 0, -6, 8};
+  call_output(call, "OUTPUT1", &datatype, &out_shape, &dims, &base, &size);
+  assert_int_equal(datatype, TRITONSERVER_TYPE_FP32);
+  assert_int_equal(dims, 2);
+  assert_int_equal(out_shape[0], 2);
   assert_memory_equal(base, difference, sizeof(difference));
   call_free(call);
 }
@@ -318,6 +352,7 @@ int main(void)
       cmocka_unit_test(identity_copies_fp32_batch),
       cmocka_unit_test(input_split_over_buffers_is_gathered),
       cmocka_unit_test(add_sub_computes_both_outputs),
+      cmocka_unit_test(add_sub_in_fp32),
       cmocka_unit_test(only_requested_outputs_are_returned),
       cmocka_unit_test(bytes_tensors_round_trip),
       cmocka_unit_test(backend_error_reaches_only_that_request),
