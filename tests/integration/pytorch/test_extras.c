@@ -1,0 +1,227 @@
+/*
+ * test_extras.c: what the torchd PyTorch backend does beyond Triton's, through the core:
+ * List[Tensor] and Dict[str, Tensor] outputs, Optional[Tensor] inputs, METHOD_NAME,
+ * OPTIMIZE_FOR_INFERENCE, BF16, config auto-complete, per-request scatter of batched
+ * tensors and strings (requests really batched by a queue delay), and the run-time output
+ * errors (scalar, dtype mismatch, missing output index) sent to every request.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pt_harness.h"
+
+static TRITONSERVER_Server *server;
+static char *log_path;
+
+static int start(void **unused) {
+  (void)unused;
+  char *repo = pt_repo_path("pytorch_extra");
+  server = pt_server_start(repo, &log_path);
+  free(repo);
+  return 0;
+}
+
+static int stop(void **unused) {
+  (void)unused;
+  pt_server_stop(server, log_path);
+  return 0;
+}
+
+static const float *output_fp32(infer_call *call, const char *name, size_t count) {
+  TRITONSERVER_DataType dtype;
+  const int64_t *shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  call_output(call, name, &dtype, &shape, &dims, &base, &size);
+  assert_int_equal(dtype, TRITONSERVER_TYPE_FP32);
+  assert_int_equal(size, count * sizeof(float));
+  return base;
+}
+
+static void test_list_and_dict_outputs(void **unused) {
+  (void)unused;
+  float x[2] = {1, -2};
+  int64_t shape[2] = {1, 2};
+  pt_load_ok(server, "list_output");
+  infer_call *call = pt_infer_fp32(server, "list_output", "INPUT__0", shape, 2, x);
+  check_call_ok(call);
+  const float *doubled = output_fp32(call, "OUTPUT__0", 2), *plus = output_fp32(call, "OUTPUT__1", 2);
+  assert_true(doubled[0] == 2 && doubled[1] == -4 && plus[0] == 2 && plus[1] == -1);
+  call_free(call);
+  pt_load_ok(server, "dict_output");
+  call = pt_infer_fp32(server, "dict_output", "INPUT__0", shape, 2, x);
+  check_call_ok(call);
+  const float *by_key = output_fp32(call, "DOUBLE", 2), *negated = output_fp32(call, "NEG", 2);
+  assert_true(by_key[1] == -4 && negated[0] == -1 && negated[1] == 2);
+  call_free(call);
+}
+
+static void test_optional_input(void **unused) {
+  (void)unused;
+  pt_load_ok(server, "optional_input");
+  float x[2] = {1, 2}, y[2] = {10, 20};
+  int64_t shape[1] = {2};
+  infer_call *call = pt_infer_fp32(server, "optional_input", "INPUT__0", shape, 1, x);
+  check_call_ok(call); /* INPUT__1 absent: forward gets None */
+  const float *out = output_fp32(call, "OUTPUT__0", 2);
+  assert_true(out[0] == 1 && out[1] == 2);
+  call_free(call);
+  call = call_new(server, "optional_input", -1, NULL);
+  call_add_input(call, "INPUT__0", TRITONSERVER_TYPE_FP32, shape, 1, x, sizeof(x));
+  call_add_input(call, "INPUT__1", TRITONSERVER_TYPE_FP32, shape, 1, y, sizeof(y));
+  call_run(server, call);
+  check_call_ok(call);
+  out = output_fp32(call, "OUTPUT__0", 2);
+  assert_true(out[0] == 11 && out[1] == 22);
+  call_free(call);
+}
+
+static void test_method_name_and_frozen_model(void **unused) {
+  (void)unused;
+  pt_load_ok(server, "method_name");
+  assert_int_equal(pt_log_count(log_path, "Method 'predict' is called for model instance "
+                                          "'method_name'"), 1);
+  float x[1] = {2};
+  int64_t shape[1] = {1};
+  infer_call *call = pt_infer_fp32(server, "method_name", "INPUT__0", shape, 1, x);
+  check_call_ok(call);
+  assert_true(output_fp32(call, "OUTPUT__0", 1)[0] == 6);
+  call_free(call);
+
+  pt_load_ok(server, "frozen_convnet");
+  float image[2 * 64];
+  for (int i = 0; i < 128; ++i) image[i] = (float)(i % 7) - 3;
+  int64_t image_shape[4] = {2, 1, 8, 8};
+  call = pt_infer_fp32(server, "frozen_convnet", "INPUT__0", image_shape, 4, image);
+  check_call_ok(call);
+  const float *features = output_fp32(call, "OUTPUT__0", 2 * 4 * 64);
+  for (int i = 0; i < 2 * 4 * 64; ++i) assert_true(features[i] >= 0); /* after relu */
+  call_free(call);
+}
+
+static void test_bf16(void **unused) {
+  (void)unused;
+  char *repo = pt_repo_path("bf16"), *bf16_log = NULL;
+  TRITONSERVER_Server *other = pt_server_start(repo, &bf16_log);
+  free(repo);
+  pt_load_ok(other, "dtype_bf16");
+  const uint16_t in[2] = {0x3f80, 0xc000}; /* 1.0, -2.0 */
+  const uint16_t expected[2] = {0x4000, 0xbf80}; /* 2.0, -1.0 */
+  int64_t shape[2] = {1, 2};
+  infer_call *call = call_new(other, "dtype_bf16", -1, NULL);
+  call_add_input(call, "INPUT__0", TRITONSERVER_TYPE_BF16, shape, 2, in, sizeof(in));
+  call_run(other, call);
+  check_call_ok(call);
+  TRITONSERVER_DataType dtype;
+  const int64_t *out_shape;
+  uint64_t dims;
+  const void *base;
+  size_t size;
+  call_output(call, "OUTPUT__0", &dtype, &out_shape, &dims, &base, &size);
+  assert_int_equal(dtype, TRITONSERVER_TYPE_BF16);
+  assert_memory_equal(base, expected, sizeof(expected));
+  call_free(call);
+  pt_server_stop(other, bf16_log);
+}
+
+static void test_autocomplete(void **unused) {
+  (void)unused;
+  char *repo = pt_repo_path("pytorch_extra"), *lenient_log = NULL;
+  TRITONSERVER_Server *lenient = pt_server_start_lenient(repo, &lenient_log);
+  free(repo);
+  pt_load_ok(lenient, "autocomplete");
+  float a[2] = {5, 6}, b[2] = {1, 2};
+  int64_t shape[1] = {2};
+  infer_call *call = call_new(lenient, "autocomplete", -1, NULL);
+  call_add_input(call, "alpha", TRITONSERVER_TYPE_FP32, shape, 1, a, sizeof(a));
+  call_add_input(call, "beta", TRITONSERVER_TYPE_FP32, shape, 1, b, sizeof(b));
+  call_run(lenient, call);
+  check_call_ok(call);
+  const float *sum = output_fp32(call, "OUTPUT__0", 2), *diff = output_fp32(call, "OUTPUT__1", 2);
+  assert_true(sum[0] == 6 && sum[1] == 8 && diff[0] == 4 && diff[1] == 4);
+  call_free(call);
+  assert_int_equal(pt_log_count(lenient_log, "auto-completed the inputs and outputs of model "
+                                             "'autocomplete'"), 1);
+  pt_server_stop(lenient, lenient_log);
+}
+
+/* Four concurrent requests, held together by a 200 ms queue delay, each get their rows. */
+static void test_batched_strings_scatter_per_request(void **unused) {
+  (void)unused;
+  pt_load_ok(server, "string_batched");
+  const char *inputs[4][2] = {{"a", "bb"}, {"ccc", "d"}, {"eeee", "f"}, {"gg", "hhh"}};
+  const char *uppers[4][2] = {{"A", "BB"}, {"CCC", "D"}, {"EEEE", "F"}, {"GG", "HHH"}};
+  infer_call *calls[4];
+  void *buffers[4];
+  for (int r = 0; r < 4; ++r) {
+    size_t size = 0;
+    buffers[r] = pt_bytes(inputs[r], r == 3 ? 1 : 2, &size); /* request 3 sends one row */
+    int64_t shape[2] = {r == 3 ? 1 : 2, 1};
+    calls[r] = call_new(server, "string_batched", -1, NULL);
+    call_add_input(calls[r], "INPUT__0", TRITONSERVER_TYPE_BYTES, shape, 2, buffers[r], size);
+    call_send(server, calls[r]);
+  }
+  for (int r = 0; r < 4; ++r) {
+    call_wait(calls[r], 10000);
+    check_call_ok(calls[r]);
+    TRITONSERVER_DataType dtype;
+    const int64_t *shape;
+    uint64_t dims;
+    const void *base;
+    size_t size;
+    call_output(calls[r], "OUTPUT__0", &dtype, &shape, &dims, &base, &size);
+    size_t rows = r == 3 ? 1 : 2, expected_size = 0;
+    assert_int_equal(shape[0], (int64_t)rows);
+    void *expected = pt_bytes(uppers[r], rows, &expected_size);
+    assert_int_equal(size, expected_size);
+    assert_memory_equal(base, expected, size);
+    free(expected);
+    call_free(calls[r]);
+    free(buffers[r]);
+  }
+}
+
+static void expect_run_error(const char *model, TRITONSERVER_Error_Code code, const char *text) {
+  pt_load_ok(server, model);
+  float x[2] = {1, 2};
+  int64_t shape[1] = {2};
+  infer_call *call = pt_infer_fp32(server, model, "INPUT__0", shape, 1, x);
+  if (call->error_message == NULL) fail_msg("%s succeeded, expected '%s'", model, text);
+  assert_int_equal(call->error_code, code);
+  assert_string_equal(call->error_message, text);
+  call_free(call);
+}
+
+static void test_output_errors(void **unused) {
+  (void)unused;
+  expect_run_error("scalar_output", TRITONSERVER_ERROR_INVALID_ARG,
+                   "output 'OUTPUT__0' is a scalar which is not supported.");
+  expect_run_error("wrong_output_dtype", TRITONSERVER_ERROR_INVALID_ARG,
+                   "configuration expects datatype TYPE_FP32 for output 'OUTPUT__0', model "
+                   "provides TYPE_INT64");
+  expect_run_error("missing_output_index", TRITONSERVER_ERROR_INVALID_ARG,
+                   "The output OUTPUT__1 in the model configuration refers to an output index "
+                   "which doesn't exist. This model has 1 outputs");
+}
+
+int main(int argc, char **argv) {
+  pt_harness_init(argc, argv);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_list_and_dict_outputs),
+      cmocka_unit_test(test_optional_input),
+      cmocka_unit_test(test_method_name_and_frozen_model),
+      cmocka_unit_test(test_bf16),
+      cmocka_unit_test(test_autocomplete),
+      cmocka_unit_test(test_batched_strings_scatter_per_request),
+      cmocka_unit_test(test_output_errors),
+  };
+  return cmocka_run_group_tests(tests, start, stop);
+}
