@@ -1,0 +1,70 @@
+/*
+ * frontend.h — the state every HTTP handler shares: the core server, the parsed command
+ * line, shared-memory regions, per-model pending counts, and the settings the logging and
+ * trace extensions report.
+ *
+ * Why one struct: handlers are plain functions of (frontend, request); everything
+ * long-lived they need is here, created by main.c and torn down after the daemons stop.
+ */
+#ifndef TORCHD_FRONTEND_FRONTEND_H
+#define TORCHD_FRONTEND_FRONTEND_H
+
+#include "cli.h"
+#include "shm_registry.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <triton/core/tritonserver.h>
+
+enum { PENDING_SLOTS = 256 };
+
+/* In-flight inference requests per model name (metrics' pending gauge). */
+typedef struct pending_counter {
+  char model[128];
+  uint64_t count;
+} pending_counter;
+
+/* Settings of the logging extension (spec §4.6). Kept by the frontend: the public
+ * C API has no call to change the core logger at run time. */
+typedef struct log_settings {
+  bool log_info, log_warning, log_error;
+  int log_verbose_level;
+  int log_format; /* 0 default, 1 ISO8601 */
+} log_settings;
+
+/* Settings of the trace extension: accepted and reported (no traces are written). */
+typedef struct trace_settings {
+  char trace_file[256];
+  char trace_level[64]; /* "OFF", "TIMESTAMPS", "TENSORS" or "TIMESTAMPS,TENSORS" */
+  char trace_rate[32];
+  char trace_count[32];
+  char log_frequency[32];
+  char trace_mode[32];
+} trace_settings;
+
+typedef struct frontend {
+  TRITONSERVER_Server *server;
+  const cli_options *options;
+  TRITONSERVER_ResponseAllocator *allocator;
+  shm_registry shm;
+
+  pthread_mutex_t lock; /* guards pending, log, trace */
+  pending_counter pending[PENDING_SLOTS];
+  log_settings log;
+  trace_settings trace;
+
+  atomic_bool draining;       /* shutting down: new requests get 503 */
+  atomic_long live_infers;    /* inference calls not yet fully released */
+} frontend;
+
+/* Trace settings at their defaults (level OFF, rate 1000, count -1, mode triton). */
+void trace_settings_defaults(trace_settings *t);
+
+/* Count one more / one less pending request for `model`. */
+void frontend_pending_add(frontend *fe, const char *model, int delta);
+/* Pending count for `model` (any version). */
+uint64_t frontend_pending_get(frontend *fe, const char *model);
+
+#endif

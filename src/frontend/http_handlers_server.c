@@ -1,0 +1,274 @@
+/*
+ * http_handlers_server.c — server-level endpoints: health, server metadata, and the
+ * logging and trace settings extensions (spec §4.1, §4.6).
+ */
+#include "http_handlers.h"
+
+#include "errfmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Extensions torchd really implements (cuda_shared_memory and generate are absent). */
+static const char *const extensions[] = {
+    "classification", "sequence", "model_repository", "model_repository(unload_dependents)",
+    "schedule_policy", "model_configuration", "system_shared_memory", "binary_tensor_data",
+    "parameters", "statistics", "trace", "logging"};
+
+void handle_server_metadata(http_request *r) {
+  const char *version = "0.1.0";
+  TRITONSERVER_Message *message = NULL;
+  json_object *core = NULL, *v = NULL;
+  /* The version comes from the core's metadata when it has one. */
+  if (TRITONSERVER_ServerMetadata(r->fe->server, &message) == NULL) {
+    const char *base = NULL;
+    size_t size = 0;
+    if (TRITONSERVER_MessageSerializeToJson(message, &base, &size) == NULL)
+      core = json_tokener_parse(base);
+    if (core && json_object_object_get_ex(core, "version", &v) &&
+        json_object_is_type(v, json_type_string))
+      version = json_object_get_string(v);
+  }
+  strbuf b;
+  strbuf_init(&b);
+  strbuf_puts(&b, "{\"name\":");
+  strbuf_json_string(&b, r->fe->options->server_id, strlen(r->fe->options->server_id));
+  strbuf_puts(&b, ",\"version\":");
+  strbuf_json_string(&b, version, strlen(version));
+  strbuf_puts(&b, ",\"extensions\":[");
+  for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); ++i)
+    strbuf_printf(&b, "%s\"%s\"", i ? "," : "", extensions[i]);
+  strbuf_puts(&b, "]}");
+  json_object_put(core);
+  if (message) TRITONSERVER_MessageDelete(message);
+  http_reply_strbuf(r, MHD_HTTP_OK, &b);
+}
+
+void handle_health(http_request *r, bool ready) {
+  bool ok = false;
+  TRITONSERVER_Error *err = ready ? TRITONSERVER_ServerIsReady(r->fe->server, &ok)
+                                  : TRITONSERVER_ServerIsLive(r->fe->server, &ok);
+  if (err != NULL) {
+    http_reply_core_error(r, err);
+    return;
+  }
+  http_reply_empty(r, ok ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST);
+}
+
+/* ---- logging ------------------------------------------------------------------------- */
+
+static void write_log_settings(frontend *fe, strbuf *b) {
+  const log_settings *s = &fe->log;
+  const char *file = fe->options->log_file ? fe->options->log_file : "";
+  strbuf_puts(b, "{\"log_file\":");
+  strbuf_json_string(b, file, strlen(file));
+  strbuf_printf(b,
+                ",\"log_info\":%s,\"log_warning\":%s,\"log_error\":%s,"
+                "\"log_verbose_level\":%d,\"log_format\":\"%s\"}",
+                s->log_info ? "true" : "false", s->log_warning ? "true" : "false",
+                s->log_error ? "true" : "false", s->log_verbose_level,
+                s->log_format ? "ISO8601" : "default");
+}
+
+/* Apply one POSTed logging key to `next`; returns NULL or a message (*status set). */
+static char *apply_log_key(const char *key, json_object *v, log_settings *next,
+                           unsigned *status) {
+  *status = MHD_HTTP_BAD_REQUEST;
+  if (v == NULL) return NULL; /* null: leave unchanged */
+  bool *flag = strcmp(key, "log_info") == 0      ? &next->log_info
+               : strcmp(key, "log_warning") == 0 ? &next->log_warning
+               : strcmp(key, "log_error") == 0   ? &next->log_error
+                                                 : NULL;
+  if (flag != NULL) {
+    if (!json_object_is_type(v, json_type_boolean))
+      return errfmt("expecting a boolean for '%s', got %s", key, json_object_to_json_string(v));
+    *flag = json_object_get_boolean(v);
+  } else if (strcmp(key, "log_verbose_level") == 0) {
+    if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
+        json_object_get_int64(v) > 1000000)
+      return errfmt("expecting a non-negative integer for 'log_verbose_level', got %s",
+                    json_object_to_json_string(v));
+    next->log_verbose_level = (int)json_object_get_int64(v);
+  } else if (strcmp(key, "log_format") == 0) {
+    const char *f = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+    if (strcmp(f, "default") == 0) next->log_format = 0;
+    else if (strcmp(f, "ISO8601") == 0) next->log_format = 1;
+    else
+      return errfmt("expecting 'default' or 'ISO8601' for 'log_format', got %s",
+                    json_object_to_json_string(v));
+  } else if (strcmp(key, "log_file") == 0) {
+    *status = MHD_HTTP_NOT_IMPLEMENTED;
+    return errfmt("log file location can not be updated through network protocol");
+  } else {
+    return errfmt("unknown logging setting '%s'; expected log_file, log_info, log_warning, "
+                  "log_error, log_verbose_level or log_format",
+                  key);
+  }
+  return NULL;
+}
+
+void handle_logging(http_request *r) {
+  frontend *fe = r->fe;
+  if (strcmp(r->method, "POST") == 0) {
+    json_object *body = NULL;
+    if (!handlers_body_object(r, &body)) return;
+    pthread_mutex_lock(&fe->lock);
+    log_settings next = fe->log;
+    char *err = NULL;
+    unsigned status = MHD_HTTP_BAD_REQUEST;
+    if (body != NULL) {
+      json_object_object_foreach(body, key, v) {
+        if (err == NULL) err = apply_log_key(key, v, &next, &status);
+      }
+    }
+    if (err == NULL) fe->log = next;
+    pthread_mutex_unlock(&fe->lock);
+    json_object_put(body);
+    if (err != NULL) {
+      http_reply_error(r, status, err);
+      free(err);
+      return;
+    }
+  }
+  strbuf b;
+  strbuf_init(&b);
+  pthread_mutex_lock(&fe->lock);
+  write_log_settings(fe, &b);
+  pthread_mutex_unlock(&fe->lock);
+  http_reply_strbuf(r, MHD_HTTP_OK, &b);
+}
+
+/* ---- trace settings ------------------------------------------------------------------ */
+
+void trace_settings_defaults(trace_settings *t) {
+  memset(t, 0, sizeof(*t));
+  snprintf(t->trace_level, sizeof(t->trace_level), "OFF");
+  snprintf(t->trace_rate, sizeof(t->trace_rate), "1000");
+  snprintf(t->trace_count, sizeof(t->trace_count), "-1");
+  snprintf(t->log_frequency, sizeof(t->log_frequency), "0");
+  snprintf(t->trace_mode, sizeof(t->trace_mode), "triton");
+}
+
+static void write_trace_settings(const trace_settings *t, strbuf *b) {
+  strbuf_puts(b, "{\"trace_level\":[");
+  const char *level = t->trace_level;
+  bool first = true;
+  while (*level) {
+    const char *comma = strchr(level, ',');
+    size_t len = comma ? (size_t)(comma - level) : strlen(level);
+    if (!first) strbuf_append(b, ",", 1);
+    strbuf_json_string(b, level, len);
+    first = false;
+    level += len + (comma ? 1 : 0);
+  }
+  strbuf_puts(b, "],\"trace_rate\":");
+  strbuf_json_string(b, t->trace_rate, strlen(t->trace_rate));
+  strbuf_puts(b, ",\"trace_count\":");
+  strbuf_json_string(b, t->trace_count, strlen(t->trace_count));
+  strbuf_puts(b, ",\"log_frequency\":");
+  strbuf_json_string(b, t->log_frequency, strlen(t->log_frequency));
+  strbuf_puts(b, ",\"trace_file\":");
+  strbuf_json_string(b, t->trace_file, strlen(t->trace_file));
+  strbuf_puts(b, ",\"trace_mode\":");
+  strbuf_json_string(b, t->trace_mode, strlen(t->trace_mode));
+  strbuf_puts(b, "}");
+}
+
+/* A scalar trace setting: a string (or number) value that fits, null = default. */
+static char *set_trace_string(const char *key, json_object *v, char *slot, size_t cap,
+                              const char *fallback, bool numeric) {
+  if (v == NULL) {
+    snprintf(slot, cap, "%s", fallback);
+    return NULL;
+  }
+  const char *text = json_object_get_string(v);
+  if (!json_object_is_type(v, json_type_string) && !json_object_is_type(v, json_type_int))
+    return errfmt("expecting a string for trace setting '%s', got %s", key,
+                  json_object_to_json_string(v));
+  if (numeric) {
+    char *end = NULL;
+    long long n = strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || n < -1)
+      return errfmt("expecting an integer string for trace setting '%s', got '%s'", key, text);
+  }
+  if (strlen(text) >= cap) return errfmt("trace setting '%s' is too long", key);
+  snprintf(slot, cap, "%s", text);
+  return NULL;
+}
+
+static char *set_trace_level(json_object *v, trace_settings *t) {
+  if (v == NULL) {
+    snprintf(t->trace_level, sizeof(t->trace_level), "OFF");
+    return NULL;
+  }
+  if (!json_object_is_type(v, json_type_array))
+    return errfmt("expecting an array of strings for 'trace_level', got %s",
+                  json_object_to_json_string(v));
+  char level[64] = "";
+  for (size_t i = 0; i < json_object_array_length(v); ++i) {
+    const char *item = json_object_get_string(json_object_array_get_idx(v, i));
+    if (item == NULL || (strcmp(item, "OFF") && strcmp(item, "TIMESTAMPS") &&
+                         strcmp(item, "TENSORS")))
+      return errfmt("invalid trace level '%s'; expected OFF, TIMESTAMPS or TENSORS",
+                    item ? item : "null");
+    if (strcmp(item, "OFF") == 0) continue;
+    if (strstr(level, item) == NULL)
+      snprintf(level + strlen(level), sizeof(level) - strlen(level), "%s%s",
+               level[0] ? "," : "", item);
+  }
+  snprintf(t->trace_level, sizeof(t->trace_level), "%s", level[0] ? level : "OFF");
+  return NULL;
+}
+
+void handle_trace_setting(http_request *r) {
+  frontend *fe = r->fe;
+  if (strcmp(r->method, "POST") == 0) {
+    json_object *body = NULL;
+    if (!handlers_body_object(r, &body)) return;
+    trace_settings defaults;
+    trace_settings_defaults(&defaults);
+    pthread_mutex_lock(&fe->lock);
+    trace_settings next = fe->trace;
+    char *err = NULL;
+    if (body != NULL) {
+      json_object_object_foreach(body, key, v) {
+        if (err != NULL) break;
+        if (strcmp(key, "trace_level") == 0) err = set_trace_level(v, &next);
+        else if (strcmp(key, "trace_rate") == 0)
+          err = set_trace_string(key, v, next.trace_rate, sizeof(next.trace_rate),
+                                 defaults.trace_rate, true);
+        else if (strcmp(key, "trace_count") == 0)
+          err = set_trace_string(key, v, next.trace_count, sizeof(next.trace_count),
+                                 defaults.trace_count, true);
+        else if (strcmp(key, "log_frequency") == 0)
+          err = set_trace_string(key, v, next.log_frequency, sizeof(next.log_frequency),
+                                 defaults.log_frequency, true);
+        else if (strcmp(key, "trace_file") == 0)
+          err = set_trace_string(key, v, next.trace_file, sizeof(next.trace_file),
+                                 defaults.trace_file, false);
+        else if (strcmp(key, "trace_mode") == 0)
+          err = set_trace_string(key, v, next.trace_mode, sizeof(next.trace_mode),
+                                 defaults.trace_mode, false);
+        else
+          err = errfmt("unknown trace setting '%s'; expected trace_file, trace_level, "
+                       "trace_rate, trace_count, log_frequency or trace_mode",
+                       key);
+      }
+    }
+    if (err == NULL) fe->trace = next;
+    pthread_mutex_unlock(&fe->lock);
+    json_object_put(body);
+    if (err != NULL) {
+      http_reply_error(r, MHD_HTTP_BAD_REQUEST, err);
+      free(err);
+      return;
+    }
+  }
+  strbuf b;
+  strbuf_init(&b);
+  pthread_mutex_lock(&fe->lock);
+  write_trace_settings(&fe->trace, &b);
+  pthread_mutex_unlock(&fe->lock);
+  http_reply_strbuf(r, MHD_HTTP_OK, &b);
+}

@@ -1,0 +1,87 @@
+/*
+ * http_handlers_shm.c — the system shared memory extension (register/status/unregister,
+ * spec §4.6). CUDA shared memory answers 501: torchd serves CPU tensors.
+ */
+#include "http_handlers.h"
+
+#include "errfmt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool shm_allowed(http_request *r) {
+  if (r->fe->options->allow_client_shm) return true;
+  http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+                   "system shared memory is disabled; start torchd with "
+                   "--allow-client-shm=true to use it");
+  return false;
+}
+
+static void shm_register(http_request *r) {
+  if (r->route.region[0] == '\0') {
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+                     "register needs a region name: POST "
+                     "/v2/systemsharedmemory/region/<name>/register");
+    return;
+  }
+  json_object *body = NULL, *key = NULL, *offset = NULL, *size = NULL;
+  if (!handlers_body_object(r, &body)) return;
+  if (body == NULL || !json_object_object_get_ex(body, "key", &key) ||
+      !json_object_is_type(key, json_type_string) ||
+      !json_object_object_get_ex(body, "byte_size", &size) ||
+      !json_object_is_type(size, json_type_int) || json_object_get_int64(size) < 0 ||
+      (json_object_object_get_ex(body, "offset", &offset) &&
+       (!json_object_is_type(offset, json_type_int) || json_object_get_int64(offset) < 0))) {
+    json_object_put(body);
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+                     "register expects {\"key\": \"/shm_key\", \"offset\": <non-negative "
+                     "integer, optional>, \"byte_size\": <positive integer>}");
+    return;
+  }
+  int status = 400;
+  char *err = shm_registry_register(&r->fe->shm, r->route.region, json_object_get_string(key),
+                                    offset ? (uint64_t)json_object_get_int64(offset) : 0,
+                                    (uint64_t)json_object_get_int64(size), &status);
+  json_object_put(body);
+  if (err != NULL) {
+    http_reply_error(r, (unsigned)status, err);
+    free(err);
+  } else {
+    http_reply_empty(r, MHD_HTTP_OK);
+  }
+}
+
+void handle_system_shm(http_request *r) {
+  if (r->route.kind == ROUTE_SYSTEM_SHM_STATUS) {
+    strbuf b;
+    strbuf_init(&b);
+    char *err = shm_registry_status(&r->fe->shm, r->route.region, &b);
+    if (err != NULL) {
+      strbuf_free(&b);
+      http_reply_error(r, MHD_HTTP_NOT_FOUND, err);
+      free(err);
+    } else {
+      http_reply_strbuf(r, MHD_HTTP_OK, &b);
+    }
+    return;
+  }
+  if (!shm_allowed(r)) return;
+  if (r->route.kind == ROUTE_SYSTEM_SHM_REGISTER) {
+    shm_register(r);
+  } else {
+    shm_registry_unregister(&r->fe->shm, r->route.region);
+    http_reply_empty(r, MHD_HTTP_OK);
+  }
+}
+
+void handle_cuda_shm(http_request *r) {
+  if (r->route.kind == ROUTE_CUDA_SHM_STATUS) {
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_puts(&b, "[]");
+    http_reply_strbuf(r, MHD_HTTP_OK, &b);
+    return;
+  }
+  http_reply_error(r, MHD_HTTP_NOT_IMPLEMENTED,
+                   "CUDA shared memory is not supported by this torchd build (CPU only)");
+}

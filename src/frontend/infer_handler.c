@@ -1,0 +1,545 @@
+/*
+ * infer_handler.c — asynchronous inference over HTTP (see infer_handler.h).
+ *
+ * An infer_call is reference counted; its owners are
+ *   (1) the HTTP request (dropped when MHD completes or abandons the request),
+ *   (2) the core, from InferAsync until the request-release callback,
+ *   (3) the MHD response built from it (dropped by the iovec free callback).
+ * The last owner frees the body, the parsed request, the core response (whose release
+ * callback frees the output buffers the binary reply pointed at) and the reply JSON.
+ *
+ * Request lifecycle: received → parsed → submitted (suspended) → completed (reply
+ * built) → resumed → sent → released.
+ */
+#include "infer_handler.h"
+
+#include "dtype.h"
+#include "errfmt.h"
+#include "infer_request.h"
+#include "infer_response.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_IOV = 64 };
+
+struct infer_call {
+  atomic_int refs;
+  frontend *fe;
+  struct MHD_Connection *connection;
+  char *body;
+  size_t body_size;
+  infer_request parsed;
+  char model[ROUTE_NAME_MAX];
+  int64_t version;
+  bool counted_pending;
+  TRITONSERVER_InferenceResponse *response; /* kept until the call is freed */
+
+  /* The reply, written by the completion callback, read after resume. */
+  atomic_bool done;
+  unsigned status;
+  char *error;           /* error message, or NULL */
+  strbuf json;
+  struct MHD_IoVec iov[MAX_IOV];
+  unsigned iov_count;
+  bool binary;
+};
+
+static void call_unref(infer_call *call) {
+  if (atomic_fetch_sub(&call->refs, 1) != 1) return;
+  if (call->response != NULL) TRITONSERVER_InferenceResponseDelete(call->response);
+  infer_request_free(&call->parsed);
+  strbuf_free(&call->json);
+  free(call->error);
+  free(call->body);
+  atomic_fetch_sub(&call->fe->live_infers, 1);
+  free(call);
+}
+
+/* ---- allocator ----------------------------------------------------------------------- */
+
+static const infer_output *requested_output(const infer_call *call, const char *name) {
+  for (size_t i = 0; i < call->parsed.output_count; ++i)
+    if (strcmp(call->parsed.outputs[i].name, name) == 0) return &call->parsed.outputs[i];
+  return NULL;
+}
+
+static TRITONSERVER_Error *alloc_output(TRITONSERVER_ResponseAllocator *allocator,
+                                        const char *tensor_name, size_t byte_size,
+                                        TRITONSERVER_MemoryType memory_type,
+                                        int64_t memory_type_id, void *userp, void **buffer,
+                                        void **buffer_userp,
+                                        TRITONSERVER_MemoryType *actual_memory_type,
+                                        int64_t *actual_memory_type_id) {
+  (void)allocator;
+  (void)memory_type;
+  (void)memory_type_id;
+  infer_call *call = userp;
+  *actual_memory_type = TRITONSERVER_MEMORY_CPU;
+  *actual_memory_type_id = 0;
+  *buffer = NULL;
+  *buffer_userp = NULL;
+  const infer_output *spec = call ? requested_output(call, tensor_name) : NULL;
+  if (spec != NULL && spec->shm_region != NULL) {
+    if (byte_size > spec->shm_byte_size) {
+      char *message = errfmt("shared memory size specified with the request for output '%s' "
+                             "(%llu bytes) should be at least %zu bytes to hold the results",
+                             tensor_name, (unsigned long long)spec->shm_byte_size, byte_size);
+      TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+      free(message);
+      return err;
+    }
+    char *message = shm_registry_resolve(&call->fe->shm, spec->shm_region, spec->shm_offset,
+                                         spec->shm_byte_size, buffer);
+    if (message != NULL) {
+      TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+      free(message);
+      return err;
+    }
+    return NULL;
+  }
+  if (byte_size == 0) return NULL;
+  *buffer = malloc(byte_size);
+  if (*buffer == NULL)
+    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, "out of memory for an output");
+  *buffer_userp = *buffer; /* marks a buffer we own */
+  return NULL;
+}
+
+static TRITONSERVER_Error *release_output(TRITONSERVER_ResponseAllocator *allocator,
+                                          void *buffer, void *buffer_userp, size_t byte_size,
+                                          TRITONSERVER_MemoryType memory_type,
+                                          int64_t memory_type_id) {
+  (void)allocator;
+  (void)byte_size;
+  (void)memory_type;
+  (void)memory_type_id;
+  if (buffer_userp != NULL && buffer_userp == buffer) free(buffer);
+  return NULL;
+}
+
+TRITONSERVER_Error *infer_allocator_new(TRITONSERVER_ResponseAllocator **allocator) {
+  return TRITONSERVER_ResponseAllocatorNew(allocator, alloc_output, release_output, NULL);
+}
+
+/* ---- completion ---------------------------------------------------------------------- */
+
+static void set_call_error(infer_call *call, unsigned status, const char *message) {
+  if (call->error != NULL) return; /* keep the first error */
+  call->status = status;
+  call->error = strdup(message);
+}
+
+typedef struct label_context {
+  TRITONSERVER_InferenceResponse *response;
+  uint32_t index;
+} label_context;
+
+static const char *classification_label(void *context, size_t class_index) {
+  label_context *c = context;
+  const char *label = NULL;
+  TRITONSERVER_Error *err =
+      TRITONSERVER_InferenceResponseOutputClassificationLabel(c->response, c->index,
+                                                              class_index, &label);
+  if (err != NULL) {
+    TRITONSERVER_ErrorDelete(err);
+    return NULL;
+  }
+  return label;
+}
+
+static bool model_batches(infer_call *call, const char *model, int64_t version) {
+  uint32_t flags = 0;
+  TRITONSERVER_Error *err =
+      TRITONSERVER_ServerModelBatchProperties(call->fe->server, model, version, &flags, NULL);
+  if (err != NULL) {
+    TRITONSERVER_ErrorDelete(err);
+    return false;
+  }
+  return (flags & TRITONSERVER_BATCH_FIRST_DIM) != 0;
+}
+
+/* Write the reply for a successful response into call->json / call->iov. */
+static void build_reply(infer_call *call, TRITONSERVER_InferenceResponse *response) {
+  const char *model = NULL, *id = NULL;
+  int64_t version = -1;
+  TRITONSERVER_Error *err = TRITONSERVER_InferenceResponseModel(response, &model, &version);
+  if (err == NULL) err = TRITONSERVER_InferenceResponseId(response, &id);
+  uint32_t param_count = 0, output_count = 0;
+  if (err == NULL) err = TRITONSERVER_InferenceResponseParameterCount(response, &param_count);
+  if (err == NULL) err = TRITONSERVER_InferenceResponseOutputCount(response, &output_count);
+  if (err != NULL) {
+    set_call_error(call, http_status_from_code(TRITONSERVER_ErrorCode(err)),
+                   TRITONSERVER_ErrorMessage(err));
+    TRITONSERVER_ErrorDelete(err);
+    return;
+  }
+  arena *a = &call->parsed.arena;
+  infer_parameter *params = arena_alloc(a, (param_count ? param_count : 1) * sizeof(*params));
+  response_output *outs = arena_alloc(a, (output_count ? output_count : 1) * sizeof(*outs));
+  if (params == NULL || outs == NULL) {
+    set_call_error(call, 500, "out of memory");
+    return;
+  }
+  size_t kept_params = 0;
+  for (uint32_t i = 0; i < param_count; ++i) {
+    const char *name = NULL;
+    TRITONSERVER_ParameterType type;
+    const void *value = NULL;
+    if (TRITONSERVER_InferenceResponseParameter(response, i, &name, &type, &value) != NULL)
+      continue;
+    infer_parameter *p = &params[kept_params];
+    p->key = name;
+    if (type == TRITONSERVER_PARAMETER_STRING) { p->type = PARAM_STRING; p->string_value = value; }
+    else if (type == TRITONSERVER_PARAMETER_INT) { p->type = PARAM_INT; p->int_value = *(const int64_t *)value; }
+    else if (type == TRITONSERVER_PARAMETER_BOOL) { p->type = PARAM_BOOL; p->bool_value = *(const bool *)value; }
+    else if (type == TRITONSERVER_PARAMETER_DOUBLE) { p->type = PARAM_DOUBLE; p->double_value = *(const double *)value; }
+    else continue;
+    ++kept_params;
+  }
+  call->iov_count = 1; /* iov[0] is the JSON */
+  for (uint32_t i = 0; i < output_count; ++i) {
+    response_output *o = &outs[i];
+    TRITONSERVER_DataType datatype;
+    const int64_t *shape = NULL;
+    uint64_t dims = 0;
+    const void *base = NULL;
+    size_t size = 0;
+    TRITONSERVER_MemoryType memory_type;
+    int64_t memory_type_id;
+    void *userp = NULL;
+    err = TRITONSERVER_InferenceResponseOutput(response, i, &o->name, &datatype, &shape, &dims,
+                                               &base, &size, &memory_type, &memory_type_id,
+                                               &userp);
+    if (err != NULL) {
+      set_call_error(call, http_status_from_code(TRITONSERVER_ErrorCode(err)),
+                     TRITONSERVER_ErrorMessage(err));
+      TRITONSERVER_ErrorDelete(err);
+      return;
+    }
+    o->datatype = (int)datatype;
+    o->shape = shape;
+    o->dim_count = (size_t)dims;
+    o->data = base;
+    o->byte_size = size;
+    const infer_output *spec = requested_output(call, o->name);
+    if (spec != NULL && spec->shm_region != NULL) {
+      o->mode = OUTPUT_IN_SHM;
+      o->shm_region = spec->shm_region;
+      continue;
+    }
+    bool binary = spec != NULL && spec->binary_data >= 0 ? spec->binary_data == 1
+                                                          : call->parsed.binary_data_output;
+    o->mode = binary ? OUTPUT_AS_BINARY : OUTPUT_AS_JSON;
+    if (spec != NULL && spec->classification > 0) {
+      label_context labels = {response, i};
+      void *bytes = NULL;
+      int64_t *class_shape = NULL;
+      size_t class_dims = 0;
+      char *message = infer_classify(a, o->datatype, base, size, shape, (size_t)dims,
+                                     model_batches(call, model, version),
+                                     spec->classification, classification_label, &labels,
+                                     &bytes, &o->byte_size, &class_shape, &class_dims);
+      if (message != NULL) {
+        set_call_error(call, 400, message);
+        free(message);
+        return;
+      }
+      o->datatype = DTYPE_BYTES;
+      o->data = bytes;
+      o->shape = class_shape;
+      o->dim_count = class_dims;
+    }
+    if (o->mode == OUTPUT_AS_BINARY && o->byte_size > 0) {
+      if (call->iov_count == MAX_IOV) {
+        set_call_error(call, 400, "too many binary outputs in one response (limit 63)");
+        return;
+      }
+      call->iov[call->iov_count].iov_base = o->data;
+      call->iov[call->iov_count].iov_len = o->byte_size;
+      ++call->iov_count;
+      call->binary = true;
+    }
+    if (o->mode == OUTPUT_AS_BINARY) call->binary = true;
+  }
+  response_header header = {id, model, version, params, kept_params};
+  char *message = infer_response_write_json(&header, outs, output_count, &call->json);
+  if (message != NULL) {
+    set_call_error(call, 400, message);
+    free(message);
+    return;
+  }
+  call->iov[0].iov_base = call->json.data;
+  call->iov[0].iov_len = call->json.len;
+  call->status = MHD_HTTP_OK;
+}
+
+static void finish_call(infer_call *call) {
+  if (call->counted_pending) frontend_pending_add(call->fe, call->model, -1);
+  atomic_store(&call->done, true);
+  MHD_resume_connection(call->connection);
+}
+
+static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t flags,
+                        void *userp) {
+  infer_call *call = userp;
+  if (response != NULL) {
+    if (call->response != NULL || call->error != NULL) {
+      TRITONSERVER_InferenceResponseDelete(response); /* only one response over HTTP */
+    } else {
+      TRITONSERVER_Error *err = TRITONSERVER_InferenceResponseError(response);
+      if (err != NULL) {
+        set_call_error(call, http_status_from_code(TRITONSERVER_ErrorCode(err)),
+                       TRITONSERVER_ErrorMessage(err));
+        TRITONSERVER_InferenceResponseDelete(response);
+      } else {
+        call->response = response;
+        build_reply(call, response);
+      }
+    }
+  }
+  if ((flags & TRITONSERVER_RESPONSE_COMPLETE_FINAL) != 0) {
+    if (call->response == NULL && call->error == NULL)
+      set_call_error(call, 500, "inference completed without a response");
+    finish_call(call);
+  }
+}
+
+static void on_release(TRITONSERVER_InferenceRequest *request, const uint32_t flags,
+                       void *userp) {
+  (void)flags;
+  TRITONSERVER_InferenceRequestDelete(request);
+  call_unref(userp);
+}
+
+/* ---- building the core request --------------------------------------------------------- */
+
+/* Fill a raw-binary request's single input from the model configuration. */
+static char *complete_raw_request(infer_call *call) {
+  TRITONSERVER_Message *message = NULL;
+  TRITONSERVER_Error *err =
+      TRITONSERVER_ServerModelConfig(call->fe->server, call->model, call->version, 1, &message);
+  if (err != NULL) {
+    char *text = errfmt("%s", TRITONSERVER_ErrorMessage(err));
+    TRITONSERVER_ErrorDelete(err);
+    return text;
+  }
+  const char *base = NULL;
+  size_t size = 0;
+  json_object *config = NULL, *inputs = NULL, *mbs = NULL;
+  char *result = NULL;
+  if (TRITONSERVER_MessageSerializeToJson(message, &base, &size) == NULL)
+    config = json_tokener_parse(base);
+  if (config == NULL || !json_object_object_get_ex(config, "input", &inputs) ||
+      json_object_array_length(inputs) != 1) {
+    result = errfmt("raw binary request requires model '%s' to have exactly 1 input, it has "
+                    "%zu",
+                    call->model, inputs ? json_object_array_length(inputs) : (size_t)0);
+  } else {
+    json_object *input = json_object_array_get_idx(inputs, 0), *name = NULL, *type = NULL,
+                *dims = NULL;
+    json_object_object_get_ex(input, "name", &name);
+    json_object_object_get_ex(input, "data_type", &type);
+    json_object_object_get_ex(input, "dims", &dims);
+    json_object_object_get_ex(config, "max_batch_size", &mbs);
+    const char *type_name = type ? json_object_get_string(type) : "";
+    if (strncmp(type_name, "TYPE_", 5) == 0) type_name += 5;
+    int datatype = strcmp(type_name, "STRING") == 0 ? DTYPE_BYTES : dtype_from_name(type_name);
+    size_t dim_count = dims ? json_object_array_length(dims) : 0;
+    int64_t shape[16];
+    if (dim_count > 16) dim_count = 16;
+    for (size_t d = 0; d < dim_count; ++d)
+      shape[d] = json_object_get_int64(json_object_array_get_idx(dims, d));
+    result = infer_request_set_raw_input(&call->parsed, call->model,
+                                         name ? json_object_get_string(name) : "", datatype,
+                                         shape, dim_count, mbs && json_object_get_int(mbs) > 0,
+                                         call->body, call->body_size);
+  }
+  json_object_put(config);
+  TRITONSERVER_MessageDelete(message);
+  return result;
+}
+
+#define TRY(expr)                                                                          \
+  do {                                                                                     \
+    err = (expr);                                                                          \
+    if (err != NULL) goto fail;                                                            \
+  } while (0)
+
+/* Build the TRITONSERVER_InferenceRequest. On error returns it (request deleted). */
+static TRITONSERVER_Error *build_request(infer_call *call, TRITONSERVER_InferenceRequest **out) {
+  const infer_request *p = &call->parsed;
+  TRITONSERVER_InferenceRequest *req = NULL;
+  TRITONSERVER_Error *err =
+      TRITONSERVER_InferenceRequestNew(&req, call->fe->server, call->model, call->version);
+  if (err != NULL) return err;
+  if (p->id[0] != '\0') TRY(TRITONSERVER_InferenceRequestSetId(req, p->id));
+  uint32_t flags = (p->sequence_start ? TRITONSERVER_REQUEST_FLAG_SEQUENCE_START : 0) |
+                   (p->sequence_end ? TRITONSERVER_REQUEST_FLAG_SEQUENCE_END : 0);
+  if (flags) TRY(TRITONSERVER_InferenceRequestSetFlags(req, flags));
+  if (p->has_sequence_id) {
+    if (p->sequence_id_is_string)
+      TRY(TRITONSERVER_InferenceRequestSetCorrelationIdString(req, p->sequence_id_string));
+    else
+      TRY(TRITONSERVER_InferenceRequestSetCorrelationId(req, p->sequence_id));
+  }
+  if (p->priority) TRY(TRITONSERVER_InferenceRequestSetPriorityUInt64(req, p->priority));
+  if (p->timeout_us) TRY(TRITONSERVER_InferenceRequestSetTimeoutMicroseconds(req, p->timeout_us));
+  for (size_t i = 0; i < p->parameter_count; ++i) {
+    const infer_parameter *q = &p->parameters[i];
+    switch (q->type) {
+    case PARAM_STRING: TRY(TRITONSERVER_InferenceRequestSetStringParameter(req, q->key, q->string_value)); break;
+    case PARAM_INT: TRY(TRITONSERVER_InferenceRequestSetIntParameter(req, q->key, q->int_value)); break;
+    case PARAM_BOOL: TRY(TRITONSERVER_InferenceRequestSetBoolParameter(req, q->key, q->bool_value)); break;
+    case PARAM_DOUBLE: TRY(TRITONSERVER_InferenceRequestSetDoubleParameter(req, q->key, q->double_value)); break;
+    }
+  }
+  for (size_t i = 0; i < p->input_count; ++i) {
+    const infer_input *in = &p->inputs[i];
+    TRY(TRITONSERVER_InferenceRequestAddInput(req, in->name, (TRITONSERVER_DataType)in->datatype,
+                                              in->shape, in->dim_count));
+    const void *data = in->data;
+    if (in->source == INPUT_FROM_SHM) {
+      void *address = NULL;
+      char *message = shm_registry_resolve(&call->fe->shm, in->shm_region, in->shm_offset,
+                                           in->byte_size, &address);
+      if (message == NULL && in->datatype == DTYPE_BYTES) {
+        uint64_t elements = 0;
+        infer_shape_element_count(in->shape, in->dim_count, &elements);
+        message = infer_check_bytes_buffer(in->name, address, in->byte_size, elements);
+      }
+      if (message != NULL) {
+        err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+        free(message);
+        goto fail;
+      }
+      data = address;
+    }
+    TRY(TRITONSERVER_InferenceRequestAppendInputData(req, in->name, data, in->byte_size,
+                                                     TRITONSERVER_MEMORY_CPU, 0));
+  }
+  for (size_t i = 0; i < p->output_count; ++i)
+    TRY(TRITONSERVER_InferenceRequestAddRequestedOutput(req, p->outputs[i].name));
+  TRY(TRITONSERVER_InferenceRequestSetReleaseCallback(req, on_release, call));
+  TRY(TRITONSERVER_InferenceRequestSetResponseCallback(req, call->fe->allocator, call,
+                                                       on_response, call));
+  *out = req;
+  return NULL;
+fail:
+  TRITONSERVER_InferenceRequestDelete(req);
+  return err;
+}
+
+static int64_t header_length(http_request *r, bool *bad) {
+  const char *text = http_header(r, "Inference-Header-Content-Length");
+  *bad = false;
+  if (text == NULL) return -1;
+  char *end = NULL;
+  long long v = strtoll(text, &end, 10);
+  if (*text == '\0' || *end != '\0' || v < 0) {
+    *bad = true;
+    return 0;
+  }
+  return v;
+}
+
+void infer_handle(http_request *r) {
+  frontend *fe = r->fe;
+  bool bad_header = false;
+  int64_t json_length = header_length(r, &bad_header);
+  if (bad_header) {
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+                     "Inference-Header-Content-Length must be a non-negative integer");
+    return;
+  }
+  infer_call *call = calloc(1, sizeof(*call));
+  if (call == NULL) {
+    http_reply_error(r, 500, "out of memory");
+    return;
+  }
+  atomic_init(&call->refs, 1);
+  atomic_fetch_add(&fe->live_infers, 1);
+  call->fe = fe;
+  call->connection = r->connection;
+  call->body = r->body; /* the call owns the body: inputs point into it */
+  call->body_size = r->body_size;
+  r->body = NULL;
+  snprintf(call->model, sizeof(call->model), "%s", r->route.model);
+  call->version = r->route.version;
+  strbuf_init(&call->json);
+
+  infer_request_limits limits;
+  infer_request_limits_default(&limits);
+  limits.max_tensor_bytes = fe->options->http_max_input_size;
+  char *message = infer_request_parse(call->model, call->body ? call->body : "",
+                                      call->body_size, json_length, &limits, &call->parsed);
+  if (message == NULL && call->parsed.raw_binary) message = complete_raw_request(call);
+  if (message != NULL) {
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST, message);
+    free(message);
+    call_unref(call);
+    return;
+  }
+  TRITONSERVER_InferenceRequest *request = NULL;
+  TRITONSERVER_Error *err = build_request(call, &request);
+  if (err != NULL) {
+    http_reply_core_error(r, err);
+    call_unref(call);
+    return;
+  }
+  atomic_fetch_add(&call->refs, 1); /* the core's reference, dropped in on_release */
+  frontend_pending_add(fe, call->model, 1);
+  call->counted_pending = true;
+  r->infer = call;
+  MHD_suspend_connection(r->connection);
+  err = TRITONSERVER_ServerInferAsync(fe->server, request, NULL);
+  if (err != NULL) { /* the core did not take the request: we still own it */
+    set_call_error(call, http_status_from_code(TRITONSERVER_ErrorCode(err)),
+                   TRITONSERVER_ErrorMessage(err));
+    TRITONSERVER_ErrorDelete(err);
+    TRITONSERVER_InferenceRequestDelete(request);
+    call_unref(call);
+    finish_call(call);
+  }
+}
+
+static void iovec_response_done(void *cls) { call_unref(cls); }
+
+void infer_take_reply(http_request *r) {
+  infer_call *call = r->infer;
+  if (!atomic_load(&call->done)) {
+    http_reply_error(r, 500, "internal error: resumed before the inference finished");
+    return;
+  }
+  if (call->error != NULL) {
+    http_reply_error(r, call->status, call->error);
+    return;
+  }
+  atomic_fetch_add(&call->refs, 1);
+  struct MHD_Response *response =
+      MHD_create_response_from_iovec(call->iov, call->iov_count, iovec_response_done, call);
+  if (response == NULL) {
+    call_unref(call);
+    http_reply_error(r, 500, "out of memory");
+    return;
+  }
+  if (r->response != NULL) MHD_destroy_response(r->response);
+  r->response = response;
+  r->status = call->status;
+  if (call->binary) {
+    char length[32];
+    snprintf(length, sizeof(length), "%zu", call->json.len);
+    MHD_add_response_header(response, "Inference-Header-Content-Length", length);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+  } else {
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+  }
+}
+
+void infer_release_from_http(http_request *r) {
+  infer_call *call = r->infer;
+  r->infer = NULL;
+  call_unref(call);
+}

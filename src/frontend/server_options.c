@@ -1,0 +1,67 @@
+/* server_options.c — cli_options → TRITONSERVER_ServerOptions (see server_options.h). */
+#include "server_options.h"
+
+#include "errfmt.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *server_options_default_backend_directory(void) {
+  char path[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return NULL;
+  path[n] = '\0';
+  char *slash = strrchr(path, '/');
+  if (slash == NULL) return NULL;
+  *slash = '\0';
+  return errfmt("%s/backends", path);
+}
+
+#define TRY(expr)                                                                          \
+  do {                                                                                     \
+    err = (expr);                                                                          \
+    if (err != NULL) goto fail;                                                            \
+  } while (0)
+
+TRITONSERVER_Error *server_options_from_cli(const cli_options *cli, const char *backend_directory,
+                                            TRITONSERVER_ServerOptions **out) {
+  TRITONSERVER_ServerOptions *o = NULL;
+  *out = NULL;
+  TRITONSERVER_Error *err = TRITONSERVER_ServerOptionsNew(&o);
+  if (err != NULL) return err;
+  TRY(TRITONSERVER_ServerOptionsSetServerId(o, cli->server_id));
+  for (size_t i = 0; i < cli->model_repository_count; ++i)
+    TRY(TRITONSERVER_ServerOptionsSetModelRepositoryPath(o, cli->model_repositories[i]));
+  TRY(TRITONSERVER_ServerOptionsSetModelControlMode(
+      o, (TRITONSERVER_ModelControlMode)cli->model_control_mode));
+  for (size_t i = 0; i < cli->startup_model_count; ++i)
+    TRY(TRITONSERVER_ServerOptionsSetStartupModel(o, cli->startup_models[i]));
+  TRY(TRITONSERVER_ServerOptionsSetStrictModelConfig(o, cli->strict_model_config));
+  if (cli->model_config_name != NULL)
+    TRY(TRITONSERVER_ServerOptionsSetModelConfigName(o, cli->model_config_name));
+  TRY(TRITONSERVER_ServerOptionsSetExitOnError(o, cli->exit_on_error));
+  TRY(TRITONSERVER_ServerOptionsSetStrictReadiness(o, cli->strict_readiness));
+  TRY(TRITONSERVER_ServerOptionsSetExitTimeout(o, (unsigned)cli->exit_timeout_secs));
+  TRY(TRITONSERVER_ServerOptionsSetModelLoadThreadCount(o, (unsigned)cli->model_load_thread_count));
+  if (cli->log_file != NULL) TRY(TRITONSERVER_ServerOptionsSetLogFile(o, cli->log_file));
+  TRY(TRITONSERVER_ServerOptionsSetLogInfo(o, cli->log_info));
+  TRY(TRITONSERVER_ServerOptionsSetLogWarn(o, cli->log_warning));
+  TRY(TRITONSERVER_ServerOptionsSetLogError(o, cli->log_error));
+  TRY(TRITONSERVER_ServerOptionsSetLogFormat(o, (TRITONSERVER_LogFormat)cli->log_format));
+  TRY(TRITONSERVER_ServerOptionsSetLogVerbose(o, cli->log_verbose));
+  TRY(TRITONSERVER_ServerOptionsSetMetrics(o, cli->allow_metrics));
+  TRY(TRITONSERVER_ServerOptionsSetMetricsInterval(o, (uint64_t)cli->metrics_interval_ms));
+  if (backend_directory != NULL)
+    TRY(TRITONSERVER_ServerOptionsSetBackendDirectory(o, backend_directory));
+  for (size_t i = 0; i < cli->backend_config_count; ++i)
+    TRY(TRITONSERVER_ServerOptionsSetBackendConfig(o, cli->backend_configs[i].backend,
+                                                   cli->backend_configs[i].setting,
+                                                   cli->backend_configs[i].value));
+  *out = o;
+  return NULL;
+fail:
+  TRITONSERVER_ServerOptionsDelete(o);
+  return err;
+}

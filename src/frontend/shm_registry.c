@@ -1,0 +1,149 @@
+/* shm_registry.c — system shared-memory regions: shm_open + mmap (see shm_registry.h). */
+#include "shm_registry.h"
+
+#include "errfmt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void shm_registry_init(shm_registry *r) {
+  pthread_mutex_init(&r->lock, NULL);
+  r->regions = NULL;
+}
+
+static void region_free(shm_region *region) {
+  if (region->mapping != NULL) munmap(region->mapping, region->mapping_size);
+  free(region->name);
+  free(region->key);
+  free(region);
+}
+
+void shm_registry_destroy(shm_registry *r) {
+  shm_registry_unregister(r, NULL);
+  pthread_mutex_destroy(&r->lock);
+}
+
+static shm_region *find(shm_registry *r, const char *name) {
+  for (shm_region *region = r->regions; region != NULL; region = region->next)
+    if (strcmp(region->name, name) == 0) return region;
+  return NULL;
+}
+
+char *shm_registry_register(shm_registry *r, const char *name, const char *key,
+                            uint64_t offset, uint64_t byte_size, int *status) {
+  *status = 400;
+  if (byte_size == 0)
+    return errfmt("shared memory region '%s': byte_size must be greater than 0", name);
+  if (offset > SIZE_MAX - byte_size)
+    return errfmt("shared memory region '%s': offset + byte_size overflows", name);
+  pthread_mutex_lock(&r->lock);
+  char *err = NULL;
+  int fd = -1;
+  if (find(r, name) != NULL) {
+    err = errfmt("shared memory region '%s' already in manager", name);
+    goto done;
+  }
+  fd = shm_open(key, O_RDWR, 0);
+  if (fd < 0) {
+    err = errfmt("Unable to open shared memory region: '%s': %s", key, strerror(errno));
+    goto done;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < offset + byte_size) {
+    err = errfmt("shared memory key '%s' holds %lld bytes, fewer than offset %llu + "
+                 "byte_size %llu",
+                 key, (long long)st.st_size, (unsigned long long)offset,
+                 (unsigned long long)byte_size);
+    goto done;
+  }
+  size_t length = (size_t)(offset + byte_size);
+  void *mapping = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (mapping == MAP_FAILED) {
+    err = errfmt("unable to map shared memory key '%s': %s", key, strerror(errno));
+    goto done;
+  }
+  shm_region *region = calloc(1, sizeof(*region));
+  if (region == NULL || (region->name = strdup(name)) == NULL ||
+      (region->key = strdup(key)) == NULL) {
+    munmap(mapping, length);
+    if (region) free(region->name);
+    free(region);
+    err = errfmt("out of memory");
+    goto done;
+  }
+  region->offset = offset;
+  region->byte_size = byte_size;
+  region->mapping = mapping;
+  region->mapping_size = length;
+  region->next = r->regions;
+  r->regions = region;
+done:
+  if (fd >= 0) close(fd);
+  pthread_mutex_unlock(&r->lock);
+  return err;
+}
+
+char *shm_registry_unregister(shm_registry *r, const char *name) {
+  pthread_mutex_lock(&r->lock);
+  shm_region **link = &r->regions;
+  while (*link != NULL) {
+    shm_region *region = *link;
+    if (name == NULL || name[0] == '\0' || strcmp(region->name, name) == 0) {
+      *link = region->next;
+      region_free(region);
+    } else {
+      link = &region->next;
+    }
+  }
+  pthread_mutex_unlock(&r->lock);
+  return NULL;
+}
+
+char *shm_registry_status(shm_registry *r, const char *name, strbuf *out) {
+  pthread_mutex_lock(&r->lock);
+  char *err = NULL;
+  if (name != NULL && name[0] != '\0' && find(r, name) == NULL) {
+    err = errfmt("Unable to find system shared memory region: '%s'", name);
+  } else {
+    strbuf_append(out, "[", 1);
+    bool first = true;
+    for (shm_region *region = r->regions; region != NULL; region = region->next) {
+      if (name != NULL && name[0] != '\0' && strcmp(region->name, name) != 0) continue;
+      if (!first) strbuf_append(out, ",", 1);
+      first = false;
+      strbuf_puts(out, "{\"name\":");
+      strbuf_json_string(out, region->name, strlen(region->name));
+      strbuf_puts(out, ",\"key\":");
+      strbuf_json_string(out, region->key, strlen(region->key));
+      strbuf_printf(out, ",\"offset\":%llu,\"byte_size\":%llu}",
+                    (unsigned long long)region->offset, (unsigned long long)region->byte_size);
+    }
+    strbuf_append(out, "]", 1);
+  }
+  pthread_mutex_unlock(&r->lock);
+  return err;
+}
+
+char *shm_registry_resolve(shm_registry *r, const char *name, uint64_t offset,
+                           uint64_t byte_size, void **address) {
+  pthread_mutex_lock(&r->lock);
+  char *err = NULL;
+  shm_region *region = find(r, name);
+  if (region == NULL) {
+    err = errfmt("Unable to find system shared memory region: '%s'", name);
+  } else if (offset > region->byte_size || byte_size > region->byte_size - offset) {
+    err = errfmt("invalid offset + byte size for shared memory region: '%s': offset %llu + "
+                 "byte size %llu exceeds the region's %llu bytes",
+                 name, (unsigned long long)offset, (unsigned long long)byte_size,
+                 (unsigned long long)region->byte_size);
+  } else {
+    *address = (char *)region->mapping + region->offset + offset;
+  }
+  pthread_mutex_unlock(&r->lock);
+  return err;
+}
