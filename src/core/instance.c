@@ -130,6 +130,20 @@ TRITONSERVER_Error *instances_create(TRITONBACKEND_Model *model)
 static void execute_batch(TRITONBACKEND_ModelInstance *inst, sched_batch *batch)
 {
   TRITONBACKEND_Model *model = inst->model;
+  /* Requests cancelled while queued are answered CANCELLED instead of executed. */
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < batch->count; i++) {
+    TRITONSERVER_InferenceRequest *r = batch->requests[i];
+    if (__atomic_load_n(&r->cancelled, __ATOMIC_ACQUIRE))
+      request_finish(r, util_errorf(TRITONSERVER_ERROR_CANCELLED,
+                                    "Request for model '%s' was cancelled before execution",
+                                    model->name));
+    else
+      batch->requests[kept++] = r;
+  }
+  batch->count = kept;
+  if (kept == 0)
+    return;
   TRITONBACKEND_Request **reqs = (TRITONBACKEND_Request **)(void *)batch->requests;
   /* Snapshot: after Execute returns NULL the backend may have released (and the
    * frontend reused or freed) every request, so the array is not read again. */

@@ -143,7 +143,19 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelIsReady(TRITONSERVER_Server *server,
     TRITONSERVER_ErrorDelete(err);
     return NULL;
   }
-  *ready = model_get_state(model) == MODEL_STATE_READY;
+  /* Ask the backend too (TRITONBACKEND_ModelInstanceReady), instance by instance. The
+   * model mutex keeps an unload from tearing the instances down meanwhile. */
+  pthread_mutex_lock(&model->mu);
+  *ready = model->state_ == MODEL_STATE_READY;
+  backend_instance_fn_t instance_ready = model->backend->instance_ready;
+  for (size_t i = 0; *ready && instance_ready && i < model->instance_count; i++) {
+    TRITONSERVER_Error *not_ready = instance_ready(model->instances[i]);
+    if (not_ready) {
+      *ready = false;
+      TRITONSERVER_ErrorDelete(not_ready);
+    }
+  }
+  pthread_mutex_unlock(&model->mu);
   model_unref(model);
   return NULL;
 }

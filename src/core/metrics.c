@@ -1,0 +1,178 @@
+/* metrics.c — TRITONSERVER_ServerMetrics / MetricsFormatted / MetricsDelete: a snapshot
+ * of the per-model inference counters in Prometheus text format (triton-api.md §4.7),
+ * followed by the backends' custom metrics. Values come from the same counters as the
+ * statistics extension; durations are converted from ns to µs. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_util.h"
+#include "custom_metrics.h"
+#include "model.h"
+#include "server.h"
+
+struct TRITONSERVER_Metrics {
+  char *text; /* owned, NUL-terminated */
+  size_t byte_size;
+};
+
+typedef struct snapshot {
+  char *name;
+  uint64_t version;
+  stats_model values; /* counters only: mutex and batches unused */
+} snapshot;
+
+typedef struct snapshot_list {
+  snapshot *items;
+  size_t count;
+} snapshot_list;
+
+static void take_snapshot(TRITONBACKEND_Model *model, void *userp)
+{
+  snapshot_list *list = userp;
+  snapshot *grown = realloc(list->items, (list->count + 1) * sizeof(*grown));
+  if (!grown)
+    return;
+  list->items = grown;
+  snapshot *s = &grown[list->count++];
+  s->name = strdup(model->name);
+  s->version = model->version;
+  /* Copy the counters only (never the mutex or the batch table). */
+  memset(&s->values, 0, sizeof(s->values));
+  const stats_model *src = &model->stats;
+  pthread_mutex_lock(&model->stats.mu);
+  s->values.inference_count = src->inference_count;
+  s->values.execution_count = src->execution_count;
+  s->values.success = src->success;
+  s->values.fail = src->fail;
+  s->values.queue = src->queue;
+  s->values.compute_input = src->compute_input;
+  s->values.compute_infer = src->compute_infer;
+  s->values.compute_output = src->compute_output;
+  pthread_mutex_unlock(&model->stats.mu);
+}
+
+typedef enum { VALUE_COUNT, VALUE_US } value_kind;
+
+typedef struct family {
+  const char *name, *type, *help;
+  size_t offset; /* of a stats_duration in stats_model, or of a uint64_t */
+  value_kind kind;
+  bool plain_counter; /* the offset is a uint64_t */
+} family;
+
+#define DUR(field) offsetof(stats_model, field)
+static const family FAMILIES[] = {
+    {"nv_inference_request_success", "counter",
+     "Number of successful inference requests, all batch sizes", DUR(success), VALUE_COUNT, false},
+    {"nv_inference_request_failure", "counter",
+     "Number of failed inference requests, all batch sizes", DUR(fail), VALUE_COUNT, false},
+    {"nv_inference_count", "counter",
+     "Number of inferences performed (does not include cached requests)",
+     offsetof(stats_model, inference_count), VALUE_COUNT, true},
+    {"nv_inference_exec_count", "counter",
+     "Number of model executions performed (does not include cached requests)",
+     offsetof(stats_model, execution_count), VALUE_COUNT, true},
+    {"nv_inference_request_duration_us", "counter",
+     "Cumulative inference request duration in microseconds (includes cached requests)",
+     DUR(success), VALUE_US, false},
+    {"nv_inference_queue_duration_us", "counter",
+     "Cumulative inference queuing duration in microseconds (includes cached requests)",
+     DUR(queue), VALUE_US, false},
+    {"nv_inference_compute_input_duration_us", "counter",
+     "Cumulative compute input duration in microseconds (does not include cached requests)",
+     DUR(compute_input), VALUE_US, false},
+    {"nv_inference_compute_infer_duration_us", "counter",
+     "Cumulative compute inference duration in microseconds (does not include cached requests)",
+     DUR(compute_infer), VALUE_US, false},
+    {"nv_inference_compute_output_duration_us", "counter",
+     "Cumulative inference compute output duration in microseconds (does not include cached "
+     "requests)",
+     DUR(compute_output), VALUE_US, false},
+};
+
+static uint64_t family_value(const family *f, const stats_model *s)
+{
+  const char *base = (const char *)s + f->offset;
+  if (f->plain_counter)
+    return *(const uint64_t *)(const void *)base;
+  const stats_duration *d = (const stats_duration *)(const void *)base;
+  return f->kind == VALUE_COUNT ? d->count : d->ns / 1000;
+}
+
+TRITONSERVER_Error *TRITONSERVER_ServerMetrics(TRITONSERVER_Server *server,
+                                               TRITONSERVER_Metrics **metrics)
+{
+  if (!server || !metrics)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "TRITONSERVER_ServerMetrics: expected non-NULL server and metrics");
+  if (!server->options->metrics)
+    return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED, "metrics are disabled for this server");
+  snapshot_list list = {0};
+  manager_for_each_ready(&server->models, NULL, take_snapshot, &list);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  if (!out) {
+    free(list.items);
+    return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  }
+  for (size_t f = 0; f < sizeof(FAMILIES) / sizeof(FAMILIES[0]); f++) {
+    fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", FAMILIES[f].name, FAMILIES[f].help,
+            FAMILIES[f].name, FAMILIES[f].type);
+    for (size_t i = 0; i < list.count; i++)
+      fprintf(out, "%s{model=\"%s\",version=\"%llu\"} %llu\n", FAMILIES[f].name,
+              list.items[i].name ? list.items[i].name : "",
+              (unsigned long long)list.items[i].version,
+              (unsigned long long)family_value(&FAMILIES[f], &list.items[i].values));
+  }
+  for (size_t i = 0; i < list.count; i++)
+    free(list.items[i].name);
+  free(list.items);
+  char *custom = NULL;
+  size_t custom_len = 0;
+  TRITONSERVER_Error *err = custom_metrics_render(&custom, &custom_len);
+  if (!err && custom)
+    fwrite(custom, 1, custom_len, out);
+  free(custom);
+  fclose(out);
+  if (err) {
+    free(text);
+    return err;
+  }
+  TRITONSERVER_Metrics *m = calloc(1, sizeof(*m));
+  if (!m) {
+    free(text);
+    return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  }
+  m->text = text;
+  m->byte_size = len;
+  *metrics = m;
+  return NULL;
+}
+
+TRITONSERVER_Error *TRITONSERVER_MetricsFormatted(TRITONSERVER_Metrics *metrics,
+                                                  TRITONSERVER_MetricFormat format,
+                                                  const char **base, size_t *byte_size)
+{
+  if (!metrics || !base || !byte_size)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "TRITONSERVER_MetricsFormatted: expected non-NULL metrics, base and size");
+  if (format != TRITONSERVER_METRIC_PROMETHEUS)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "unknown metrics format %d: expected TRITONSERVER_METRIC_PROMETHEUS (0)",
+                       (int)format);
+  *base = metrics->text;
+  *byte_size = metrics->byte_size;
+  return NULL;
+}
+
+TRITONSERVER_Error *TRITONSERVER_MetricsDelete(TRITONSERVER_Metrics *metrics)
+{
+  if (metrics) {
+    free(metrics->text);
+    free(metrics);
+  }
+  return NULL;
+}
