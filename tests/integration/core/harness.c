@@ -133,6 +133,26 @@ void server_stop(TRITONSERVER_Server *server)
   check_ok(TRITONSERVER_ServerDelete(server), "ServerDelete");
 }
 
+TRITONSERVER_Server *server_with_model(char **repo, const char *model, const char *config)
+{
+  static const int version_one[] = {1};
+  *repo = repo_create();
+  repo_add_model(*repo, model, config, version_one, 1);
+  TRITONSERVER_ServerOptions *options = server_options(*repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  if (!model_ready(server, model, -1))
+    fail_msg("model '%s' did not become ready", model);
+  return server;
+}
+
+void server_finish(TRITONSERVER_Server *server, char *repo)
+{
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
 json_object *message_json(TRITONSERVER_Message *message)
 {
   const char *base = NULL;
@@ -395,27 +415,29 @@ void check_call_ok(infer_call *call)
   assert_non_null(call->response);
 }
 
-void call_output(infer_call *call, const char *name, TRITONSERVER_DataType *datatype,
-                 const int64_t **shape, uint64_t *dims, const void **base, size_t *byte_size)
+tensor_view call_tensor(infer_call *call, const char *name)
 {
   assert_non_null(call->response);
   uint32_t count = 0;
   check_ok(TRITONSERVER_InferenceResponseOutputCount(call->response, &count), "OutputCount");
   for (uint32_t i = 0; i < count; i++) {
+    tensor_view view;
     const char *output_name = NULL;
     TRITONSERVER_MemoryType memory_type;
     int64_t memory_type_id;
     void *userp;
-    check_ok(TRITONSERVER_InferenceResponseOutput(call->response, i, &output_name, datatype,
-                                                  shape, dims, base, byte_size, &memory_type,
+    check_ok(TRITONSERVER_InferenceResponseOutput(call->response, i, &output_name,
+                                                  &view.datatype, &view.shape, &view.dims,
+                                                  &view.base, &view.byte_size, &memory_type,
                                                   &memory_type_id, &userp),
              "InferenceResponseOutput");
     if (strcmp(output_name, name) == 0) {
       assert_int_equal(memory_type, TRITONSERVER_MEMORY_CPU);
-      return;
+      return view;
     }
   }
   fail_msg("response has no output '%s' (%u outputs)", name, count);
+  return (tensor_view){0};
 }
 
 /* Finds response parameter 'name'; returns false when absent. */

@@ -43,6 +43,14 @@ TRITONSERVER_Server *server_start(TRITONSERVER_ServerOptions *options);
 /* Stops and deletes the server, failing the test on error. */
 void server_stop(TRITONSERVER_Server *server);
 
+/* The common case: a new repository holding version 1 of one model 'model' with
+ * 'config', and a server (control mode NONE) on which that model is ready. *repo gets
+ * the repository path (caller frees, or passes both to server_finish). */
+TRITONSERVER_Server *server_with_model(char **repo, const char *model, const char *config);
+
+/* Stops the server and removes and frees the repository. */
+void server_finish(TRITONSERVER_Server *server, char *repo);
+
 /* Fails the test with the error's code and message when 'error' is not NULL. */
 void check_ok(TRITONSERVER_Error *error, const char *what);
 
@@ -109,9 +117,17 @@ void call_free(infer_call *call);
 /* Convenience: send and wait (10 s). */
 void call_run(TRITONSERVER_Server *server, infer_call *call);
 
-/* Finds output 'name' in the call's response; fails the test when absent. */
-void call_output(infer_call *call, const char *name, TRITONSERVER_DataType *datatype,
-                 const int64_t **shape, uint64_t *dims, const void **base, size_t *byte_size);
+/* An output tensor of a response; everything points into the response. */
+typedef struct tensor_view {
+  TRITONSERVER_DataType datatype;
+  const int64_t *shape;
+  uint64_t dims;
+  const void *base;
+  size_t byte_size;
+} tensor_view;
+
+/* Finds output 'name' in the call's response (CPU memory); fails the test when absent. */
+tensor_view call_tensor(infer_call *call, const char *name);
 
 /* Returns the INT response parameter 'name'; fails the test when absent. */
 int64_t call_int_parameter(infer_call *call, const char *name);

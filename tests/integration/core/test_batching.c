@@ -14,26 +14,6 @@
 
 #include "harness.h"
 
-static const int V1[] = {1};
-
-static TRITONSERVER_Server *start_with(char **repo, const char *model, const char *config)
-{
-  *repo = repo_create();
-  repo_add_model(*repo, model, config, V1, 1);
-  TRITONSERVER_ServerOptions *options = server_options(*repo, TRITONSERVER_MODEL_CONTROL_NONE);
-  TRITONSERVER_Server *server = server_start(options);
-  TRITONSERVER_ServerOptionsDelete(options);
-  assert_true(model_ready(server, model, -1));
-  return server;
-}
-
-static void finish(TRITONSERVER_Server *server, char *repo)
-{
-  server_stop(server);
-  repo_remove_tree(repo);
-  free(repo);
-}
-
 static infer_call *send_one(TRITONSERVER_Server *server, const char *model, float value)
 {
   infer_call *call = call_new(server, model, -1, NULL);
@@ -48,7 +28,7 @@ static void eight_requests_run_as_two_batches_of_four(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
+  TRITONSERVER_Server *server = server_with_model(
       &repo, "batched",
       "backend: \"identity\"\nmax_batch_size: 8\n"
       "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
@@ -65,25 +45,20 @@ static void eight_requests_run_as_two_batches_of_four(void **state)
     assert_int_equal(call_int_parameter(calls[i], "batch_size"), 4);
     assert_int_equal(call_int_parameter(calls[i], "request_count"), 4);
     /* Each response carries its own request's data, not a neighbour's. */
-    TRITONSERVER_DataType datatype;
-    const int64_t *shape;
-    uint64_t dims;
-    const void *base;
-    size_t size;
-    call_output(calls[i], "OUTPUT0", &datatype, &shape, &dims, &base, &size);
-    assert_int_equal(shape[0], 1);
-    assert_true(((const float *)base)[0] == (float)(10 * i));
+    tensor_view out = call_tensor(calls[i], "OUTPUT0");
+    assert_int_equal(out.shape[0], 1);
+    assert_true(((const float *)out.base)[0] == (float)(10 * i));
   }
   for (int i = 0; i < 8; i++)
     call_free(calls[i]);
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 static void lone_request_waits_for_the_queue_delay(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
+  TRITONSERVER_Server *server = server_with_model(
       &repo, "delayed",
       "backend: \"identity\"\nmax_batch_size: 8\n"
       "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
@@ -102,14 +77,14 @@ static void lone_request_waits_for_the_queue_delay(void **state)
   assert_true(waited_ms < 5000);
   assert_int_equal(call_int_parameter(call, "batch_size"), 1);
   call_free(call);
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 static void different_shapes_are_not_batched_together(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
+  TRITONSERVER_Server *server = server_with_model(
       &repo, "ragged",
       "backend: \"identity\"\nmax_batch_size: 8\n"
       "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n"
@@ -131,17 +106,12 @@ static void different_shapes_are_not_batched_together(void **state)
     if (batch > 2)
       fail_msg("request %d ran in a batch of %lld, mixing shapes [1,2] and [1,3]", i,
                (long long)batch);
-    TRITONSERVER_DataType datatype;
-    const int64_t *shape;
-    uint64_t dims;
-    const void *base;
-    size_t size;
-    call_output(calls[i], "OUTPUT0", &datatype, &shape, &dims, &base, &size);
-    assert_int_equal(shape[1], i % 2 == 0 ? 2 : 3);
+    tensor_view out = call_tensor(calls[i], "OUTPUT0");
+    assert_int_equal(out.shape[1], i % 2 == 0 ? 2 : 3);
   }
   for (int i = 0; i < 4; i++)
     call_free(calls[i]);
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 int main(void)

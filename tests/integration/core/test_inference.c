@@ -72,19 +72,13 @@ static void identity_copies_fp32_batch(void **state)
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
   call_run(f->server, call);
   check_call_ok(call);
-
-  TRITONSERVER_DataType datatype;
-  const int64_t *out_shape;
-  uint64_t dims;
-  const void *base;
-  size_t size;
-  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
-  assert_int_equal(datatype, TRITONSERVER_TYPE_FP32);
-  assert_int_equal(dims, 2);
-  assert_int_equal(out_shape[0], 2);
-  assert_int_equal(out_shape[1], 4);
-  assert_int_equal(size, sizeof(data));
-  assert_memory_equal(base, data, sizeof(data));
+  tensor_view out = call_tensor(call, "OUTPUT0");
+  assert_int_equal(out.datatype, TRITONSERVER_TYPE_FP32);
+  assert_int_equal(out.dims, 2);
+  assert_int_equal(out.shape[0], 2);
+  assert_int_equal(out.shape[1], 4);
+  assert_int_equal(out.byte_size, sizeof(data));
+  assert_memory_equal(out.base, data, sizeof(data));
 
   const char *id = NULL;
   check_ok(TRITONSERVER_InferenceResponseId(call->response, &id), "InferenceResponseId");
@@ -112,14 +106,9 @@ static void input_split_over_buffers_is_gathered(void **state)
   call_add_input_split(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data), 3);
   call_run(f->server, call);
   check_call_ok(call);
-  TRITONSERVER_DataType datatype;
-  const int64_t *out_shape;
-  uint64_t dims;
-  const void *base;
-  size_t size;
-  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
-  assert_int_equal(size, sizeof(data));
-  assert_memory_equal(base, data, sizeof(data));
+  tensor_view out = call_tensor(call, "OUTPUT0");
+  assert_int_equal(out.byte_size, sizeof(data));
+  assert_memory_equal(out.base, data, sizeof(data));
   call_free(call);
 }
 
@@ -133,18 +122,13 @@ static void add_sub_computes_both_outputs(void **state)
   call_add_input(call, "INPUT1", TRITONSERVER_TYPE_INT32, shape, 1, b, sizeof(b));
   call_run(f->server, call);
   check_call_ok(call);
-  TRITONSERVER_DataType datatype;
-  const int64_t *out_shape;
-  uint64_t dims;
-  const void *base;
-  size_t size;
   const int32_t sum[4] = {11, 22, 33, 90}, difference[4] = {9, 18, 27, -10};
-  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
-  assert_int_equal(datatype, TRITONSERVER_TYPE_INT32);
-  assert_int_equal(size, sizeof(sum));
-  assert_memory_equal(base, sum, sizeof(sum));
-  call_output(call, "OUTPUT1", &datatype, &out_shape, &dims, &base, &size);
-  assert_memory_equal(base, difference, sizeof(difference));
+  tensor_view out = call_tensor(call, "OUTPUT0");
+  assert_int_equal(out.datatype, TRITONSERVER_TYPE_INT32);
+  assert_int_equal(out.byte_size, sizeof(sum));
+  assert_memory_equal(out.base, sum, sizeof(sum));
+  out = call_tensor(call, "OUTPUT1");
+  assert_memory_equal(out.base, difference, sizeof(difference));
   call_free(call);
 }
 
@@ -160,17 +144,12 @@ static void add_sub_in_fp32(void **state)
            "AddRequestedOutput");
   call_run(f->server, call);
   check_call_ok(call);
-  TRITONSERVER_DataType datatype;
-  const int64_t *out_shape;
-  uint64_t dims;
-  const void *base;
-  size_t size;
   const float difference[4] = {1, 0, -6, 8};
-  call_output(call, "OUTPUT1", &datatype, &out_shape, &dims, &base, &size);
-  assert_int_equal(datatype, TRITONSERVER_TYPE_FP32);
-  assert_int_equal(dims, 2);
-  assert_int_equal(out_shape[0], 2);
-  assert_memory_equal(base, difference, sizeof(difference));
+  tensor_view out = call_tensor(call, "OUTPUT1");
+  assert_int_equal(out.datatype, TRITONSERVER_TYPE_FP32);
+  assert_int_equal(out.dims, 2);
+  assert_int_equal(out.shape[0], 2);
+  assert_memory_equal(out.base, difference, sizeof(difference));
   call_free(call);
 }
 
@@ -190,14 +169,9 @@ static void only_requested_outputs_are_returned(void **state)
   uint32_t count = 0;
   check_ok(TRITONSERVER_InferenceResponseOutputCount(call->response, &count), "OutputCount");
   assert_int_equal(count, 1);
-  TRITONSERVER_DataType datatype;
-  const int64_t *out_shape;
-  uint64_t dims;
-  const void *base;
-  size_t size;
-  call_output(call, "OUTPUT1", &datatype, &out_shape, &dims, &base, &size);
-  assert_int_equal(datatype, TRITONSERVER_TYPE_INT64);
-  assert_int_equal(*(const int64_t *)base, 42);
+  tensor_view out = call_tensor(call, "OUTPUT1");
+  assert_int_equal(out.datatype, TRITONSERVER_TYPE_INT64);
+  assert_int_equal(*(const int64_t *)out.base, 42);
   call_free(call);
 
   /* With none requested, all outputs come back. */
@@ -222,16 +196,11 @@ static void bytes_tensors_round_trip(void **state)
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_BYTES, shape, 2, data, sizeof(data));
   call_run(f->server, call);
   check_call_ok(call);
-  TRITONSERVER_DataType datatype;
-  const int64_t *out_shape;
-  uint64_t dims;
-  const void *base;
-  size_t size;
-  call_output(call, "OUTPUT0", &datatype, &out_shape, &dims, &base, &size);
-  assert_int_equal(datatype, TRITONSERVER_TYPE_BYTES);
-  assert_int_equal(out_shape[1], 3);
-  assert_int_equal(size, sizeof(data));
-  assert_memory_equal(base, data, sizeof(data));
+  tensor_view out = call_tensor(call, "OUTPUT0");
+  assert_int_equal(out.datatype, TRITONSERVER_TYPE_BYTES);
+  assert_int_equal(out.shape[1], 3);
+  assert_int_equal(out.byte_size, sizeof(data));
+  assert_memory_equal(out.base, data, sizeof(data));
   call_free(call);
 }
 

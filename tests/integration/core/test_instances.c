@@ -12,22 +12,17 @@
 
 #include "harness.h"
 
-static const int V1[] = {1};
-
 static void two_instances_share_the_work_one_execute_each(void **state)
 {
   (void)state;
-  char *repo = repo_create();
-  repo_add_model(repo, "multi",
-                 "backend: \"identity\"\nmax_batch_size: 0\n"
-                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
-                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
-                 "instance_group [ { count: 2 kind: KIND_CPU } ]\n"
-                 "parameters { key: \"execute_delay_ms\" value { string_value: \"200\" } }\n",
-                 V1, 1);
-  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
-  TRITONSERVER_Server *server = server_start(options);
-  TRITONSERVER_ServerOptionsDelete(options);
+  char *repo = NULL;
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "multi",
+      "backend: \"identity\"\nmax_batch_size: 0\n"
+      "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
+      "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
+      "instance_group [ { count: 2 kind: KIND_CPU } ]\n"
+      "parameters { key: \"execute_delay_ms\" value { string_value: \"200\" } }\n");
 
   enum { N = 6 };
   infer_call *calls[N];
@@ -70,9 +65,7 @@ static void two_instances_share_the_work_one_execute_each(void **state)
   }
   for (int i = 0; i < N; i++)
     call_free(calls[i]);
-  server_stop(server);
-  repo_remove_tree(repo);
-  free(repo);
+  server_finish(server, repo);
 }
 
 int main(void)

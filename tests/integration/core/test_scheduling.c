@@ -15,8 +15,6 @@
 
 #include "harness.h"
 
-static const int V1[] = {1};
-
 #define ONE_SLOW_INSTANCE(delay_ms)                                              \
   "backend: \"identity\"\nmax_batch_size: 1\n"                                   \
   "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
@@ -24,25 +22,6 @@ static const int V1[] = {1};
   "instance_group [ { count: 1 kind: KIND_CPU } ]\n"                             \
   "parameters { key: \"execute_delay_ms\" value { string_value: \"" delay_ms "\" } }\n"
 
-static TRITONSERVER_Server *start_with(char **repo, const char *config)
-{
-  *repo = repo_create();
-  repo_add_model(*repo, "m", config, V1, 1);
-  TRITONSERVER_ServerOptions *options = server_options(*repo, TRITONSERVER_MODEL_CONTROL_NONE);
-  TRITONSERVER_Server *server = server_start(options);
-  TRITONSERVER_ServerOptionsDelete(options);
-  assert_true(model_ready(server, "m", -1));
-  return server;
-}
-
-static void finish(TRITONSERVER_Server *server, char *repo)
-{
-  server_stop(server);
-  repo_remove_tree(repo);
-  free(repo);
-}
-
-/* Sends one request with 'priority' (0: default) and 'timeout_us' (0: none). */
 static infer_call *send_one(TRITONSERVER_Server *server, uint64_t priority, uint64_t timeout_us)
 {
   infer_call *call = call_new(server, "m", -1, NULL);
@@ -81,8 +60,8 @@ static void higher_priority_requests_run_first(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
-      &repo, ONE_SLOW_INSTANCE("100")
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "m", ONE_SLOW_INSTANCE("100")
       "dynamic_batching { priority_levels: 2 default_priority_level: 2 }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(40); /* the blocker is executing now */
@@ -110,15 +89,15 @@ static void higher_priority_requests_run_first(void **state)
     call_free(low[i]);
     call_free(high[i]);
   }
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 static void queue_timeout_reject(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
-      &repo, ONE_SLOW_INSTANCE("400")
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "m", ONE_SLOW_INSTANCE("400")
       "dynamic_batching { default_queue_policy { timeout_action: REJECT "
       "default_timeout_microseconds: 100000 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
@@ -130,15 +109,15 @@ static void queue_timeout_reject(void **state)
   check_unavailable(late, "Request timeout expired");
   call_free(blocker);
   call_free(late);
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 static void queue_timeout_delay_still_serves(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
-      &repo, ONE_SLOW_INSTANCE("300")
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "m", ONE_SLOW_INSTANCE("300")
       "dynamic_batching { default_queue_policy { timeout_action: DELAY "
       "default_timeout_microseconds: 50000 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
@@ -150,15 +129,15 @@ static void queue_timeout_delay_still_serves(void **state)
   check_call_ok(late);
   call_free(blocker);
   call_free(late);
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 static void request_timeout_override(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
-      &repo, ONE_SLOW_INSTANCE("400")
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "m", ONE_SLOW_INSTANCE("400")
       "dynamic_batching { default_queue_policy { allow_timeout_override: true } }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(40);
@@ -173,15 +152,15 @@ static void request_timeout_override(void **state)
   call_free(blocker);
   call_free(hurried);
   call_free(patient);
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 static void full_queue_rejects(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = start_with(
-      &repo, ONE_SLOW_INSTANCE("300")
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "m", ONE_SLOW_INSTANCE("300")
       "dynamic_batching { default_queue_policy { max_queue_size: 1 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(40);
@@ -196,7 +175,7 @@ static void full_queue_rejects(void **state)
   call_free(blocker);
   call_free(queued);
   call_free(rejected);
-  finish(server, repo);
+  server_finish(server, repo);
 }
 
 int main(void)

@@ -12,8 +12,6 @@
 
 #include "harness.h"
 
-static const int V1[] = {1};
-
 static int64_t get_int(json_object *object, const char *path)
 {
   /* path like "inference_stats.success.count" */
@@ -50,16 +48,13 @@ static void run(TRITONSERVER_Server *server, int64_t batch, const char *id, bool
 static void statistics_after_known_traffic(void **state)
 {
   (void)state;
-  char *repo = repo_create();
-  repo_add_model(repo, "counted",
-                 "backend: \"identity\"\nmax_batch_size: 8\n"
-                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
-                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
-                 "parameters { key: \"error_request_id\" value { string_value: \"fail-me\" } }\n",
-                 V1, 1);
-  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
-  TRITONSERVER_Server *server = server_start(options);
-  TRITONSERVER_ServerOptionsDelete(options);
+  char *repo = NULL;
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "counted",
+      "backend: \"identity\"\nmax_batch_size: 8\n"
+      "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
+      "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
+      "parameters { key: \"error_request_id\" value { string_value: \"fail-me\" } }\n");
 
   /* Before any traffic: zeros. */
   TRITONSERVER_Message *message = NULL;
@@ -115,9 +110,7 @@ static void statistics_after_known_traffic(void **state)
   json_object_put(stats);
 
   check_error(TRITONSERVER_ServerModelStatistics(server, "nope", -1, &message), ANY_CODE, "nope");
-  server_stop(server);
-  repo_remove_tree(repo);
-  free(repo);
+  server_finish(server, repo);
 }
 
 int main(void)

@@ -83,13 +83,8 @@ static void unload_during_traffic_loses_and_duplicates_nothing(void **state)
     call_wait(call, 20000);
     if (call->error_message == NULL) {
       check_call_ok(call);
-      TRITONSERVER_DataType datatype;
-      const int64_t *shape;
-      uint64_t dims;
-      const void *base;
-      size_t size;
-      call_output(call, "OUTPUT0", &datatype, &shape, &dims, &base, &size);
-      assert_true(((const float *)base)[3] == (float)i); /* its own data */
+      tensor_view out = call_tensor(call, "OUTPUT0");
+      assert_true(((const float *)out.base)[3] == (float)i); /* its own data */
       succeeded++;
     } else {
       if (call->error_code != TRITONSERVER_ERROR_UNAVAILABLE &&
