@@ -155,6 +155,9 @@ static bool read_real(Reader *r, const FieldDesc *field, json_object *value, voi
   } else {
     return fail(r, "expected a number, got %s", json_type_label(value));
   }
+  if (d == 0.0) {
+    d = 0.0; /* json-c reads "-0" as integer 0, so -0.0 is folded to 0 everywhere */
+  }
   if (field->kind == FK_FLOAT) {
     float f = (float)d;
     memcpy(dest, &f, sizeof f);

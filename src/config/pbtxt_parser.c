@@ -224,7 +224,7 @@ static bool parse_float(Parser *p, const FieldDesc *field, void *dest) {
     free(what);
     return false;
   }
-  if (negative) {
+  if (negative && v != 0.0) { /* -0 is read as 0, as the JSON reader must (json-c) */
     v = -v;
   }
   if (field->kind == FK_FLOAT) {

@@ -4,8 +4,10 @@
  * For every input: parse it as protobuf text format. When it parses, the config must
  * render to JSON, that JSON must read back without error, the result must equal the
  * parsed config field for field, and rendering it again must give the same bytes. Clone
- * and normalize + validate run too, so their code sees arbitrary configs. Any crash,
- * leak, sanitizer report or broken round trip aborts.
+ * and normalize + validate run too, so their code sees arbitrary configs. The same bytes
+ * are also fed to the JSON reader (a backend's TRITONBACKEND_ModelSetConfig and the HTTP
+ * load override arrive as JSON); whatever it accepts must render and read back equal.
+ * Any crash, leak, sanitizer report or broken round trip aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +23,27 @@ static void check(int condition, const char *what, const char *detail) {
   }
 }
 
+/* JSON reader: accepted input must survive render → read → equal. */
+static void fuzz_json_reader(const uint8_t *data, size_t size) {
+  ModelConfig *config = NULL;
+  char *error = NULL;
+  if (model_config_from_json((const char *)data, size, &config, &error) != 0) {
+    check(error != NULL, "JSON reader failed without an error", NULL);
+    free(error);
+    return;
+  }
+  char *json = model_config_to_json(config);
+  ModelConfig *back = NULL;
+  check(model_config_from_json(json, strlen(json), &back, &error) == 0,
+        "JSON reader cannot read its own rendering", error);
+  check(model_config_equal(config, back), "JSON reader round trip changed the config", json);
+  free(json);
+  model_config_free(back);
+  model_config_free(config);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  fuzz_json_reader(data, size);
   ModelConfig *config = NULL;
   char *error = NULL;
   if (model_config_parse((const char *)data, size, "fuzz.pbtxt", &config, &error) != 0) {
