@@ -37,6 +37,7 @@ void manager_init(model_manager *m, TRITONSERVER_Server *server)
   m->server = server;
   pthread_mutex_init(&m->mu, NULL);
   pthread_mutex_init(&m->load_mu, NULL);
+  pthread_mutex_init(&m->repo_mu, NULL);
   pthread_condattr_t attr;
   pthread_condattr_init(&attr);
   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -237,10 +238,13 @@ static TRITONSERVER_Error *load_scanned(model_manager *m, const RepoModel *rm,
  * logged when log_warnings. */
 static RepoScan *scan_all(model_manager *m, bool log_warnings, TRITONSERVER_Error **err)
 {
-  RepoScanOptions opts = scan_options(m);
   RepoScan *scan = NULL;
   char *why = NULL;
-  if (repo_scan(&opts, &scan, &why) != 0) {
+  pthread_mutex_lock(&m->repo_mu);
+  RepoScanOptions opts = scan_options(m);
+  int rc = repo_scan(&opts, &scan, &why);
+  pthread_mutex_unlock(&m->repo_mu);
+  if (rc != 0) {
     *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "failed to scan the model repository: %s",
                        why ? why : "no repository");
     free(why);
@@ -459,6 +463,52 @@ TRITONSERVER_Error *manager_startup(model_manager *m)
   return NULL;
 }
 
+TRITONSERVER_Error *manager_register_repository(model_manager *m, const char *path)
+{
+  TRITONSERVER_ServerOptions *o = m->server->options;
+  TRITONSERVER_Error *err = NULL;
+  pthread_mutex_lock(&m->repo_mu);
+  for (size_t i = 0; i < o->repository_path_count && !err; i++)
+    if (strcmp(o->repository_paths[i], path) == 0)
+      err = util_errorf(TRITONSERVER_ERROR_ALREADY_EXISTS,
+                        "model repository '%s' has already been registered", path);
+  if (!err) {
+    char **grown = realloc(o->repository_paths, (o->repository_path_count + 1) * sizeof(char *));
+    char *copy = strdup(path);
+    if (grown)
+      o->repository_paths = grown;
+    if (!grown || !copy) {
+      free(copy);
+      err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+    } else {
+      grown[o->repository_path_count++] = copy;
+    }
+  }
+  pthread_mutex_unlock(&m->repo_mu);
+  return err;
+}
+
+TRITONSERVER_Error *manager_unregister_repository(model_manager *m, const char *path)
+{
+  TRITONSERVER_ServerOptions *o = m->server->options;
+  bool found = false;
+  pthread_mutex_lock(&m->repo_mu);
+  for (size_t i = 0; i < o->repository_path_count && !found; i++) {
+    if (strcmp(o->repository_paths[i], path) == 0) {
+      free(o->repository_paths[i]);
+      memmove(&o->repository_paths[i], &o->repository_paths[i + 1],
+              (o->repository_path_count - i - 1) * sizeof(char *));
+      o->repository_path_count--;
+      found = true;
+    }
+  }
+  pthread_mutex_unlock(&m->repo_mu);
+  if (!found)
+    return util_errorf(TRITONSERVER_ERROR_NOT_FOUND,
+                       "failed to unregister '%s', repository not found", path);
+  return NULL;
+}
+
 void manager_shutdown(model_manager *m)
 {
   if (m->poll_started) {
@@ -495,6 +545,7 @@ void manager_destroy(model_manager *m)
   pthread_cond_destroy(&m->poll_cv);
   pthread_mutex_destroy(&m->mu);
   pthread_mutex_destroy(&m->load_mu);
+  pthread_mutex_destroy(&m->repo_mu);
 }
 
 TRITONSERVER_Error *manager_get_model(model_manager *m, const char *name, int64_t version,

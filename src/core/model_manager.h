@@ -34,6 +34,7 @@ typedef struct model_manager {
   TRITONSERVER_Server *server;
   pthread_mutex_t mu;      /* guards entries and version states */
   pthread_mutex_t load_mu; /* serializes load/unload/poll operations */
+  pthread_mutex_t repo_mu; /* guards the server options' repository path list */
   manager_entry *entries;  /* sorted by name */
   size_t entry_count;
   /* poll thread (POLL mode) */
@@ -60,6 +61,12 @@ TRITONSERVER_Error *manager_unload(model_manager *m, const char *name);
 
 /* One poll pass: load new models, reload changed ones, unload removed ones. */
 TRITONSERVER_Error *manager_poll(model_manager *m);
+
+/* Adds / removes a repository path (TRITONSERVER_ServerRegisterModelRepository):
+ * ALREADY_EXISTS for a path registered twice, NOT_FOUND for an unknown one. Models are
+ * not loaded or unloaded by these calls. */
+TRITONSERVER_Error *manager_register_repository(model_manager *m, const char *path);
+TRITONSERVER_Error *manager_unregister_repository(model_manager *m, const char *path);
 
 /* Unloads everything and stops the poll thread (server delete/stop). */
 void manager_shutdown(model_manager *m);

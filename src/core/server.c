@@ -390,6 +390,26 @@ TRITONSERVER_Error *TRITONSERVER_ServerPollModelRepository(TRITONSERVER_Server *
   return manager_poll(&server->models);
 }
 
+TRITONSERVER_Error *TRITONSERVER_ServerRegisterModelRepository(
+    TRITONSERVER_Server *server, const char *repository_path,
+    const TRITONSERVER_Parameter **name_mapping, const uint32_t mapping_count)
+{
+  CHECK_ARG(server && repository_path && (name_mapping || mapping_count == 0),
+            "non-NULL server, repository path and name mapping");
+  if (mapping_count > 0)
+    return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
+                       "model name mapping is not supported when registering repository '%s'",
+                       repository_path);
+  return manager_register_repository(&server->models, repository_path);
+}
+
+TRITONSERVER_Error *TRITONSERVER_ServerUnregisterModelRepository(TRITONSERVER_Server *server,
+                                                                 const char *repository_path)
+{
+  CHECK_ARG(server && repository_path, "non-NULL server and repository path");
+  return manager_unregister_repository(&server->models, repository_path);
+}
+
 TRITONSERVER_Error *TRITONSERVER_ServerModelBatchProperties(TRITONSERVER_Server *server,
                                                             const char *model_name,
                                                             const int64_t model_version,
