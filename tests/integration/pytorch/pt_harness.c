@@ -130,3 +130,25 @@ void *pt_bytes(const char *const *strings, size_t count, size_t *byte_size) {
   *byte_size = total;
   return buffer;
 }
+
+void pt_output(infer_call *call, const char *name, TRITONSERVER_DataType *datatype,
+               const int64_t **shape, uint64_t *dims, const void **base, size_t *byte_size) {
+  assert_non_null(call->response);
+  uint32_t count = 0;
+  check_ok(TRITONSERVER_InferenceResponseOutputCount(call->response, &count), "OutputCount");
+  for (uint32_t i = 0; i < count; ++i) {
+    const char *output_name = NULL;
+    TRITONSERVER_MemoryType memory_type;
+    int64_t memory_type_id;
+    void *userp;
+    check_ok(TRITONSERVER_InferenceResponseOutput(call->response, i, &output_name, datatype,
+                                                  shape, dims, base, byte_size, &memory_type,
+                                                  &memory_type_id, &userp),
+             "InferenceResponseOutput");
+    if (strcmp(output_name, name) == 0) {
+      assert_int_equal(memory_type, TRITONSERVER_MEMORY_CPU);
+      return;
+    }
+  }
+  fail_msg("response has no output '%s' (%u outputs)", name, count);
+}

@@ -50,6 +50,11 @@ void pt_repo_add(const char *repo, const char *name, const char *config, const c
 infer_call *pt_infer_fp32(TRITONSERVER_Server *server, const char *model, const char *input,
                           const int64_t *shape, uint64_t dims, const float *data);
 
+/* Finds output `name` in the call's response (CPU memory; pointers into the response);
+ * fails the test when absent. */
+void pt_output(infer_call *call, const char *name, TRITONSERVER_DataType *datatype,
+               const int64_t **shape, uint64_t *dims, const void **base, size_t *byte_size);
+
 /* Serializes `count` strings length-prefixed into a new buffer (caller frees). */
 void *pt_bytes(const char *const *strings, size_t count, size_t *byte_size);
 

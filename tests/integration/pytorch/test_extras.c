@@ -40,7 +40,7 @@ static const float *output_fp32(infer_call *call, const char *name, size_t count
   uint64_t dims;
   const void *base;
   size_t size;
-  call_output(call, name, &dtype, &shape, &dims, &base, &size);
+  pt_output(call, name, &dtype, &shape, &dims, &base, &size);
   assert_int_equal(dtype, TRITONSERVER_TYPE_FP32);
   assert_int_equal(size, count * sizeof(float));
   return base;
@@ -125,7 +125,7 @@ static void test_bf16(void **unused) {
   uint64_t dims;
   const void *base;
   size_t size;
-  call_output(call, "OUTPUT__0", &dtype, &out_shape, &dims, &base, &size);
+  pt_output(call, "OUTPUT__0", &dtype, &out_shape, &dims, &base, &size);
   assert_int_equal(dtype, TRITONSERVER_TYPE_BF16);
   assert_memory_equal(base, expected, sizeof(expected));
   call_free(call);
@@ -177,7 +177,7 @@ static void test_batched_strings_scatter_per_request(void **unused) {
     uint64_t dims;
     const void *base;
     size_t size;
-    call_output(calls[r], "OUTPUT__0", &dtype, &shape, &dims, &base, &size);
+    pt_output(calls[r], "OUTPUT__0", &dtype, &shape, &dims, &base, &size);
     size_t rows = r == 3 ? 1 : 2, expected_size = 0;
     assert_int_equal(shape[0], (int64_t)rows);
     void *expected = pt_bytes(uppers[r], rows, &expected_size);

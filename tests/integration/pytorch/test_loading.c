@@ -135,7 +135,7 @@ static void test_weight_sharing(void **unused) {
     uint64_t dims;
     const void *base;
     size_t size;
-    call_output(calls[i], "OUTPUT__0", &dtype, &shape, &dims, &base, &size);
+    pt_output(calls[i], "OUTPUT__0", &dtype, &shape, &dims, &base, &size);
     assert_true(((const float *)base)[0] == (float)i + 1);
     assert_true(((const float *)base)[1] == (float)(-i) + 1);
     call_free(calls[i]);
