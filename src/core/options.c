@@ -287,15 +287,47 @@ TRITONSERVER_Error *options_clone(const TRITONSERVER_ServerOptions *source,
   return NULL;
 }
 
-/* ---- strings ---------------------------------------------------------------------- */
+/* ---- plain setters, then strings that are lists or need checks ------------------ */
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetServerId(TRITONSERVER_ServerOptions *options,
-                                                          const char *server_id)
-{
-  CHECK_OPTIONS(options);
-  CHECK_STRING(server_id, "server_id");
-  return replace_string(&options->server_id, server_id) ? NULL : out_of_memory(__func__);
-}
+/* Setters that only store their value (or a copy of their string) in one field. */
+#define VALUE_SETTER(setter, type, field)                                               \
+  TRITONSERVER_Error *TRITONSERVER_ServerOptions##setter(TRITONSERVER_ServerOptions *options, \
+                                                         type value)                    \
+  {                                                                                     \
+    CHECK_OPTIONS(options);                                                             \
+    options->field = value;                                                             \
+    return NULL;                                                                        \
+  }
+
+#define STRING_SETTER(setter, parameter, field)                                         \
+  TRITONSERVER_Error *TRITONSERVER_ServerOptions##setter(TRITONSERVER_ServerOptions *options, \
+                                                         const char *parameter)         \
+  {                                                                                     \
+    CHECK_OPTIONS(options);                                                             \
+    CHECK_STRING(parameter, #parameter);                                                \
+    return replace_string(&options->field, parameter) ? NULL : out_of_memory(__func__); \
+  }
+
+STRING_SETTER(SetServerId, server_id, server_id)
+STRING_SETTER(SetCacheDirectory, cache_dir, cache_directory)
+STRING_SETTER(SetBackendDirectory, backend_dir, backend_directory)
+STRING_SETTER(SetRepoAgentDirectory, repoagent_dir, repoagent_directory)
+
+VALUE_SETTER(SetStrictModelConfig, bool, strict_model_config)
+VALUE_SETTER(SetPinnedMemoryPoolByteSize, uint64_t, pinned_memory_pool_byte_size)
+VALUE_SETTER(SetResponseCacheByteSize, uint64_t, response_cache_byte_size)
+VALUE_SETTER(SetMinSupportedComputeCapability, double, min_compute_capability)
+VALUE_SETTER(SetExitOnError, bool, exit_on_error)
+VALUE_SETTER(SetStrictReadiness, bool, strict_readiness)
+VALUE_SETTER(SetExitTimeout, unsigned int, exit_timeout_seconds)
+VALUE_SETTER(SetBufferManagerThreadCount, unsigned int, buffer_manager_thread_count)
+VALUE_SETTER(SetModelLoadRetryCount, unsigned int, model_load_retry_count)
+VALUE_SETTER(SetModelNamespacing, bool, model_namespacing)
+VALUE_SETTER(SetEnablePeerAccess, bool, enable_peer_access)
+VALUE_SETTER(SetMetrics, bool, metrics)
+VALUE_SETTER(SetGpuMetrics, bool, gpu_metrics)
+VALUE_SETTER(SetCpuMetrics, bool, cpu_metrics)
+VALUE_SETTER(SetMetricsInterval, uint64_t, metrics_interval_ms)
 
 /* Adds a repository path (may be called several times, as --model-repository may). */
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelRepositoryPath(
@@ -335,33 +367,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelConfigName(
              : out_of_memory(__func__);
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCacheDirectory(TRITONSERVER_ServerOptions *options,
-                                                                const char *cache_dir)
-{
-  CHECK_OPTIONS(options);
-  CHECK_STRING(cache_dir, "cache_dir");
-  return replace_string(&options->cache_directory, cache_dir) ? NULL : out_of_memory(__func__);
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetBackendDirectory(
-    TRITONSERVER_ServerOptions *options, const char *backend_dir)
-{
-  CHECK_OPTIONS(options);
-  CHECK_STRING(backend_dir, "backend_dir");
-  return replace_string(&options->backend_directory, backend_dir) ? NULL
-                                                                  : out_of_memory(__func__);
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetRepoAgentDirectory(
-    TRITONSERVER_ServerOptions *options, const char *repoagent_dir)
-{
-  CHECK_OPTIONS(options);
-  CHECK_STRING(repoagent_dir, "repoagent_dir");
-  return replace_string(&options->repoagent_directory, repoagent_dir)
-             ? NULL
-             : out_of_memory(__func__);
-}
-
 /* ---- enums and numbers ------------------------------------------------------------ */
 
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelControlMode(
@@ -376,14 +381,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelControlMode(
     return invalid(__func__, what);
   }
   options->control_mode = mode;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetStrictModelConfig(TRITONSERVER_ServerOptions *options,
-                                                                   bool strict)
-{
-  CHECK_OPTIONS(options);
-  options->strict_model_config = strict;
   return NULL;
 }
 
@@ -421,14 +418,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsAddRateLimiterResource(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetPinnedMemoryPoolByteSize(
-    TRITONSERVER_ServerOptions *options, uint64_t size)
-{
-  CHECK_OPTIONS(options);
-  options->pinned_memory_pool_byte_size = size;
-  return NULL;
-}
-
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCudaMemoryPoolByteSize(
     TRITONSERVER_ServerOptions *options, int gpu_device, uint64_t size)
 {
@@ -454,14 +443,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCudaVirtualAddressSize(
              : out_of_memory(__func__);
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetResponseCacheByteSize(
-    TRITONSERVER_ServerOptions *options, uint64_t size)
-{
-  CHECK_OPTIONS(options);
-  options->response_cache_byte_size = size;
-  return NULL;
-}
-
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCacheConfig(TRITONSERVER_ServerOptions *options,
                                                              const char *cache_name,
                                                              const char *config_json)
@@ -474,46 +455,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCacheConfig(TRITONSERVER_Server
              : out_of_memory(__func__);
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetMinSupportedComputeCapability(
-    TRITONSERVER_ServerOptions *options, double cc)
-{
-  CHECK_OPTIONS(options);
-  options->min_compute_capability = cc;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetExitOnError(TRITONSERVER_ServerOptions *options,
-                                                             bool exit)
-{
-  CHECK_OPTIONS(options);
-  options->exit_on_error = exit;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetStrictReadiness(TRITONSERVER_ServerOptions *options,
-                                                                 bool strict)
-{
-  CHECK_OPTIONS(options);
-  options->strict_readiness = strict;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetExitTimeout(TRITONSERVER_ServerOptions *options,
-                                                             unsigned int timeout)
-{
-  CHECK_OPTIONS(options);
-  options->exit_timeout_seconds = timeout;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetBufferManagerThreadCount(
-    TRITONSERVER_ServerOptions *options, unsigned int thread_count)
-{
-  CHECK_OPTIONS(options);
-  options->buffer_manager_thread_count = thread_count;
-  return NULL;
-}
-
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadThreadCount(
     TRITONSERVER_ServerOptions *options, unsigned int thread_count)
 {
@@ -521,30 +462,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadThreadCount(
   if (thread_count == 0)
     return invalid(__func__, "expected a model load thread count >= 1, got 0");
   options->model_load_thread_count = thread_count;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadRetryCount(
-    TRITONSERVER_ServerOptions *options, unsigned int retry_count)
-{
-  CHECK_OPTIONS(options);
-  options->model_load_retry_count = retry_count;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelNamespacing(
-    TRITONSERVER_ServerOptions *options, bool enable_namespace)
-{
-  CHECK_OPTIONS(options);
-  options->model_namespacing = enable_namespace;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetEnablePeerAccess(
-    TRITONSERVER_ServerOptions *options, bool enable_peer_access)
-{
-  CHECK_OPTIONS(options);
-  options->enable_peer_access = enable_peer_access;
   return NULL;
 }
 
@@ -620,40 +537,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogVerbose(TRITONSERVER_ServerO
   return NULL;
 }
 
-/* ---- metrics ---------------------------------------------------------------------- */
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetMetrics(TRITONSERVER_ServerOptions *options,
-                                                         bool metrics)
-{
-  CHECK_OPTIONS(options);
-  options->metrics = metrics;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetGpuMetrics(TRITONSERVER_ServerOptions *options,
-                                                            bool gpu_metrics)
-{
-  CHECK_OPTIONS(options);
-  options->gpu_metrics = gpu_metrics;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCpuMetrics(TRITONSERVER_ServerOptions *options,
-                                                            bool cpu_metrics)
-{
-  CHECK_OPTIONS(options);
-  options->cpu_metrics = cpu_metrics;
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetMetricsInterval(
-    TRITONSERVER_ServerOptions *options, uint64_t metrics_interval_ms)
-{
-  CHECK_OPTIONS(options);
-  options->metrics_interval_ms = metrics_interval_ms;
-  return NULL;
-}
-
 /* ---- device limits and the three "<group>,<setting>=<value>" lists ---------------- */
 
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(
@@ -685,45 +568,45 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(
   return NULL;
 }
 
+/* Adds a copy of (group, setting, value) to 'list' after checking the arguments. */
+static TRITONSERVER_Error *add_setting(TRITONSERVER_ServerOptions *options,
+                                       options_settings *list, const char *group,
+                                       const char *setting, const char *value,
+                                       const char *function)
+{
+  if (options == NULL)
+    return invalid(function, "expected server options, got NULL");
+  if (group == NULL || setting == NULL || value == NULL)
+    return invalid(function, "expected a name, a setting and a value, got NULL");
+  return settings_append(list, group, setting, value) ? NULL : out_of_memory(function);
+}
+
 /* Adds one --backend-config triple. backend_name "" means every backend. */
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetBackendConfig(TRITONSERVER_ServerOptions *options,
                                                                const char *backend_name,
                                                                const char *setting,
                                                                const char *value)
 {
-  CHECK_OPTIONS(options);
-  CHECK_STRING(backend_name, "backend_name");
-  CHECK_STRING(setting, "setting");
-  CHECK_STRING(value, "value");
-  return settings_append(&options->backend_configs, backend_name, setting, value)
-             ? NULL
-             : out_of_memory(__func__);
+  return add_setting(options, options ? &options->backend_configs : NULL, backend_name, setting,
+                     value, __func__);
 }
 
+/* Adds one --host-policy triple. */
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetHostPolicy(TRITONSERVER_ServerOptions *options,
                                                             const char *policy_name,
                                                             const char *setting,
                                                             const char *value)
 {
-  CHECK_OPTIONS(options);
-  CHECK_STRING(policy_name, "policy_name");
-  CHECK_STRING(setting, "setting");
-  CHECK_STRING(value, "value");
-  return settings_append(&options->host_policies, policy_name, setting, value)
-             ? NULL
-             : out_of_memory(__func__);
+  return add_setting(options, options ? &options->host_policies : NULL, policy_name, setting,
+                     value, __func__);
 }
 
+/* Adds one --metrics-config triple (name "" for global settings). */
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetMetricsConfig(TRITONSERVER_ServerOptions *options,
                                                                const char *name,
                                                                const char *setting,
                                                                const char *value)
 {
-  CHECK_OPTIONS(options);
-  CHECK_STRING(name, "name");
-  CHECK_STRING(setting, "setting");
-  CHECK_STRING(value, "value");
-  return settings_append(&options->metrics_configs, name, setting, value)
-             ? NULL
-             : out_of_memory(__func__);
+  return add_setting(options, options ? &options->metrics_configs : NULL, name, setting, value,
+                     __func__);
 }

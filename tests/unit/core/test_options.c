@@ -114,7 +114,7 @@ static void bad_arguments_are_named(void **state)
                  "got 7");
   expect_invalid(TRITONSERVER_ServerOptionsSetLogVerbose(o, -1), "got -1");
   expect_invalid(TRITONSERVER_ServerOptionsSetLogFormat(o, (TRITONSERVER_LogFormat)3), "got 3");
-  expect_invalid(TRITONSERVER_ServerOptionsSetBackendConfig(o, "b", NULL, "v"), "'setting'");
+  expect_invalid(TRITONSERVER_ServerOptionsSetBackendConfig(o, "b", NULL, "v"), "a setting");
   expect_invalid(TRITONSERVER_ServerOptionsSetModelLoadThreadCount(o, 0), "got 0");
   TRITONSERVER_Error *error =
       TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(o, TRITONSERVER_INSTANCEGROUPKIND_CPU, 0, 0.5);
