@@ -106,8 +106,8 @@ static bool read_integer_parts(Reader *r, json_object *value, bool *negative,
 }
 
 static bool read_integer(Reader *r, const FieldDesc *field, json_object *value, void *dest) {
-  bool negative;
-  uint64_t magnitude;
+  bool negative = false;
+  uint64_t magnitude = 0;
   if (!read_integer_parts(r, value, &negative, &magnitude)) {
     return false;
   }
@@ -185,7 +185,7 @@ static bool read_message(Reader *r, const MessageDesc *desc, json_object *object
 static bool read_value(Reader *r, const FieldDesc *field, json_object *value, void *dest) {
   switch (field->kind) {
     case FK_STRING: {
-      char *s;
+      char *s = NULL;
       if (!read_string_value(r, value, &s)) {
         return false;
       }

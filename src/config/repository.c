@@ -333,9 +333,9 @@ void repo_scan_model(const char *repository, const char *name, const RepoScanOpt
   if (repo_select_versions(config, name, out->versions, out->version_count,
                            &out->versions_to_load, &out->versions_to_load_count, &out->warnings,
                            &error) != 0) {
-    set_error(out, error);
+    set_error(out, error); /* frees the config */
   }
-  out->fingerprint = repo_model_fingerprint(out->path, config);
+  out->fingerprint = repo_model_fingerprint(out->path, out->config);
 }
 
 /* ---- whole repositories --------------------------------------------------------------- */

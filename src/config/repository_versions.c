@@ -129,7 +129,9 @@ int repo_select_versions(const ModelConfig *config, const char *model_name,
   int64_t *out = cfg_calloc(available_count ? available_count : 1, sizeof *out);
   size_t n = 0;
   if (policy != NULL && policy->has_all) {
-    memcpy(out, available, available_count * sizeof *out);
+    for (size_t i = 0; i < available_count; i++) {
+      out[i] = available[i];
+    }
     n = available_count;
   } else if (policy != NULL && policy->has_specific) {
     const ModelInt64List *wanted = &policy->specific.versions;
@@ -148,7 +150,9 @@ int repo_select_versions(const ModelConfig *config, const char *model_name,
   } else {
     uint32_t latest = policy != NULL && policy->has_latest ? policy->latest.num_versions : 1;
     size_t keep = latest < available_count ? latest : available_count;
-    memcpy(out, available + (available_count - keep), keep * sizeof *out);
+    for (size_t i = 0; i < keep; i++) {
+      out[i] = available[available_count - keep + i];
+    }
     n = keep;
   }
   if (n == 0) {
