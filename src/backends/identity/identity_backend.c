@@ -5,7 +5,8 @@
  * Per execute it: sleeps execute_delay_ms once (if set), answers every request with one
  * FINAL response (outputs from identity_compute, or the error a parameter asks for),
  * tags each response with parameters "batch_size" (the summed batch of this execute),
- * "request_count" (requests in this execute) and "instance" (instance name), reports
+ * "request_count" (requests in this execute) and "instance" (instance name), copies the
+ * request's parameters into the response when asked (echo_parameters), reports
  * per-request and batch statistics, and releases every request. */
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,38 @@ static TRITONSERVER_Error *requested_error(const identity_model *model,
   return NULL;
 }
 
+/* Copies every request parameter into the response (same name, type and value). */
+static TRITONSERVER_Error *echo_parameters(TRITONBACKEND_Request *request,
+                                          TRITONBACKEND_Response *response)
+{
+  uint32_t count = 0;
+  TRITONSERVER_Error *error = TRITONBACKEND_RequestParameterCount(request, &count);
+  for (uint32_t i = 0; error == NULL && i < count; i++) {
+    const char *key = NULL;
+    TRITONSERVER_ParameterType type;
+    const void *value = NULL;
+    error = TRITONBACKEND_RequestParameter(request, i, &key, &type, &value);
+    if (error != NULL)
+      break;
+    switch (type) {
+    case TRITONSERVER_PARAMETER_STRING:
+      error = TRITONBACKEND_ResponseSetStringParameter(response, key, (const char *)value);
+      break;
+    case TRITONSERVER_PARAMETER_INT:
+      error = TRITONBACKEND_ResponseSetIntParameter(response, key, *(const int64_t *)value);
+      break;
+    case TRITONSERVER_PARAMETER_BOOL:
+      error = TRITONBACKEND_ResponseSetBoolParameter(response, key, *(const bool *)value);
+      break;
+    case TRITONSERVER_PARAMETER_DOUBLE:
+      error = TRITONBACKEND_ResponseSetDoubleParameter(response, key, *(const double *)value);
+      break;
+    default: break; /* BYTES parameters have no response form */
+    }
+  }
+  return error;
+}
+
 /* Builds and sends the one response of 'request'. Returns true when it succeeded. */
 static bool respond(const identity_model *model, const char *instance_name,
                     TRITONBACKEND_Request *request, uint64_t batch_size, uint32_t request_count)
@@ -142,6 +175,8 @@ static bool respond(const identity_model *model, const char *instance_name,
   error = requested_error(model, request);
   if (error == NULL)
     error = identity_compute(model, request, response);
+  if (error == NULL && model->echo_parameters)
+    error = echo_parameters(request, response);
   /* Parameters tell tests how the request was batched and where it ran. */
   TRITONSERVER_Error *parameter_error =
       TRITONBACKEND_ResponseSetIntParameter(response, "batch_size", (int64_t)batch_size);

@@ -76,6 +76,9 @@ static TRITONSERVER_Error *read_settings(json_object *config, identity_model *se
   if (error == NULL)
     error = parse_bool(settings->name, "fail_load", parameter(config, "fail_load"),
                        &settings->fail_load);
+  if (error == NULL)
+    error = parse_bool(settings->name, "echo_parameters", parameter(config, "echo_parameters"),
+                       &settings->echo_parameters);
   return error;
 }
 

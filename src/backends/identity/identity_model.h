@@ -9,7 +9,9 @@
  *   execute_delay_ms  sleep this long once per execute (batching and timeout tests).
  *   error_request_id  a request with this id gets an error response.
  *   error_all         "true": every request gets an error response.
- *   fail_load         "true": TRITONBACKEND_ModelInitialize fails (load-failure tests). */
+ *   fail_load         "true": TRITONBACKEND_ModelInitialize fails (load-failure tests).
+ *   echo_parameters   "true": every request parameter is copied into the response's
+ *                     parameters under the same name and type. */
 #ifndef TORCHD_IDENTITY_MODEL_H
 #define TORCHD_IDENTITY_MODEL_H
 
@@ -28,6 +30,7 @@ typedef struct identity_model {
   char *error_request_id;  /* owned; NULL when unset */
   bool error_all;
   bool fail_load;
+  bool echo_parameters;
 } identity_model;
 
 /* Reads the settings of 'model' from its configuration into a new identity_model (the

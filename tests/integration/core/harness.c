@@ -405,6 +405,19 @@ void call_free(infer_call *call)
   free(call);
 }
 
+void call_reset(infer_call *call)
+{
+  pthread_mutex_lock(&call->lock);
+  if (call->response != NULL)
+    TRITONSERVER_InferenceResponseDelete(call->response);
+  call->response = NULL;
+  free(call->error_message);
+  call->error_message = NULL;
+  call->response_count = call->final_count = call->release_count = 0;
+  call->sync_error = false;
+  pthread_mutex_unlock(&call->lock);
+}
+
 void check_call_ok(infer_call *call)
 {
   if (call->error_message != NULL)
@@ -440,8 +453,7 @@ tensor_view call_tensor(infer_call *call, const char *name)
   return (tensor_view){0};
 }
 
-/* Finds response parameter 'name'; returns false when absent. */
-static bool find_parameter(infer_call *call, const char *name, TRITONSERVER_ParameterType *type,
+bool call_parameter(infer_call *call, const char *name, TRITONSERVER_ParameterType *type,
                            const void **value)
 {
   assert_non_null(call->response);
@@ -462,7 +474,7 @@ int64_t call_int_parameter(infer_call *call, const char *name)
 {
   TRITONSERVER_ParameterType type;
   const void *value = NULL;
-  if (!find_parameter(call, name, &type, &value))
+  if (!call_parameter(call, name, &type, &value))
     fail_msg("response has no parameter '%s'", name);
   assert_int_equal(type, TRITONSERVER_PARAMETER_INT);
   return *(const int64_t *)value;
@@ -472,7 +484,7 @@ const char *call_string_parameter(infer_call *call, const char *name)
 {
   TRITONSERVER_ParameterType type;
   const void *value = NULL;
-  if (!find_parameter(call, name, &type, &value))
+  if (!call_parameter(call, name, &type, &value))
     return NULL;
   assert_int_equal(type, TRITONSERVER_PARAMETER_STRING);
   return value;

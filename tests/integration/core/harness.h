@@ -129,6 +129,16 @@ typedef struct tensor_view {
 /* Finds output 'name' in the call's response (CPU memory); fails the test when absent. */
 tensor_view call_tensor(infer_call *call, const char *name);
 
+/* Finds response parameter 'name': its type and value (const char* characters for
+ * STRING, else a pointer to int64_t / bool / double), owned by the response. Returns
+ * false when absent. */
+bool call_parameter(infer_call *call, const char *name, TRITONSERVER_ParameterType *type,
+                    const void **value);
+
+/* Makes a finished call ready to send its request again (Triton lets a client reuse a
+ * request once it is released): drops the response and zeroes the counters. */
+void call_reset(infer_call *call);
+
 /* Returns the INT response parameter 'name'; fails the test when absent. */
 int64_t call_int_parameter(infer_call *call, const char *name);
 

@@ -27,6 +27,10 @@ static int setup(void **state)
   repo_add_model(f->repo, "identity", MODEL_IDENTITY_FP32, V1, 1);
   repo_add_model(f->repo, "add_sub", MODEL_ADD_SUB_INT32, V1, 1);
   repo_add_model(f->repo, "strings", MODEL_IDENTITY_BYTES, V1, 1);
+  repo_add_model(f->repo, "echo",
+                 MODEL_IDENTITY_FP32
+                 "parameters { key: \"echo_parameters\" value { string_value: \"true\" } }\n",
+                 V1, 1);
   repo_add_model(f->repo, "add_sub_fp32",
                  "backend: \"identity\"\nmax_batch_size: 4\n"
                  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2 ] },\n"
@@ -204,6 +208,49 @@ static void bytes_tensors_round_trip(void **state)
   call_free(call);
 }
 
+static void request_parameters_reach_the_backend(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "echo", -1, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  check_ok(TRITONSERVER_InferenceRequestSetStringParameter(call->request, "s", "text"), "string");
+  check_ok(TRITONSERVER_InferenceRequestSetIntParameter(call->request, "n", -5), "int");
+  check_ok(TRITONSERVER_InferenceRequestSetBoolParameter(call->request, "b", true), "bool");
+  check_ok(TRITONSERVER_InferenceRequestSetDoubleParameter(call->request, "d", 0.25), "double");
+  call_run(f->server, call);
+  check_call_ok(call);
+  TRITONSERVER_ParameterType type;
+  const void *value;
+  assert_string_equal(call_string_parameter(call, "s"), "text");
+  assert_int_equal(call_int_parameter(call, "n"), -5);
+  assert_true(call_parameter(call, "b", &type, &value));
+  assert_int_equal(type, TRITONSERVER_PARAMETER_BOOL);
+  assert_true(*(const bool *)value);
+  assert_true(call_parameter(call, "d", &type, &value));
+  assert_int_equal(type, TRITONSERVER_PARAMETER_DOUBLE);
+  assert_true(*(const double *)value == 0.25);
+  call_free(call);
+}
+
+static void a_released_request_can_be_sent_again(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "identity", -1, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {4, 3, 2, 1};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  for (int round = 0; round < 3; round++) {
+    call_run(f->server, call);
+    check_call_ok(call);
+    tensor_view out = call_tensor(call, "OUTPUT0");
+    assert_memory_equal(out.base, data, sizeof(data));
+    call_reset(call);
+  }
+  call_free(call);
+}
+
 static void backend_error_reaches_only_that_request(void **state)
 {
   fixture *f = *state;
@@ -324,6 +371,8 @@ int main(void)
       cmocka_unit_test(add_sub_in_fp32),
       cmocka_unit_test(only_requested_outputs_are_returned),
       cmocka_unit_test(bytes_tensors_round_trip),
+      cmocka_unit_test(request_parameters_reach_the_backend),
+      cmocka_unit_test(a_released_request_can_be_sent_again),
       cmocka_unit_test(backend_error_reaches_only_that_request),
       cmocka_unit_test(validation_errors_use_tritons_messages),
   };

@@ -1,7 +1,9 @@
-/* test_unload_traffic.c — unloading a model while a client thread keeps sending it
- * requests: every request gets exactly one final response and exactly one release
- * (none lost, none answered twice), requests in flight at the unload finish correctly,
- * and requests after it fail with UNAVAILABLE or NOT_FOUND. */
+/* test_unload_traffic.c — model control while a client thread keeps sending requests:
+ *  - unload: every request gets exactly one final response and exactly one release
+ *    (none lost, none answered twice); requests in flight finish correctly, requests
+ *    after the unload fail with UNAVAILABLE or NOT_FOUND;
+ *  - reload (explicit load of a changed config): the old model serves until the new
+ *    one is ready, so every request succeeds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,10 +22,19 @@ static const int V1[] = {1};
 
 enum { REQUESTS = 40 };
 
+#define BUSY_MODEL(delay_ms)                                                       \
+  "backend: \"identity\"\nmax_batch_size: 4\n"                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
+  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                               \
+  "dynamic_batching { max_queue_delay_microseconds: 2000 }\n"                      \
+  "parameters { key: \"execute_delay_ms\" value { string_value: \"" delay_ms "\" } }\n"
+
 typedef struct traffic {
   TRITONSERVER_Server *server;
   infer_call *calls[REQUESTS];
   atomic_int sent;
+  pthread_t thread;
 } traffic;
 
 static void sleep_ms(long ms)
@@ -50,34 +61,31 @@ static void *send_traffic(void *arg)
   return NULL;
 }
 
-static void unload_during_traffic_loses_and_duplicates_nothing(void **state)
+/* Starts a server in EXPLICIT mode with "busy" loaded, and the traffic thread; returns
+ * once a third of the requests are sent. */
+static traffic *start_traffic(char **repo)
 {
-  (void)state;
-  char *repo = repo_create();
-  repo_add_model(repo, "busy",
-                 "backend: \"identity\"\nmax_batch_size: 4\n"
-                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
-                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
-                 "instance_group [ { count: 2 kind: KIND_CPU } ]\n"
-                 "dynamic_batching { max_queue_delay_microseconds: 2000 }\n"
-                 "parameters { key: \"execute_delay_ms\" value { string_value: \"20\" } }\n",
-                 V1, 1);
-  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
+  *repo = repo_create();
+  repo_add_model(*repo, "busy", BUSY_MODEL("20"), V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(*repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
   check_ok(TRITONSERVER_ServerOptionsSetStartupModel(options, "busy"), "startup model");
-  TRITONSERVER_Server *server = server_start(options);
-  TRITONSERVER_ServerOptionsDelete(options);
-  assert_true(model_ready(server, "busy", -1));
-
   traffic *t = calloc(1, sizeof(*t));
-  t->server = server;
-  pthread_t thread;
-  assert_int_equal(pthread_create(&thread, NULL, send_traffic, t), 0);
+  t->server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  assert_true(model_ready(t->server, "busy", -1));
+  assert_int_equal(pthread_create(&t->thread, NULL, send_traffic, t), 0);
   while (atomic_load(&t->sent) < REQUESTS / 3)
     sleep_ms(2);
-  check_ok(TRITONSERVER_ServerUnloadModel(server, "busy"), "UnloadModel during traffic");
-  assert_int_equal(pthread_join(thread, NULL), 0);
+  return t;
+}
 
-  int succeeded = 0, failed = 0;
+/* Joins the client, waits for every call and checks each was answered exactly once:
+ * a success with its own data, or a failure with one of 'allowed' codes. Counts go
+ * to *succeeded / *failed. */
+static void finish_traffic(traffic *t, int *succeeded, int *failed)
+{
+  assert_int_equal(pthread_join(t->thread, NULL), 0);
+  *succeeded = *failed = 0;
   for (int i = 0; i < REQUESTS; i++) {
     infer_call *call = t->calls[i];
     call_wait(call, 20000);
@@ -85,13 +93,13 @@ static void unload_during_traffic_loses_and_duplicates_nothing(void **state)
       check_call_ok(call);
       tensor_view out = call_tensor(call, "OUTPUT0");
       assert_true(((const float *)out.base)[3] == (float)i); /* its own data */
-      succeeded++;
+      (*succeeded)++;
     } else {
       if (call->error_code != TRITONSERVER_ERROR_UNAVAILABLE &&
           call->error_code != TRITONSERVER_ERROR_NOT_FOUND)
         fail_msg("request %d failed with code %d: %s", i, (int)call->error_code,
                  call->error_message);
-      failed++;
+      (*failed)++;
     }
   }
   /* Give a late duplicate callback the chance to show up, then count again. */
@@ -111,23 +119,56 @@ static void unload_during_traffic_loses_and_duplicates_nothing(void **state)
                finals, releases);
     }
   }
-  assert_true(succeeded >= REQUESTS / 3 - 4); /* those sent before the unload */
-  assert_true(failed > 0);                     /* those sent after it */
-  assert_int_equal(succeeded + failed, REQUESTS);
-  assert_false(model_ready(server, "busy", -1));
+  assert_int_equal(*succeeded + *failed, REQUESTS);
+}
 
+static void stop_traffic(traffic *t, char *repo)
+{
   for (int i = 0; i < REQUESTS; i++)
     call_free(t->calls[i]);
+  server_finish(t->server, repo);
   free(t);
-  server_stop(server);
-  repo_remove_tree(repo);
-  free(repo);
+}
+
+static void unload_during_traffic_loses_and_duplicates_nothing(void **state)
+{
+  (void)state;
+  char *repo = NULL;
+  traffic *t = start_traffic(&repo);
+  check_ok(TRITONSERVER_ServerUnloadModel(t->server, "busy"), "UnloadModel during traffic");
+  int succeeded, failed;
+  finish_traffic(t, &succeeded, &failed);
+  assert_true(succeeded >= REQUESTS / 3 - 4); /* those sent before the unload */
+  assert_true(failed > 0);                     /* those sent after it */
+  assert_false(model_ready(t->server, "busy", -1));
+  stop_traffic(t, repo);
+}
+
+static void reload_during_traffic_keeps_serving(void **state)
+{
+  (void)state;
+  char *repo = NULL;
+  traffic *t = start_traffic(&repo);
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/busy/config.pbtxt", repo);
+  FILE *file = fopen(path, "w");
+  assert_non_null(file);
+  fputs(BUSY_MODEL("5"), file);
+  fclose(file);
+  check_ok(TRITONSERVER_ServerLoadModel(t->server, "busy"), "LoadModel (reload) during traffic");
+  int succeeded, failed;
+  finish_traffic(t, &succeeded, &failed);
+  if (failed != 0)
+    fail_msg("%d of %d requests failed while the model was reloaded", failed, REQUESTS);
+  assert_true(model_ready(t->server, "busy", -1));
+  stop_traffic(t, repo);
 }
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unload_during_traffic_loses_and_duplicates_nothing),
+      cmocka_unit_test(reload_during_traffic_keeps_serving),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
