@@ -143,6 +143,55 @@ static void test_weight_sharing(void **unused) {
   pt_server_stop(server, log_path);
 }
 
+/* "model_stats"[0].<path...> of ServerModelStatistics as an integer. */
+static int64_t stat_value(json_object *stats, const char *group, const char *field) {
+  json_object *models = NULL, *group_object = NULL, *field_object = NULL, *count = NULL;
+  assert_true(json_object_object_get_ex(stats, "model_stats", &models));
+  json_object *model = json_object_array_get_idx(models, 0);
+  assert_true(json_object_object_get_ex(model, "inference_stats", &group_object));
+  assert_true(json_object_object_get_ex(group_object, group, &field_object));
+  assert_true(json_object_object_get_ex(field_object, field, &count));
+  return json_object_get_int64(count);
+}
+
+static void test_statistics_and_kind_model_and_file_name(void **unused) {
+  (void)unused;
+  char *repo = repo_create(), *log_path = NULL;
+  /* default_model_filename and KIND_MODEL: the artifact is weights.pt, loaded as saved */
+  pt_repo_add(repo, "renamed",
+              "name: \"renamed\"\nbackend: \"pytorch\"\nmax_batch_size: 8\n"
+              "default_model_filename: \"weights.pt\"\n"
+              "input [ { name: \"INPUT__0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n"
+              "output [ { name: \"OUTPUT__0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n"
+              "instance_group [ { kind: KIND_MODEL } ]\n",
+              "faulty/raises/1/model.pt", 1);
+  char from[1024], to[1024];
+  snprintf(from, sizeof(from), "%s/renamed/1/model.pt", repo);
+  snprintf(to, sizeof(to), "%s/renamed/1/weights.pt", repo);
+  assert_int_equal(rename(from, to), 0);
+  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
+  pt_load_ok(server, "renamed");
+  float good[2] = {1, 2}, bad[2] = {-1, 2};
+  int64_t shape[2] = {1, 2};
+  infer_call *call = pt_infer_fp32(server, "renamed", "INPUT__0", shape, 2, good);
+  check_call_ok(call);
+  call_free(call);
+  call = pt_infer_fp32(server, "renamed", "INPUT__0", shape, 2, bad);
+  assert_non_null(call->error_message);
+  call_free(call);
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerModelStatistics(server, "renamed", -1, &message), "statistics");
+  json_object *stats = message_json(message);
+  assert_int_equal(stat_value(stats, "success", "count"), 1);
+  assert_int_equal(stat_value(stats, "fail", "count"), 1);
+  assert_int_equal(stat_value(stats, "compute_infer", "count"), 1);
+  assert_true(stat_value(stats, "compute_infer", "ns") > 0);
+  json_object_put(stats);
+  pt_server_stop(server, log_path);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
 int main(int argc, char **argv) {
   pt_harness_init(argc, argv);
   const struct CMUnitTest tests[] = {
@@ -150,6 +199,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_our_load_failures),
       cmocka_unit_test(test_parameter_lines_once_per_version),
       cmocka_unit_test(test_weight_sharing),
+      cmocka_unit_test(test_statistics_and_kind_model_and_file_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

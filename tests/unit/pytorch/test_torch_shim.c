@@ -280,11 +280,16 @@ static void test_switches_are_restored_and_threads(void **unused) {
   float a[1] = {1};
   int64_t shape[1] = {1};
   ts_value args[2] = {fp32(a, shape, 1), fp32(a, shape, 1)};
-  ts_run_options options = {false, false, false, 0, 0, 0, 1};
+  /* every switch flipped away from its default: the call still works */
+  ts_run_options options = {false, false, false, 0, 0, 0, 3};
   ts_result *result = NULL;
   assert_null(ts_module_run(module, "forward", &options, args, 2, NULL, &result));
   ts_result_free(result);
-  assert_int_equal(ts_intra_op_threads(), 1); /* per-thread count stays on this thread */
+  assert_int_equal(ts_intra_op_threads(), 3); /* the calling (instance) thread's count */
+  options.intra_op_threads = 1;
+  assert_null(ts_module_run(module, "forward", &options, args, 2, NULL, &result));
+  ts_result_free(result);
+  assert_int_equal(ts_intra_op_threads(), 1);
   ts_module_unref(module);
   int effective = 0;
   char *error = ts_set_inter_op_threads(1, &effective);
