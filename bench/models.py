@@ -17,6 +17,8 @@ skipped (--force rewrites).
 
 Usage: /usr/bin/python3 bench/models.py --out <repository dir> [--force] [--only m1,m2]
        /usr/bin/python3 bench/models.py --inprocess-args resnet18   (prints --input 3,224,224)
+       /usr/bin/python3 bench/models.py --out <dir> --only resnet18 --variant-of <repository>
+           [--instances 8] [--weight-sharing] [--warmup]   (config variants, weights linked)
 """
 
 import argparse
@@ -46,8 +48,14 @@ MODELS = {
 }
 
 
-def config_text(name: str) -> str:
-    """The config.pbtxt of model `name` (backend pytorch, one CPU instance)."""
+def config_text(name: str, instances: int = 1, weight_sharing: bool = False,
+                warmup: bool = False) -> str:
+    """The config.pbtxt of model `name` (backend pytorch, KIND_CPU instances).
+
+    The variants serve bench/run's memory and start-up measurements: `instances` CPU
+    instances, ENABLE_WEIGHT_SHARING when weight_sharing, and a model_warmup of one
+    zero-filled batch-1 request when warmup.
+    """
     m = MODELS[name]
 
     def tensors(entries):
@@ -57,10 +65,36 @@ def config_text(name: str) -> str:
 
     text = (f'name: "{name}"\nbackend: "pytorch"\nmax_batch_size: {m["max_batch_size"]}\n'
             f'input [\n{tensors(m["inputs"])}\n]\noutput [\n{tensors(m["outputs"])}\n]\n'
-            'instance_group [ { count: 1, kind: KIND_CPU } ]\n')
+            f'instance_group [ {{ count: {instances}, kind: KIND_CPU }} ]\n')
     if m["dynamic_batching"] is not None:
         text += f'dynamic_batching {{ {m["dynamic_batching"]} }}\n'
+    if weight_sharing:
+        text += 'parameters { key: "ENABLE_WEIGHT_SHARING" value { string_value: "true" } }\n'
+    if warmup:
+        inputs = "\n".join(
+            f'    inputs {{ key: "{n}" value {{ data_type: TYPE_{t} '
+            f'dims: [ {", ".join(map(str, d))} ] zero_data: true }} }}'
+            for n, t, d in m["inputs"])
+        text += f'model_warmup [ {{\n    name: "zeros"\n    batch_size: 1\n{inputs}\n}} ]\n'
     return text
+
+
+def write_variant(out_dir: str, name: str, source_repo: str, instances: int,
+                  weight_sharing: bool, warmup: bool) -> None:
+    """Writes <out_dir>/<name>/ with a variant config whose 1/model.pt is a symbolic link to
+    the model file already generated in source_repo (no copy of the weights)."""
+    source = os.path.abspath(os.path.join(source_repo, name, "1", "model.pt"))
+    if not os.path.exists(source):
+        raise SystemExit(f"bench/models.py: {source} does not exist; generate it first "
+                         f"(--out {source_repo})")
+    version_dir = os.path.join(out_dir, name, "1")
+    os.makedirs(version_dir, exist_ok=True)
+    with open(os.path.join(out_dir, name, "config.pbtxt"), "w") as f:
+        f.write(config_text(name, instances, weight_sharing, warmup))
+    link = os.path.join(version_dir, "model.pt")
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(source, link)
 
 
 def example_modules():
@@ -121,6 +155,12 @@ def main(argv) -> int:
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--only", default=",".join(MODELS),
                         help="comma-separated subset of " + ",".join(MODELS))
+    parser.add_argument("--variant-of", metavar="REPO",
+                        help="write config variants linking to REPO's model files instead")
+    parser.add_argument("--instances", type=int, default=1, help="variant: CPU instances")
+    parser.add_argument("--weight-sharing", action="store_true",
+                        help="variant: ENABLE_WEIGHT_SHARING")
+    parser.add_argument("--warmup", action="store_true", help="variant: a model_warmup entry")
     args = parser.parse_args(argv)
     if args.inprocess_args:
         if args.inprocess_args not in MODELS:
@@ -133,6 +173,10 @@ def main(argv) -> int:
     for name in args.only.split(","):
         if name not in MODELS:
             parser.error(f"unknown model '{name}'; expected one of {', '.join(MODELS)}")
+        if args.variant_of:
+            write_variant(args.out, name, args.variant_of, args.instances,
+                          args.weight_sharing, args.warmup)
+            continue
         state = "wrote" if write_model(args.out, name, args.force) else "up to date:"
         print(f"bench/models.py: {state} {os.path.join(args.out, name)}")
     return 0

@@ -6,6 +6,8 @@ rendering here keeps the shell script about running things. Reads:
   --servers    CSV from the wrk sweeps: system,model,concurrency,requests,seconds,rps,
                p50_us,p90_us,p99_us,errors,cpu_us_per_request,rss_mb
   --inprocess  CSV from inprocess_bench: system,model,batch,calls,median_us,p99_us,items_per_s
+  --extras     CSV of torchd's memory / start-up / first-request measurements:
+               measurement,model,setting,value,unit (optional; empty without torchd)
   --meta       JSON: {"date", "settings": {k: v}, "startup_s": {system: s}, "notes": [str]}
 The machine description (CPU, cores, memory, OS, versions) is read here, from /proc and
 the tools themselves.
@@ -155,7 +157,29 @@ def fmt(value, digits=0):
     return f"{float(value):,.{digits}f}"
 
 
-def markdown(meta, server_rows, inprocess_rows, plots):
+def extras_table(extras_rows):
+    """Markdown table: one row per configuration, one column per measurement."""
+    if not extras_rows:
+        return []
+    settings, measurements, cells = [], [], {}
+    for r in extras_rows:
+        key = (r["model"], r["setting"])
+        if key not in settings:
+            settings.append(key)
+        column = f'{r["measurement"]} ({r["unit"]})'
+        if column not in measurements:
+            measurements.append(column)
+        cells[key, column] = r["value"]
+    out = ["## torchd: start-up, memory and first request", "",
+           "| model | configuration | " + " | ".join(measurements) + " |",
+           "|---|---|" + "---|" * len(measurements)]
+    for key in settings:
+        out.append(f"| {key[0]} | {key[1]} | "
+                   + " | ".join(cells.get((key, c), "—") for c in measurements) + " |")
+    return out + [""]
+
+
+def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
     out = [f"# Benchmark results, {meta['date']}", ""]
     out += ["Made by `bench/run`. Each point runs wrk for "
             f"{meta['settings'].get('seconds per point', '?')} s; requests are KServe v2 "
@@ -170,7 +194,8 @@ def markdown(meta, server_rows, inprocess_rows, plots):
         out += ["## Time from start to ready", "", "| system | seconds |", "|---|---|"]
         out += [f"| {SYSTEM_TITLES.get(s, s)} | {v:.2f} |" for s, v in meta["startup_s"].items()]
         out += [""]
-    out += targets(server_rows, inprocess_rows)
+    out += targets(server_rows, inprocess_rows, extras_rows)
+    out += extras_table(extras_rows)
 
     for model in MODELS:
         rows = [r for r in server_rows if r["model"] == model]
@@ -213,7 +238,7 @@ def markdown(meta, server_rows, inprocess_rows, plots):
     return "\n".join(out) + "\n"
 
 
-def targets(server_rows, inprocess_rows):
+def targets(server_rows, inprocess_rows, extras_rows=()):
     """The issue's target ratios, where this run has the numbers for them."""
     def point(system, model, c):
         for r in server_rows:
@@ -245,6 +270,14 @@ def targets(server_rows, inprocess_rows):
                          f"{'yes' if ratio >= 0.9 else 'no'} |")
         else:
             lines.append(f"| {label} | not measured | — |")
+    rss = {r["setting"]: float(r["value"]) for r in extras_rows
+           if r["measurement"] == "RSS when ready" and r["value"]}
+    label = "8 instances with ENABLE_WEIGHT_SHARING ≤ 1.2× the memory of 1 instance"
+    if "1 instance" in rss and "8 instances + weight sharing" in rss:
+        ratio = rss["8 instances + weight sharing"] / rss["1 instance"]
+        lines.append(f"| {label} | {ratio:.2f}× | {'yes' if ratio <= 1.2 else 'no'} |")
+    else:
+        lines.append(f"| {label} | not measured | — |")
     return lines + [""]
 
 
@@ -252,6 +285,7 @@ def main(argv) -> int:
     parser = argparse.ArgumentParser(description="Render a benchmark run's report.")
     parser.add_argument("--servers", required=True)
     parser.add_argument("--inprocess", required=True)
+    parser.add_argument("--extras", help="torchd extras CSV (optional)")
     parser.add_argument("--meta", required=True)
     parser.add_argument("--out", required=True, help="Markdown file to write")
     parser.add_argument("--prefix", required=True, help="plot file prefix (e.g. the date)")
@@ -269,7 +303,7 @@ def main(argv) -> int:
         if plot(model, server_rows, inprocess_rows, args.work, png):
             plots[model] = png
     with open(args.out, "w") as f:
-        f.write(markdown(meta, server_rows, inprocess_rows, plots))
+        f.write(markdown(meta, server_rows, inprocess_rows, plots, read_csv(args.extras)))
     print(f"report.py: wrote {args.out} and {len(plots)} plot(s)")
     return 0
 

@@ -73,7 +73,9 @@ def test_config_text_names_every_tensor():
 
 
 @pytest.mark.parametrize("name", list(MODELS))
-def test_config_text_is_valid_text_format(name, tmp_path):
+@pytest.mark.parametrize("variant", [{}, {"instances": 8, "weight_sharing": True,
+                                          "warmup": True}])
+def test_config_text_is_valid_text_format(name, variant):
     """Parsed by protoc with Triton's model_config.proto (the config engineer's oracle)."""
     import shutil
     import subprocess
@@ -83,7 +85,7 @@ def test_config_text_is_valid_text_format(name, tmp_path):
         pytest.skip("needs protoc and tests/config-corpus/model_config.proto")
     done = subprocess.run(["protoc", "--proto_path=" + proto_dir,
                            "--encode=inference.ModelConfig", "model_config.proto"],
-                          input=config_text(name).encode(), capture_output=True)
+                          input=config_text(name, **variant).encode(), capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
 
 
@@ -184,11 +186,35 @@ def test_targets_arithmetic():
                   "p99_us": "9"}]
     servers = [server("torchd", "add_sub", 1, 100, 50), server("torchd", "add_sub", 16, 900, 1),
                server("python", "add_sub", 16, 100, 1), server("torchd", "mlp", 16, 850, 1)]
-    lines = "\n".join(report.targets(servers, inprocess))
+    extras = [{"measurement": "RSS when ready", "model": "resnet18", "setting": setting,
+               "value": value, "unit": "MiB"}
+              for setting, value in [("1 instance", "400"), ("8 instances", "1500"),
+                                     ("8 instances + weight sharing", "440")]]
+    lines = "\n".join(report.targets(servers, inprocess, extras))
     assert "| +45 µs | yes |" in lines
     assert "| 9.0× | yes |" in lines
     assert "(assumed batch 16) | 0.85× | no |" in lines
     assert "resnet18, c=16: torchd ≥ 0.9× in-process at the batch formed | not measured" in lines
+    assert "memory of 1 instance | 1.10× | yes |" in lines
+    table = "\n".join(report.extras_table(extras))
+    assert "| resnet18 | 8 instances + weight sharing | 440 |" in table
+    assert "| model | configuration | RSS when ready (MiB) |" in table
+
+
+def test_variant_configs(tmp_path):
+    text = config_text("resnet18", instances=8, weight_sharing=True, warmup=True)
+    assert "instance_group [ { count: 8, kind: KIND_CPU } ]" in text
+    assert 'key: "ENABLE_WEIGHT_SHARING" value { string_value: "true" }' in text
+    assert 'inputs { key: "INPUT__0" value { data_type: TYPE_FP32 dims: [ 3, 224, 224 ] ' \
+           'zero_data: true } }' in text
+    source = tmp_path / "repo" / "mlp" / "1"
+    source.mkdir(parents=True)
+    (source / "model.pt").write_bytes(b"weights")
+    from models import write_variant
+    write_variant(str(tmp_path / "variant"), "mlp", str(tmp_path / "repo"), 2, False, True)
+    link = tmp_path / "variant" / "mlp" / "1" / "model.pt"
+    assert link.is_symlink() and link.read_bytes() == b"weights"
+    assert "count: 2" in (tmp_path / "variant" / "mlp" / "config.pbtxt").read_text()
 
 
 def test_little_endian_float_layout_of_bodies():
