@@ -3,7 +3,8 @@
  *    (none lost, none answered twice); requests in flight finish correctly, requests
  *    after the unload fail with UNAVAILABLE or NOT_FOUND;
  *  - reload (explicit load of a changed config): the old model serves until the new
- *    one is ready, so every request succeeds. */
+ *    one is ready, so every request succeeds;
+ *  - server stop: the same exactly-once rule, and the server reports not ready. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,11 +165,34 @@ static void reload_during_traffic_keeps_serving(void **state)
   stop_traffic(t, repo);
 }
 
+static void stop_during_traffic_answers_everything_once(void **state)
+{
+  (void)state;
+  char *repo = NULL;
+  traffic *t = start_traffic(&repo);
+  check_ok(TRITONSERVER_ServerStop(t->server), "ServerStop during traffic");
+  int succeeded, failed;
+  finish_traffic(t, &succeeded, &failed);
+  assert_true(succeeded >= REQUESTS / 3 - 4);
+  bool ready = true;
+  TRITONSERVER_Error *error = TRITONSERVER_ServerIsReady(t->server, &ready);
+  if (error == NULL)
+    assert_false(ready);
+  TRITONSERVER_ErrorDelete(error);
+  for (int i = 0; i < REQUESTS; i++)
+    call_free(t->calls[i]);
+  check_ok(TRITONSERVER_ServerDelete(t->server), "ServerDelete after stop");
+  repo_remove_tree(repo);
+  free(repo);
+  free(t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unload_during_traffic_loses_and_duplicates_nothing),
       cmocka_unit_test(reload_during_traffic_keeps_serving),
+      cmocka_unit_test(stop_during_traffic_answers_everything_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
