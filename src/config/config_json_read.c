@@ -224,17 +224,6 @@ static bool read_value(Reader *r, const FieldDesc *field, json_object *value, vo
   }
 }
 
-static void *new_element(const FieldDesc *field, void *list_ptr) {
-  void *elem = list_append(list_ptr, schema_element_size(field));
-  if (field->kind == FK_MESSAGE) {
-    msg_init(field->message, elem);
-  } else if (field->kind == FK_STRING) {
-    char *empty = cfg_strdup("");
-    memcpy(elem, &empty, sizeof empty);
-  }
-  return elem;
-}
-
 static bool read_list(Reader *r, const FieldDesc *field, json_object *array, void *list_ptr) {
   if (json_object_get_type(array) != json_type_array) {
     return fail(r, "expected an array, got %s", json_type_label(array));
@@ -243,7 +232,7 @@ static bool read_list(Reader *r, const FieldDesc *field, json_object *array, voi
   size_t n = json_object_array_length(array);
   for (size_t i = 0; i < n; i++) {
     cfgbuf_printf(&r->path, "[%zu]", i);
-    void *elem = new_element(field, list_ptr);
+    void *elem = list_append_default(field, list_ptr);
     if (!read_value(r, field, json_object_array_get_idx(array, i), elem)) {
       return false;
     }
@@ -263,7 +252,7 @@ static bool read_map(Reader *r, const FieldDesc *field, json_object *object, voi
   size_t mark = r->path.len;
   json_object_object_foreach(object, key, value) {
     cfgbuf_printf(&r->path, "[\"%s\"]", key);
-    void *entry = new_element(field, list_ptr);
+    void *entry = list_append_default(field, list_ptr);
     json_object *key_json = json_object_new_string(key);
     bool ok = read_value(r, key_field, key_json, field_ptr(entry, key_field));
     json_object_put(key_json);

@@ -162,6 +162,12 @@ static bool elem_is_default(const FieldDesc *field, const void *elem) {
   }
 }
 
+void *list_append_default(const FieldDesc *field, void *list_ptr) {
+  void *elem = list_append(list_ptr, schema_element_size(field));
+  elem_init(field, elem);
+  return elem;
+}
+
 /* ---- whole messages ----------------------------------------------------------------- */
 
 void msg_init(const MessageDesc *desc, void *msg) {

@@ -49,6 +49,9 @@ void list_set(void *list_ptr, GenericList list);
 /* Appends one zeroed element of `elem_size` bytes; returns a pointer to it (valid until
  * the next append). The list's items must be malloc'd (or NULL when count is 0). */
 void *list_append(void *list_ptr, size_t elem_size);
+/* Appends one element of repeated/map field `field` to the list at list_ptr, initialized
+ * to its default (msg_init for messages, "" for strings, zero otherwise). */
+void *list_append_default(const FieldDesc *field, void *list_ptr);
 /* Removes the last element without freeing its contents (the caller moved them). */
 void list_pop(void *list_ptr);
 

@@ -109,6 +109,67 @@ static int validate_io(const char *what, const char *name, ModelDataType data_ty
   return 0;
 }
 
+/* True if `path` could leave the directory it is joined to: absolute, or with a ".."
+ * component. */
+static bool path_escapes(const char *path) {
+  if (path[0] == '/') {
+    return true;
+  }
+  for (const char *c = path; *c; c++) {
+    bool starts_component = c == path || c[-1] == '/';
+    if (starts_component && c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* File names in a config are joined to the model (or backend) directory by the core and
+ * the backend: none may point outside it. */
+static int validate_file_names(const ModelConfig *config, const char *model, char **error) {
+  if (path_escapes(config->runtime)) {
+    return fail(error, "runtime '%s' of model '%s' escapes the backend directory, check model "
+                       "config runtime field", config->runtime, model);
+  }
+  if (path_escapes(config->default_model_filename)) {
+    return fail(error, "default_model_filename '%s' of model '%s' escapes the model version "
+                       "directory", config->default_model_filename, model);
+  }
+  for (size_t i = 0; i < config->cc_model_filenames.count; i++) {
+    if (path_escapes(config->cc_model_filenames.items[i].value)) {
+      return fail(error, "cc_model_filenames entry '%s' of model '%s' escapes the model version "
+                         "directory", config->cc_model_filenames.items[i].value, model);
+    }
+  }
+  for (size_t i = 0; i < config->output.count; i++) {
+    if (path_escapes(config->output.items[i].label_filename)) {
+      return fail(error, "label_filename '%s' of output '%s' of model '%s' escapes the model "
+                         "directory", config->output.items[i].label_filename,
+                  config->output.items[i].name, model);
+    }
+  }
+  for (size_t i = 0; i < config->model_warmup.count; i++) {
+    const ModelWarmupInputMap *inputs = &config->model_warmup.items[i].inputs;
+    for (size_t k = 0; k < inputs->count; k++) {
+      if (path_escapes(inputs->items[k].value.input_data_file)) {
+        return fail(error, "warmup input_data_file '%s' of model '%s' escapes the warmup "
+                           "directory", inputs->items[k].value.input_data_file, model);
+      }
+    }
+  }
+  const ModelSequenceStateList *states = &config->sequence_batching.state;
+  for (size_t i = 0; config->has_sequence_batching && i < states->count; i++) {
+    for (size_t k = 0; k < states->items[i].initial_state.count; k++) {
+      const char *file = states->items[i].initial_state.items[k].data_file;
+      if (path_escapes(file)) {
+        return fail(error, "initial_state data_file '%s' of model '%s' escapes the "
+                           "initial_state directory", file, model);
+      }
+    }
+  }
+  return 0;
+}
+
 static int validate_queue_policy(const ModelQueuePolicy *policy, const char *model,
                                  char **error) {
   if (policy->default_timeout_microseconds != 0 && policy->timeout_action == MODEL_TIMEOUT_DELAY) {
@@ -288,6 +349,9 @@ int model_config_validate(const ModelConfig *config, const char *model_name, int
   }
   if (config->max_batch_size < 0) {
     return fail(error, "'max_batch_size' must be non-negative value for %s", model);
+  }
+  if (validate_file_names(config, model, error) != 0) {
+    return -1;
   }
   for (size_t i = 0; i < config->input.count; i++) {
     const ModelInput *in = &config->input.items[i];

@@ -328,14 +328,7 @@ static void *value_slot(const FieldDesc *field, void *msg) {
     field_set_present(msg, field, true);
     return ptr;
   }
-  void *elem = list_append(ptr, schema_element_size(field));
-  if (field->kind == FK_MESSAGE) {
-    msg_init(field->message, elem);
-  } else if (field->kind == FK_STRING) {
-    char *empty = cfg_strdup("");
-    memcpy(elem, &empty, sizeof empty);
-  }
-  return elem;
+  return list_append_default(field, ptr);
 }
 
 /* Parses one '{...}' or '<...>' value of a message field. */

@@ -287,6 +287,24 @@ static void test_validation(void **state) {
                  "model warmup setting 'w' input 'x' must specify one of 'zero_data', "
                  "'random_data' or 'input_data_file' for m");
 
+  expect_invalid("backend: \"pytorch\" runtime: \"../../lib/evil.so\"", 0,
+                 "runtime '../../lib/evil.so' of model 'm' escapes the backend directory, check "
+                 "model config runtime field");
+  expect_invalid("backend: \"pytorch\" default_model_filename: \"/etc/passwd\"", 0,
+                 "default_model_filename '/etc/passwd' of model 'm' escapes the model version "
+                 "directory");
+  expect_invalid("backend: \"pytorch\" output { name: \"y\" data_type: TYPE_FP32 dims: 1 "
+                 "label_filename: \"a/../../l.txt\" }", 0,
+                 "label_filename 'a/../../l.txt' of output 'y' of model 'm' escapes the model "
+                 "directory");
+  expect_invalid("backend: \"pytorch\" model_warmup { name: \"w\" batch_size: 1 inputs { key: "
+                 "\"x\" value { data_type: TYPE_FP32 dims: 1 input_data_file: \"..\" } } }", 0,
+                 "warmup input_data_file '..' of model 'm' escapes the warmup directory");
+  c = normalized("backend: \"pytorch\" runtime: \"libtriton_x..so\" "
+                 "output { name: \"y\" data_type: TYPE_FP32 dims: 1 label_filename: \"sub/..labels\" }", 0, NULL, 0);
+  assert_int_equal(model_config_validate(c, "m", 0, &error), 0); /* ".." inside a name is fine */
+  model_config_free(c);
+
   /* an unresolved group (normalization skipped) is reported, not accepted */
   c = ts_parse_ok("name: \"m\" backend: \"pytorch\" instance_group { name: \"g\" count: 1 }");
   assert_int_equal(model_config_validate(c, "m", 0, &error), -1);
