@@ -8,14 +8,16 @@
  * Why typed structs: the core and the frontends read these fields on hot paths (request
  * validation, batching); a plain struct with has-bits is the cheapest and clearest way.
  * All the generic work (parse, JSON, clone, free) is driven by one schema table
- * (config_schema.c) that mirrors this header field for field.
+ * (config_schema.c) that mirrors this header field for field. Every function is
+ * reentrant (no global state); a config may be read from many threads at once.
  *
  * Conventions for every struct below:
  *  - Field order and names follow model_config.proto's declaration order.
  *  - Strings are NUL-terminated UTF-8 and NEVER NULL in a config produced by this library
  *    (an unset string is ""). They are owned by the enclosing config.
- *  - Repeated fields are `{ items, count }` pairs; maps are lists of `{ key, value }`
- *    entries with unique keys (the last duplicate in the input wins).
+ *  - Repeated fields are `{ items, count }` pairs (items malloc'd); maps are lists of
+ *    `{ key, value }` entries with unique keys, sorted by key (the last duplicate in the
+ *    input wins).
  *  - A message-typed field has a `has_<field>` bit: false means "not present" (protobuf's
  *    has-bit); `reshape: { }` sets has_reshape with an empty shape.
  *  - Members of a oneof also have has-bits, at most one set per oneof.
@@ -551,8 +553,9 @@ void model_config_autocomplete_backend(ModelConfig *config, const ModelNormalize
  * Idempotent; never fails (inconsistencies are left for model_config_validate). */
 void model_config_normalize(ModelConfig *config, const ModelNormalizeOptions *opts);
 
-/* Validates a normalized config against Triton's rules, with Triton's messages where the
- * spec gives them (e.g. "'max_batch_size' must be non-negative value for m").
+/* Validates a fully normalized config (instance groups resolved) against Triton's rules,
+ * with Triton's messages where the spec gives them (e.g. "'max_batch_size' must be
+ * non-negative value for m"), plus: no file name in the config may escape its directory.
  * `model_name` is the directory name (NULL skips the name check); gpu_count as in
  * ModelNormalizeOptions. Returns 0, or -1 with *error (caller frees). */
 int model_config_validate(const ModelConfig *config, const char *model_name, int gpu_count,

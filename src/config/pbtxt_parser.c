@@ -13,7 +13,7 @@
  *  - ';' or ',' may follow any field.
  * Every error is "file:line:column: what was expected, and what came".
  */
-#include <errno.h>
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -425,7 +425,8 @@ static bool parse_field_value(Parser *p, const FieldDesc *field, void *msg) {
 
 /* Fields of one message until `close` ('}' or '>'), or end of input when close is 0. */
 static bool parse_message_body(Parser *p, const MessageDesc *desc, void *msg, char close) {
-  uint64_t seen = 0; /* one bit per field index; every message has < 64 fields */
+  uint64_t seen = 0; /* one bit per field index */
+  assert(desc->field_count <= 64);
   for (;;) {
     if (p->tok.type == PBTXT_TOK_EOF) {
       if (close == 0) {
