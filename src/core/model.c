@@ -37,6 +37,7 @@
 #include "instance.h"
 #include "log.h"
 #include "order.h"
+#include "sequence.h"
 #include "scheduler.h"
 #include "server.h"
 
@@ -78,6 +79,7 @@ void model_unref(TRITONBACKEND_Model *model)
     return;
   labels_free(model);
   order_tracker_free(model->order);
+  sequence_batcher_free(model->sequences);
   model_config_free(model->config);
   stats_destroy(&model->stats);
   pthread_cond_destroy(&model->cv);
@@ -232,6 +234,10 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
   if (!err && model->config->has_dynamic_batching &&
       model->config->dynamic_batching.preserve_ordering && !(model->order = order_tracker_new()))
     err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  if (!err && model->config->has_sequence_batching &&
+      !(model->sequences = sequence_batcher_new(model->config, model->name, model->model_dir, &err)) &&
+      !err)
+    err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "unable to create the sequence batcher");
   if (!err)
     err = instances_create(model);
   if (!err && !(model->scheduler = scheduler_new(model, &err)) && !err)

@@ -58,6 +58,7 @@ struct TRITONBACKEND_Model {
   struct scheduler *scheduler;
   stats_model stats;
   struct order_tracker *order; /* preserve_ordering, else NULL */
+  struct sequence_batcher *sequences; /* sequence_batching, else NULL */
   model_labels *labels; /* one per config output */
   size_t label_count;
 

@@ -50,6 +50,7 @@ static void input_free(TRITONBACKEND_Input *in)
 {
   if (!in)
     return;
+  free(in->owned_data);
   free(in->name);
   free(in->shape);
   free(in->backend_shape);
@@ -531,4 +532,42 @@ const char *request_log_prefix(const TRITONSERVER_InferenceRequest *req, char *b
     snprintf(buf, buf_size, "[request id: %s] ", req->id);
   }
   return buf;
+}
+
+TRITONSERVER_Error *request_inject_input(TRITONSERVER_InferenceRequest *req, const char *name,
+                                         TRITONSERVER_DataType datatype, const int64_t *shape,
+                                         uint32_t dims_count, void *data, size_t byte_size)
+{
+  TRITONSERVER_Error *err = add_input(req, name, datatype, shape, dims_count);
+  if (err) {
+    free(data);
+    return err;
+  }
+  TRITONBACKEND_Input *in = request_find_input(req, name);
+  in->injected = true;
+  in->owned_data = data;
+  err = TRITONSERVER_InferenceRequestAppendInputData(req, name, data ? data : "", byte_size,
+                                                     TRITONSERVER_MEMORY_CPU, 0);
+  if (err)
+    return err;
+  /* The backend view equals the computed shape. */
+  in->backend_shape = malloc((dims_count ? dims_count : 1) * sizeof(int64_t));
+  if (!in->backend_shape)
+    return oom();
+  if (dims_count)
+    memcpy(in->backend_shape, shape, dims_count * sizeof(int64_t));
+  in->backend_dims_count = dims_count;
+  return NULL;
+}
+
+void request_remove_injected_inputs(TRITONSERVER_InferenceRequest *req)
+{
+  size_t kept = 0;
+  for (size_t i = 0; i < req->input_count; i++) {
+    if (req->inputs[i]->injected)
+      input_free(req->inputs[i]);
+    else
+      req->inputs[kept++] = req->inputs[i];
+  }
+  req->input_count = kept;
 }

@@ -51,6 +51,8 @@ struct TRITONBACKEND_Input {
   uint32_t buffer_count;
   uint32_t buffer_capacity;
   uint64_t byte_size; /* sum of buffers */
+  bool injected;    /* added by the sequence batcher; removed at release */
+  void *owned_data; /* injected inputs own their one buffer */
 };
 
 typedef struct request_param {
@@ -100,6 +102,9 @@ struct TRITONSERVER_InferenceRequest {
   uint64_t deadline_ns; /* 0 = no queue timeout */
   struct response_sink *sink;
   bool in_flight;
+  void *sequence_slot; /* sequence batcher slot while dispatched, else NULL */
+  struct TRITONBACKEND_State **states; /* created by TRITONBACKEND_StateNew */
+  size_t state_count;
 };
 
 /* Converts between the two API views of the same object. */
@@ -125,6 +130,15 @@ const char *request_log_prefix(const TRITONSERVER_InferenceRequest *req, char *b
  * when `error` is non-NULL; drops the model in-flight reference; then calls the
  * frontend's release callback. Takes ownership of `error` (may be NULL). */
 void request_finish(TRITONSERVER_InferenceRequest *req, TRITONSERVER_Error *error);
+
+/* Adds an input the core computes (sequence control or implicit state) with one buffer
+ * `data` of byte_size bytes; takes ownership of `data` (malloc'ed). It is removed again
+ * by request_reset_runtime. */
+TRITONSERVER_Error *request_inject_input(TRITONSERVER_InferenceRequest *req, const char *name,
+                                         TRITONSERVER_DataType datatype, const int64_t *shape,
+                                         uint32_t dims_count, void *data, size_t byte_size);
+/* Removes every injected input. */
+void request_remove_injected_inputs(TRITONSERVER_InferenceRequest *req);
 
 /* Clears the state InferAsync set so the request can be reused. */
 void request_reset_runtime(TRITONSERVER_InferenceRequest *req);

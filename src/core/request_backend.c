@@ -11,6 +11,7 @@
 #include "model.h"
 #include "request.h"
 #include "response.h"
+#include "sequence.h"
 
 #define CHECK_ARG(cond, what)                                                                \
   do {                                                                                       \
@@ -20,6 +21,8 @@
 
 void request_reset_runtime(TRITONSERVER_InferenceRequest *req)
 {
+  request_remove_injected_inputs(req);
+  state_release_all(req);
   free(req->backend_outputs);
   req->backend_outputs = NULL;
   req->backend_output_count = 0;
@@ -60,6 +63,8 @@ void request_finish(TRITONSERVER_InferenceRequest *req, TRITONSERVER_Error *erro
   } else if (error) {
     TRITONSERVER_ErrorDelete(error);
   }
+  if (req->sequence_slot && model && model->sequences)
+    sequence_request_done(model->sequences, model->scheduler, req);
   request_reset_runtime(req);
   req->in_flight = false;
   TRITONSERVER_InferenceRequestReleaseFn_t release_fn = req->release_fn;

@@ -13,6 +13,7 @@
 #include "batcher.h"
 #include "core_util.h"
 #include "model.h"
+#include "sequence.h"
 
 sched_batch *sched_batch_new(uint32_t capacity)
 {
@@ -89,6 +90,8 @@ void scheduler_push_ready_locked(scheduler *s, sched_batch *b)
 TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceRequest *req)
 {
   req->queue_start_ns = util_now_ns();
+  if (s->model->sequences)
+    return sequence_enqueue(s->model->sequences, s, req);
   if (s->batcher) {
     pthread_mutex_lock(&s->mu);
     TRITONSERVER_Error *err = batcher_add_locked(s->batcher, req);
