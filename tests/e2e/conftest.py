@@ -116,8 +116,16 @@ def start_server(tmp_path_factory):
         return server
 
     yield start
+    problems = []
     for server in servers:
         server.stop()
+        log = server.read_log()
+        # Sanitizer builds: any report in a server's log fails the session.
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                       "WARNING: ThreadSanitizer"):
+            if marker in log:
+                problems.append(f"{marker} in {server.log_path}")
+    assert not problems, problems
 
 
 # ---- the identity-backend repository used by the protocol suites --------------------------
