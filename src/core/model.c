@@ -38,6 +38,7 @@
 #include "log.h"
 #include "order.h"
 #include "sequence.h"
+#include "warmup.h"
 #include "scheduler.h"
 #include "server.h"
 
@@ -242,6 +243,8 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
     err = instances_create(model);
   if (!err && !(model->scheduler = scheduler_new(model, &err)) && !err)
     err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "unable to create scheduler");
+  if (!err)
+    err = warmup_run(model);
   if (!err)
     err = instances_start(model);
   if (err) {
