@@ -284,15 +284,9 @@ void backend_registry_finalize(backend_registry *reg)
 
 /* ---- TRITONBACKEND_Backend* ---- */
 
-#define CHECK_ARG(cond, what)                                                                \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
-  } while (0)
-
 TRITONSERVER_Error *TRITONBACKEND_BackendName(TRITONBACKEND_Backend *backend, const char **name)
 {
-  CHECK_ARG(backend && name, "non-NULL backend and name");
+  UTIL_CHECK_ARG(backend && name, "non-NULL backend and name");
   *name = backend->name;
   return NULL;
 }
@@ -300,7 +294,7 @@ TRITONSERVER_Error *TRITONBACKEND_BackendName(TRITONBACKEND_Backend *backend, co
 TRITONSERVER_Error *TRITONBACKEND_BackendConfig(TRITONBACKEND_Backend *backend,
                                                  TRITONSERVER_Message **backend_config)
 {
-  CHECK_ARG(backend && backend_config, "non-NULL backend and config out-pointer");
+  UTIL_CHECK_ARG(backend && backend_config, "non-NULL backend and config out-pointer");
   *backend_config = backend->config; /* borrowed: owned by the backend object */
   return NULL;
 }
@@ -308,7 +302,7 @@ TRITONSERVER_Error *TRITONBACKEND_BackendConfig(TRITONBACKEND_Backend *backend,
 TRITONSERVER_Error *TRITONBACKEND_BackendExecutionPolicy(TRITONBACKEND_Backend *backend,
                                                           TRITONBACKEND_ExecutionPolicy *policy)
 {
-  CHECK_ARG(backend && policy, "non-NULL backend and policy");
+  UTIL_CHECK_ARG(backend && policy, "non-NULL backend and policy");
   *policy = backend->policy;
   return NULL;
 }
@@ -316,7 +310,7 @@ TRITONSERVER_Error *TRITONBACKEND_BackendExecutionPolicy(TRITONBACKEND_Backend *
 TRITONSERVER_Error *TRITONBACKEND_BackendSetExecutionPolicy(TRITONBACKEND_Backend *backend,
                                                              TRITONBACKEND_ExecutionPolicy policy)
 {
-  CHECK_ARG(backend, "non-NULL backend");
+  UTIL_CHECK_ARG(backend, "non-NULL backend");
   backend->policy = policy;
   return NULL;
 }
@@ -325,7 +319,7 @@ TRITONSERVER_Error *TRITONBACKEND_BackendArtifacts(TRITONBACKEND_Backend *backen
                                                     TRITONBACKEND_ArtifactType *artifact_type,
                                                     const char **location)
 {
-  CHECK_ARG(backend && artifact_type && location, "non-NULL backend, type and location");
+  UTIL_CHECK_ARG(backend && artifact_type && location, "non-NULL backend, type and location");
   *artifact_type = TRITONBACKEND_ARTIFACT_FILESYSTEM;
   *location = backend->dir;
   return NULL;
@@ -334,21 +328,21 @@ TRITONSERVER_Error *TRITONBACKEND_BackendArtifacts(TRITONBACKEND_Backend *backen
 TRITONSERVER_Error *TRITONBACKEND_BackendMemoryManager(TRITONBACKEND_Backend *backend,
                                                         TRITONBACKEND_MemoryManager **manager)
 {
-  CHECK_ARG(backend && manager, "non-NULL backend and manager");
+  UTIL_CHECK_ARG(backend && manager, "non-NULL backend and manager");
   *manager = &the_memory_manager;
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_BackendState(TRITONBACKEND_Backend *backend, void **state)
 {
-  CHECK_ARG(backend && state, "non-NULL backend and state");
+  UTIL_CHECK_ARG(backend && state, "non-NULL backend and state");
   *state = backend->state;
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_BackendSetState(TRITONBACKEND_Backend *backend, void *state)
 {
-  CHECK_ARG(backend, "non-NULL backend");
+  UTIL_CHECK_ARG(backend, "non-NULL backend");
   backend->state = state;
   return NULL;
 }
@@ -359,7 +353,7 @@ TRITONSERVER_Error *TRITONBACKEND_BackendAttributeAddPreferredInstanceGroup(
     TRITONBACKEND_BackendAttribute *attributes, const TRITONSERVER_InstanceGroupKind kind,
     const uint64_t count, const uint64_t *device_ids, const uint64_t id_count)
 {
-  CHECK_ARG(attributes && (device_ids || id_count == 0), "non-NULL attributes and device ids");
+  UTIL_CHECK_ARG(attributes && (device_ids || id_count == 0), "non-NULL attributes and device ids");
   TRITONBACKEND_Backend *b = attributes->backend;
   ModelInstanceGroup *grown =
       realloc(b->preferred_groups, (b->preferred_group_count + 1) * sizeof(*grown));
@@ -392,7 +386,7 @@ TRITONSERVER_Error *TRITONBACKEND_BackendAttributeAddPreferredInstanceGroup(
 TRITONSERVER_Error *TRITONBACKEND_BackendAttributeSetParallelModelInstanceLoading(
     TRITONBACKEND_BackendAttribute *attributes, bool enabled)
 {
-  CHECK_ARG(attributes, "non-NULL attributes");
+  UTIL_CHECK_ARG(attributes, "non-NULL attributes");
   attributes->backend->parallel_instance_loading = enabled;
   return NULL;
 }
@@ -407,7 +401,7 @@ TRITONSERVER_Error *TRITONBACKEND_MemoryManagerAllocate(TRITONBACKEND_MemoryMana
                                                          const uint64_t byte_size)
 {
   (void)memory_type_id;
-  CHECK_ARG(manager && buffer, "non-NULL manager and buffer");
+  UTIL_CHECK_ARG(manager && buffer, "non-NULL manager and buffer");
   if (memory_type != TRITONSERVER_MEMORY_CPU && memory_type != TRITONSERVER_MEMORY_CPU_PINNED)
     return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
                        "memory type %s cannot be allocated by this CPU-only server",
@@ -425,7 +419,7 @@ TRITONSERVER_Error *TRITONBACKEND_MemoryManagerFree(TRITONBACKEND_MemoryManager 
                                                      const int64_t memory_type_id)
 {
   (void)memory_type_id;
-  CHECK_ARG(manager, "non-NULL manager");
+  UTIL_CHECK_ARG(manager, "non-NULL manager");
   if (memory_type != TRITONSERVER_MEMORY_CPU && memory_type != TRITONSERVER_MEMORY_CPU_PINNED)
     return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED, "memory type %s cannot be freed here",
                        TRITONSERVER_MemoryTypeString(memory_type));

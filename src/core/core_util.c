@@ -81,3 +81,29 @@ int64_t util_element_count(const int64_t *dims, size_t count)
   }
   return n;
 }
+
+TRITONSERVER_Error *util_read_file(const char *path, const char *what, void **data, size_t *size)
+{
+  *data = NULL;
+  *size = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "unable to read %s '%s'", what, path);
+  long n = -1;
+  if (fseek(f, 0, SEEK_END) == 0)
+    n = ftell(f);
+  if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "unable to read %s '%s'", what, path);
+  }
+  *data = malloc(n > 0 ? (size_t)n : 1);
+  size_t got = *data && n > 0 ? fread(*data, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (!*data || got != (size_t)n) {
+    free(*data);
+    *data = NULL;
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "unable to read %s '%s'", what, path);
+  }
+  *size = (size_t)n;
+  return NULL;
+}

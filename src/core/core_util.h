@@ -14,6 +14,18 @@
 TRITONSERVER_Error *util_errorf(TRITONSERVER_Error_Code code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Returns an INVALID_ARG error naming the calling API function and what it expected
+ * when `cond` is false. For argument checks at the top of API functions. */
+#define UTIL_CHECK_ARG(cond, what)                                                           \
+  do {                                                                                       \
+    if (!(cond))                                                                             \
+      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
+  } while (0)
+
+/* Reads a whole file into a new buffer (caller frees *data); *size gets its length.
+ * Returns INVALID_ARG naming `what` and the path when it cannot be read. */
+TRITONSERVER_Error *util_read_file(const char *path, const char *what, void **data, size_t *size);
+
 /* Returns a newly malloc'ed formatted string (caller frees), or NULL on out of memory. */
 char *util_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

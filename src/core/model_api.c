@@ -13,22 +13,16 @@
 #include "request.h"
 #include "server.h"
 
-#define CHECK_ARG(cond, what)                                                                \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
-  } while (0)
-
 TRITONSERVER_Error *TRITONBACKEND_ModelName(TRITONBACKEND_Model *model, const char **name)
 {
-  CHECK_ARG(model && name, "non-NULL model and name");
+  UTIL_CHECK_ARG(model && name, "non-NULL model and name");
   *name = model->name;
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_ModelVersion(TRITONBACKEND_Model *model, uint64_t *version)
 {
-  CHECK_ARG(model && version, "non-NULL model and version");
+  UTIL_CHECK_ARG(model && version, "non-NULL model and version");
   *version = model->version;
   return NULL;
 }
@@ -37,7 +31,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelRepository(TRITONBACKEND_Model *model,
                                                    TRITONBACKEND_ArtifactType *artifact_type,
                                                    const char **location)
 {
-  CHECK_ARG(model && artifact_type && location, "non-NULL model, artifact type and location");
+  UTIL_CHECK_ARG(model && artifact_type && location, "non-NULL model, artifact type and location");
   *artifact_type = TRITONBACKEND_ARTIFACT_FILESYSTEM;
   *location = model->model_dir;
   return NULL;
@@ -47,7 +41,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelConfig(TRITONBACKEND_Model *model,
                                                const uint32_t config_version,
                                                TRITONSERVER_Message **model_config)
 {
-  CHECK_ARG(model && model_config, "non-NULL model and config out-pointer");
+  UTIL_CHECK_ARG(model && model_config, "non-NULL model and config out-pointer");
   if (config_version != 1)
     return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
                        "model configuration version %u not supported, supported versions are: 1",
@@ -62,7 +56,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelConfig(TRITONBACKEND_Model *model,
 TRITONSERVER_Error *TRITONBACKEND_ModelAutoCompleteConfig(TRITONBACKEND_Model *model,
                                                            bool *auto_complete_config)
 {
-  CHECK_ARG(model && auto_complete_config, "non-NULL model and flag");
+  UTIL_CHECK_ARG(model && auto_complete_config, "non-NULL model and flag");
   *auto_complete_config = model->auto_complete_config;
   return NULL;
 }
@@ -71,7 +65,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelSetConfig(TRITONBACKEND_Model *model,
                                                   const uint32_t config_version,
                                                   TRITONSERVER_Message *model_config)
 {
-  CHECK_ARG(model && model_config, "non-NULL model and config");
+  UTIL_CHECK_ARG(model && model_config, "non-NULL model and config");
   if (!model->in_initialize)
     return util_errorf(TRITONSERVER_ERROR_UNAVAILABLE,
                        "model config can only be updated during TRITONBACKEND_ModelInitialize "
@@ -108,7 +102,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelSetConfig(TRITONBACKEND_Model *model,
 TRITONSERVER_Error *TRITONBACKEND_ModelServer(TRITONBACKEND_Model *model,
                                                TRITONSERVER_Server **server)
 {
-  CHECK_ARG(model && server, "non-NULL model and server");
+  UTIL_CHECK_ARG(model && server, "non-NULL model and server");
   *server = model->server;
   return NULL;
 }
@@ -116,21 +110,21 @@ TRITONSERVER_Error *TRITONBACKEND_ModelServer(TRITONBACKEND_Model *model,
 TRITONSERVER_Error *TRITONBACKEND_ModelBackend(TRITONBACKEND_Model *model,
                                                 TRITONBACKEND_Backend **backend)
 {
-  CHECK_ARG(model && backend, "non-NULL model and backend");
+  UTIL_CHECK_ARG(model && backend, "non-NULL model and backend");
   *backend = model->backend;
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_ModelState(TRITONBACKEND_Model *model, void **state)
 {
-  CHECK_ARG(model && state, "non-NULL model and state");
+  UTIL_CHECK_ARG(model && state, "non-NULL model and state");
   *state = model->state;
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_ModelSetState(TRITONBACKEND_Model *model, void *state)
 {
-  CHECK_ARG(model, "non-NULL model");
+  UTIL_CHECK_ARG(model, "non-NULL model");
   model->state = state;
   return NULL;
 }
@@ -139,7 +133,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelReportMemoryUsage(TRITONBACKEND_Model *mo
                                                           TRITONSERVER_BufferAttributes **usage,
                                                           uint32_t usage_size)
 {
-  CHECK_ARG(model && (usage || usage_size == 0), "non-NULL model and usage");
+  UTIL_CHECK_ARG(model && (usage || usage_size == 0), "non-NULL model and usage");
   return NULL; /* accepted; memory usage is reported as [] in statistics */
 }
 
@@ -148,7 +142,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelReportMemoryUsage(TRITONBACKEND_Model *mo
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceName(TRITONBACKEND_ModelInstance *instance,
                                                      const char **name)
 {
-  CHECK_ARG(instance && name, "non-NULL instance and name");
+  UTIL_CHECK_ARG(instance && name, "non-NULL instance and name");
   *name = instance->name;
   return NULL;
 }
@@ -156,7 +150,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceName(TRITONBACKEND_ModelInstance 
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceKind(TRITONBACKEND_ModelInstance *instance,
                                                      TRITONSERVER_InstanceGroupKind *kind)
 {
-  CHECK_ARG(instance && kind, "non-NULL instance and kind");
+  UTIL_CHECK_ARG(instance && kind, "non-NULL instance and kind");
   *kind = instance->kind;
   return NULL;
 }
@@ -164,7 +158,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceKind(TRITONBACKEND_ModelInstance 
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceDeviceId(TRITONBACKEND_ModelInstance *instance,
                                                          int32_t *device_id)
 {
-  CHECK_ARG(instance && device_id, "non-NULL instance and device id");
+  UTIL_CHECK_ARG(instance && device_id, "non-NULL instance and device id");
   *device_id = instance->device_id;
   return NULL;
 }
@@ -172,7 +166,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceDeviceId(TRITONBACKEND_ModelInsta
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceHostPolicy(TRITONBACKEND_ModelInstance *instance,
                                                            TRITONSERVER_Message **host_policy)
 {
-  CHECK_ARG(instance && host_policy, "non-NULL instance and host policy");
+  UTIL_CHECK_ARG(instance && host_policy, "non-NULL instance and host policy");
   *host_policy = instance->host_policy; /* borrowed */
   return NULL;
 }
@@ -180,7 +174,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceHostPolicy(TRITONBACKEND_ModelIns
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceIsPassive(TRITONBACKEND_ModelInstance *instance,
                                                           bool *is_passive)
 {
-  CHECK_ARG(instance && is_passive, "non-NULL instance and flag");
+  UTIL_CHECK_ARG(instance && is_passive, "non-NULL instance and flag");
   *is_passive = instance->passive;
   return NULL;
 }
@@ -188,7 +182,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceIsPassive(TRITONBACKEND_ModelInst
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceProfileCount(TRITONBACKEND_ModelInstance *instance,
                                                              uint32_t *count)
 {
-  CHECK_ARG(instance && count, "non-NULL instance and count");
+  UTIL_CHECK_ARG(instance && count, "non-NULL instance and count");
   *count = 0; /* profiles are TensorRT-only */
   return NULL;
 }
@@ -197,7 +191,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceProfileName(TRITONBACKEND_ModelIn
                                                             const uint32_t index,
                                                             const char **profile_name)
 {
-  CHECK_ARG(instance && profile_name, "non-NULL instance and name");
+  UTIL_CHECK_ARG(instance && profile_name, "non-NULL instance and name");
   return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                      "out of bounds index %u: instance '%s' has 0 profiles", index, instance->name);
 }
@@ -205,7 +199,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceProfileName(TRITONBACKEND_ModelIn
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceSecondaryDeviceCount(
     TRITONBACKEND_ModelInstance *instance, uint32_t *count)
 {
-  CHECK_ARG(instance && count, "non-NULL instance and count");
+  UTIL_CHECK_ARG(instance && count, "non-NULL instance and count");
   *count = 0;
   return NULL;
 }
@@ -213,7 +207,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceSecondaryDeviceCount(
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceSecondaryDeviceProperties(
     TRITONBACKEND_ModelInstance *instance, uint32_t index, const char **kind, int64_t *id)
 {
-  CHECK_ARG(instance && kind && id, "non-NULL instance, kind and id");
+  UTIL_CHECK_ARG(instance && kind && id, "non-NULL instance, kind and id");
   return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                      "out of bounds index %u: instance '%s' has 0 secondary devices", index,
                      instance->name);
@@ -222,7 +216,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceSecondaryDeviceProperties(
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceModel(TRITONBACKEND_ModelInstance *instance,
                                                       TRITONBACKEND_Model **model)
 {
-  CHECK_ARG(instance && model, "non-NULL instance and model");
+  UTIL_CHECK_ARG(instance && model, "non-NULL instance and model");
   *model = instance->model;
   return NULL;
 }
@@ -230,7 +224,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceModel(TRITONBACKEND_ModelInstance
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceState(TRITONBACKEND_ModelInstance *instance,
                                                       void **state)
 {
-  CHECK_ARG(instance && state, "non-NULL instance and state");
+  UTIL_CHECK_ARG(instance && state, "non-NULL instance and state");
   *state = instance->state;
   return NULL;
 }
@@ -238,7 +232,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceState(TRITONBACKEND_ModelInstance
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceSetState(TRITONBACKEND_ModelInstance *instance,
                                                          void *state)
 {
-  CHECK_ARG(instance, "non-NULL instance");
+  UTIL_CHECK_ARG(instance, "non-NULL instance");
   instance->state = state;
   return NULL;
 }
@@ -247,7 +241,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceReportMemoryUsage(
     TRITONBACKEND_ModelInstance *instance, TRITONSERVER_BufferAttributes **usage,
     uint32_t usage_size)
 {
-  CHECK_ARG(instance && (usage || usage_size == 0), "non-NULL instance and usage");
+  UTIL_CHECK_ARG(instance && (usage || usage_size == 0), "non-NULL instance and usage");
   return NULL;
 }
 
@@ -256,7 +250,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceReportStatistics(
     const uint64_t exec_start_ns, const uint64_t compute_start_ns, const uint64_t compute_end_ns,
     const uint64_t exec_end_ns)
 {
-  CHECK_ARG(instance && request, "non-NULL instance and request");
+  UTIL_CHECK_ARG(instance && request, "non-NULL instance and request");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   stats_report_request(&instance->model->stats, success, req->batch_size, req->request_start_ns,
                        req->queue_start_ns, exec_start_ns, compute_start_ns, compute_end_ns,
@@ -268,7 +262,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceReportBatchStatistics(
     TRITONBACKEND_ModelInstance *instance, const uint64_t batch_size, const uint64_t exec_start_ns,
     const uint64_t compute_start_ns, const uint64_t compute_end_ns, const uint64_t exec_end_ns)
 {
-  CHECK_ARG(instance, "non-NULL instance");
+  UTIL_CHECK_ARG(instance, "non-NULL instance");
   stats_report_batch(&instance->model->stats, batch_size, exec_start_ns, compute_start_ns,
                      compute_end_ns, exec_end_ns);
   return NULL;
@@ -286,7 +280,7 @@ struct TRITONBACKEND_ModelInstanceResponseStatistics {
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsNew(
     TRITONBACKEND_ModelInstanceResponseStatistics **response_statistics)
 {
-  CHECK_ARG(response_statistics, "non-NULL out-pointer");
+  UTIL_CHECK_ARG(response_statistics, "non-NULL out-pointer");
   *response_statistics = calloc(1, sizeof(**response_statistics));
   return *response_statistics ? NULL : util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
 }
@@ -301,7 +295,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsDelete(
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetModelInstance(
     TRITONBACKEND_ModelInstanceResponseStatistics *s, TRITONBACKEND_ModelInstance *model_instance)
 {
-  CHECK_ARG(s, "non-NULL statistics");
+  UTIL_CHECK_ARG(s, "non-NULL statistics");
   s->instance = model_instance;
   return NULL;
 }
@@ -309,7 +303,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetModelInstanc
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetResponseFactory(
     TRITONBACKEND_ModelInstanceResponseStatistics *s, TRITONBACKEND_ResponseFactory *factory)
 {
-  CHECK_ARG(s, "non-NULL statistics");
+  UTIL_CHECK_ARG(s, "non-NULL statistics");
   s->factory = factory;
   return NULL;
 }
@@ -317,7 +311,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetResponseFact
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetResponseStart(
     TRITONBACKEND_ModelInstanceResponseStatistics *s, uint64_t response_start)
 {
-  CHECK_ARG(s, "non-NULL statistics");
+  UTIL_CHECK_ARG(s, "non-NULL statistics");
   s->response_start = response_start;
   return NULL;
 }
@@ -325,7 +319,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetResponseStar
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetComputeOutputStart(
     TRITONBACKEND_ModelInstanceResponseStatistics *s, uint64_t compute_output_start)
 {
-  CHECK_ARG(s, "non-NULL statistics");
+  UTIL_CHECK_ARG(s, "non-NULL statistics");
   s->compute_output_start = compute_output_start;
   return NULL;
 }
@@ -333,7 +327,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetComputeOutpu
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetResponseEnd(
     TRITONBACKEND_ModelInstanceResponseStatistics *s, uint64_t response_end)
 {
-  CHECK_ARG(s, "non-NULL statistics");
+  UTIL_CHECK_ARG(s, "non-NULL statistics");
   s->response_end = response_end;
   return NULL;
 }
@@ -341,7 +335,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetResponseEnd(
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetError(
     TRITONBACKEND_ModelInstanceResponseStatistics *s, TRITONSERVER_Error *error)
 {
-  CHECK_ARG(s, "non-NULL statistics");
+  UTIL_CHECK_ARG(s, "non-NULL statistics");
   s->failed = error != NULL;
   return NULL;
 }
@@ -349,6 +343,6 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceResponseStatisticsSetError(
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceReportResponseStatistics(
     TRITONBACKEND_ModelInstanceResponseStatistics *s)
 {
-  CHECK_ARG(s && s->instance, "statistics with a model instance set");
+  UTIL_CHECK_ARG(s && s->instance, "statistics with a model instance set");
   return NULL;
 }

@@ -13,12 +13,6 @@
 #include "core_util.h"
 #include "response.h"
 
-#define CHECK_ARG(cond, what)                                                                \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
-  } while (0)
-
 static TRITONSERVER_Error *oom(void)
 {
   return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
@@ -29,7 +23,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestNew(TRITONSERVER_InferenceReque
                                                       const char *model_name,
                                                       const int64_t model_version)
 {
-  CHECK_ARG(out && server && model_name, "non-NULL request, server and model name");
+  UTIL_CHECK_ARG(out && server && model_name, "non-NULL request, server and model name");
   TRITONSERVER_InferenceRequest *r = calloc(1, sizeof(*r));
   if (!r)
     return oom();
@@ -88,7 +82,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestDelete(TRITONSERVER_InferenceRe
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestId(TRITONSERVER_InferenceRequest *r,
                                                      const char **id)
 {
-  CHECK_ARG(r && id, "non-NULL request and id");
+  UTIL_CHECK_ARG(r && id, "non-NULL request and id");
   *id = r->id;
   return NULL;
 }
@@ -96,7 +90,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestId(TRITONSERVER_InferenceReques
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetId(TRITONSERVER_InferenceRequest *r,
                                                         const char *id)
 {
-  CHECK_ARG(r && id, "non-NULL request and id");
+  UTIL_CHECK_ARG(r && id, "non-NULL request and id");
   char *copy = strdup(id);
   if (!copy)
     return oom();
@@ -108,7 +102,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetId(TRITONSERVER_InferenceReq
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestFlags(TRITONSERVER_InferenceRequest *r,
                                                         uint32_t *flags)
 {
-  CHECK_ARG(r && flags, "non-NULL request and flags");
+  UTIL_CHECK_ARG(r && flags, "non-NULL request and flags");
   *flags = r->flags;
   return NULL;
 }
@@ -116,7 +110,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestFlags(TRITONSERVER_InferenceReq
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetFlags(TRITONSERVER_InferenceRequest *r,
                                                            uint32_t flags)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   r->flags = flags;
   return NULL;
 }
@@ -124,7 +118,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetFlags(TRITONSERVER_Inference
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestCorrelationId(TRITONSERVER_InferenceRequest *r,
                                                                 uint64_t *id)
 {
-  CHECK_ARG(r && id, "non-NULL request and correlation id");
+  UTIL_CHECK_ARG(r && id, "non-NULL request and correlation id");
   if (r->correlation_is_string)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "given request's correlation id is not an unsigned int");
@@ -135,7 +129,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestCorrelationId(TRITONSERVER_Infe
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestCorrelationIdString(
     TRITONSERVER_InferenceRequest *r, const char **id)
 {
-  CHECK_ARG(r && id, "non-NULL request and correlation id");
+  UTIL_CHECK_ARG(r && id, "non-NULL request and correlation id");
   if (!r->correlation_is_string)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "given request's correlation id is not a string");
@@ -146,7 +140,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestCorrelationIdString(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetCorrelationId(
     TRITONSERVER_InferenceRequest *r, uint64_t id)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   r->correlation_is_string = false;
   r->correlation_id = id;
   return NULL;
@@ -155,7 +149,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetCorrelationId(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetCorrelationIdString(
     TRITONSERVER_InferenceRequest *r, const char *id)
 {
-  CHECK_ARG(r && id, "non-NULL request and correlation id");
+  UTIL_CHECK_ARG(r && id, "non-NULL request and correlation id");
   char *copy = strdup(id);
   if (!copy)
     return oom();
@@ -167,7 +161,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetCorrelationIdString(
 
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestCancel(TRITONSERVER_InferenceRequest *r)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   __atomic_store_n(&r->cancelled, true, __ATOMIC_RELEASE);
   return NULL;
 }
@@ -175,7 +169,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestCancel(TRITONSERVER_InferenceRe
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestIsCancelled(TRITONSERVER_InferenceRequest *r,
                                                               bool *is_cancelled)
 {
-  CHECK_ARG(r && is_cancelled, "non-NULL request and is_cancelled");
+  UTIL_CHECK_ARG(r && is_cancelled, "non-NULL request and is_cancelled");
   *is_cancelled = __atomic_load_n(&r->cancelled, __ATOMIC_ACQUIRE);
   return NULL;
 }
@@ -183,7 +177,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestIsCancelled(TRITONSERVER_Infere
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestPriority(TRITONSERVER_InferenceRequest *r,
                                                            uint32_t *priority)
 {
-  CHECK_ARG(r && priority, "non-NULL request and priority");
+  UTIL_CHECK_ARG(r && priority, "non-NULL request and priority");
   *priority = (uint32_t)r->priority;
   return NULL;
 }
@@ -191,7 +185,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestPriority(TRITONSERVER_Inference
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestPriorityUInt64(TRITONSERVER_InferenceRequest *r,
                                                                  uint64_t *priority)
 {
-  CHECK_ARG(r && priority, "non-NULL request and priority");
+  UTIL_CHECK_ARG(r && priority, "non-NULL request and priority");
   *priority = r->priority;
   return NULL;
 }
@@ -199,7 +193,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestPriorityUInt64(TRITONSERVER_Inf
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetPriority(TRITONSERVER_InferenceRequest *r,
                                                               uint32_t priority)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   r->priority = priority;
   return NULL;
 }
@@ -207,7 +201,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetPriority(TRITONSERVER_Infere
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetPriorityUInt64(
     TRITONSERVER_InferenceRequest *r, uint64_t priority)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   r->priority = priority;
   return NULL;
 }
@@ -215,7 +209,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetPriorityUInt64(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestTimeoutMicroseconds(
     TRITONSERVER_InferenceRequest *r, uint64_t *timeout_us)
 {
-  CHECK_ARG(r && timeout_us, "non-NULL request and timeout");
+  UTIL_CHECK_ARG(r && timeout_us, "non-NULL request and timeout");
   *timeout_us = r->timeout_us;
   return NULL;
 }
@@ -223,7 +217,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestTimeoutMicroseconds(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetTimeoutMicroseconds(
     TRITONSERVER_InferenceRequest *r, uint64_t timeout_us)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   r->timeout_us = timeout_us;
   return NULL;
 }
@@ -277,14 +271,14 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestAddInput(TRITONSERVER_Inference
                                                            const int64_t *shape,
                                                            uint64_t dim_count)
 {
-  CHECK_ARG(r && name && (shape || dim_count == 0), "non-NULL request, name and shape");
+  UTIL_CHECK_ARG(r && name && (shape || dim_count == 0), "non-NULL request, name and shape");
   return add_input(r, name, datatype, shape, dim_count);
 }
 
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestAddRawInput(TRITONSERVER_InferenceRequest *r,
                                                               const char *name)
 {
-  CHECK_ARG(r && name, "non-NULL request and name");
+  UTIL_CHECK_ARG(r && name, "non-NULL request and name");
   return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
                      "TRITONSERVER_InferenceRequestAddRawInput is not supported: add the "
                      "input with its datatype and shape instead ('%s')",
@@ -294,7 +288,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestAddRawInput(TRITONSERVER_Infere
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveInput(TRITONSERVER_InferenceRequest *r,
                                                               const char *name)
 {
-  CHECK_ARG(r && name, "non-NULL request and name");
+  UTIL_CHECK_ARG(r && name, "non-NULL request and name");
   for (size_t i = 0; i < r->input_count; i++) {
     if (strcmp(r->inputs[i]->name, name) == 0) {
       input_free(r->inputs[i]);
@@ -309,7 +303,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveInput(TRITONSERVER_Infere
 
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveAllInputs(TRITONSERVER_InferenceRequest *r)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   for (size_t i = 0; i < r->input_count; i++)
     input_free(r->inputs[i]);
   r->input_count = 0;
@@ -320,7 +314,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestAppendInputData(
     TRITONSERVER_InferenceRequest *r, const char *name, const void *base, size_t byte_size,
     TRITONSERVER_MemoryType memory_type, int64_t memory_type_id)
 {
-  CHECK_ARG(r && name && (base || byte_size == 0), "non-NULL request, name and base");
+  UTIL_CHECK_ARG(r && name && (base || byte_size == 0), "non-NULL request, name and base");
   TRITONBACKEND_Input *in = request_find_input(r, name);
   if (!in)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -352,7 +346,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestAppendInputDataWithBufferAttrib
     TRITONSERVER_InferenceRequest *r, const char *name, const void *base,
     TRITONSERVER_BufferAttributes *attrs)
 {
-  CHECK_ARG(attrs, "non-NULL buffer attributes");
+  UTIL_CHECK_ARG(attrs, "non-NULL buffer attributes");
   size_t byte_size = 0;
   TRITONSERVER_MemoryType mt = TRITONSERVER_MEMORY_CPU;
   int64_t mt_id = 0;
@@ -369,7 +363,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestAppendInputDataWithBufferAttrib
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveAllInputData(
     TRITONSERVER_InferenceRequest *r, const char *name)
 {
-  CHECK_ARG(r && name, "non-NULL request and name");
+  UTIL_CHECK_ARG(r && name, "non-NULL request and name");
   TRITONBACKEND_Input *in = request_find_input(r, name);
   if (!in)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -382,7 +376,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveAllInputData(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestAddRequestedOutput(
     TRITONSERVER_InferenceRequest *r, const char *name)
 {
-  CHECK_ARG(r && name, "non-NULL request and name");
+  UTIL_CHECK_ARG(r && name, "non-NULL request and name");
   size_t pos = 0;
   while (pos < r->requested_output_count && strcmp(r->requested_outputs[pos], name) < 0)
     pos++;
@@ -404,7 +398,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestAddRequestedOutput(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveRequestedOutput(
     TRITONSERVER_InferenceRequest *r, const char *name)
 {
-  CHECK_ARG(r && name, "non-NULL request and name");
+  UTIL_CHECK_ARG(r && name, "non-NULL request and name");
   for (size_t i = 0; i < r->requested_output_count; i++) {
     if (strcmp(r->requested_outputs[i], name) == 0) {
       free(r->requested_outputs[i]);
@@ -421,7 +415,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveRequestedOutput(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveAllRequestedOutputs(
     TRITONSERVER_InferenceRequest *r)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   for (size_t i = 0; i < r->requested_output_count; i++)
     free(r->requested_outputs[i]);
   r->requested_output_count = 0;
@@ -431,7 +425,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveAllRequestedOutputs(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetReleaseCallback(
     TRITONSERVER_InferenceRequest *r, TRITONSERVER_InferenceRequestReleaseFn_t fn, void *userp)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   r->release_fn = fn;
   r->release_userp = userp;
   return NULL;
@@ -442,7 +436,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetResponseCallback(
     void *allocator_userp, TRITONSERVER_InferenceResponseCompleteFn_t response_fn,
     void *response_userp)
 {
-  CHECK_ARG(r, "non-NULL request");
+  UTIL_CHECK_ARG(r, "non-NULL request");
   r->allocator = allocator;
   r->allocator_userp = allocator_userp;
   r->response_fn = response_fn;
@@ -475,7 +469,7 @@ static request_param *param_slot(TRITONSERVER_InferenceRequest *r, const char *k
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetStringParameter(
     TRITONSERVER_InferenceRequest *r, const char *key, const char *value)
 {
-  CHECK_ARG(r && key && value, "non-NULL request, key and value");
+  UTIL_CHECK_ARG(r && key && value, "non-NULL request, key and value");
   char *copy = strdup(value);
   request_param *p = copy ? param_slot(r, key) : NULL;
   if (!p) {
@@ -490,7 +484,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetStringParameter(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetIntParameter(
     TRITONSERVER_InferenceRequest *r, const char *key, const int64_t value)
 {
-  CHECK_ARG(r && key, "non-NULL request and key");
+  UTIL_CHECK_ARG(r && key, "non-NULL request and key");
   request_param *p = param_slot(r, key);
   if (!p)
     return oom();
@@ -502,7 +496,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetIntParameter(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetBoolParameter(
     TRITONSERVER_InferenceRequest *r, const char *key, const bool value)
 {
-  CHECK_ARG(r && key, "non-NULL request and key");
+  UTIL_CHECK_ARG(r && key, "non-NULL request and key");
   request_param *p = param_slot(r, key);
   if (!p)
     return oom();
@@ -514,7 +508,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetBoolParameter(
 TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetDoubleParameter(
     TRITONSERVER_InferenceRequest *r, const char *key, const double value)
 {
-  CHECK_ARG(r && key, "non-NULL request and key");
+  UTIL_CHECK_ARG(r && key, "non-NULL request and key");
   request_param *p = param_slot(r, key);
   if (!p)
     return oom();
@@ -570,4 +564,14 @@ void request_remove_injected_inputs(TRITONSERVER_InferenceRequest *req)
       req->inputs[kept++] = req->inputs[i];
   }
   req->input_count = kept;
+}
+
+const void *request_param_value(const request_param *p)
+{
+  switch (p->type) {
+  case TRITONSERVER_PARAMETER_STRING: return p->string_value;
+  case TRITONSERVER_PARAMETER_INT: return &p->int_value;
+  case TRITONSERVER_PARAMETER_BOOL: return &p->bool_value;
+  default: return &p->double_value;
+  }
 }

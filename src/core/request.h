@@ -107,6 +107,10 @@ struct TRITONSERVER_InferenceRequest {
   size_t state_count;
 };
 
+/* The value pointer Triton hands out for a parameter: the string itself for STRING,
+ * else a pointer to the int64/bool/double. Borrowed from `p`. */
+const void *request_param_value(const request_param *p);
+
 /* Converts between the two API views of the same object. */
 static inline TRITONSERVER_InferenceRequest *request_of(TRITONBACKEND_Request *r)
 {

@@ -13,12 +13,6 @@
 #include "response.h"
 #include "sequence.h"
 
-#define CHECK_ARG(cond, what)                                                                \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
-  } while (0)
-
 void request_reset_runtime(TRITONSERVER_InferenceRequest *req)
 {
   request_remove_injected_inputs(req);
@@ -81,7 +75,7 @@ void request_finish(TRITONSERVER_InferenceRequest *req, TRITONSERVER_Error *erro
 TRITONSERVER_Error *TRITONBACKEND_RequestRelease(TRITONBACKEND_Request *request,
                                                  uint32_t release_flags)
 {
-  CHECK_ARG(request, "non-NULL request");
+  UTIL_CHECK_ARG(request, "non-NULL request");
   if (release_flags != TRITONSERVER_REQUEST_RELEASE_ALL)
     return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
                        "release flags %u not supported: only TRITONSERVER_REQUEST_RELEASE_ALL "
@@ -96,7 +90,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestRelease(TRITONBACKEND_Request *request,
 
 TRITONSERVER_Error *TRITONBACKEND_RequestId(TRITONBACKEND_Request *request, const char **id)
 {
-  CHECK_ARG(request && id, "non-NULL request and id");
+  UTIL_CHECK_ARG(request && id, "non-NULL request and id");
   *id = request_of(request)->id;
   return NULL;
 }
@@ -104,35 +98,35 @@ TRITONSERVER_Error *TRITONBACKEND_RequestId(TRITONBACKEND_Request *request, cons
 TRITONSERVER_Error *TRITONBACKEND_RequestIsCancelled(TRITONBACKEND_Request *request,
                                                      bool *is_cancelled)
 {
-  CHECK_ARG(request && is_cancelled, "non-NULL request and flag");
+  UTIL_CHECK_ARG(request && is_cancelled, "non-NULL request and flag");
   *is_cancelled = __atomic_load_n(&request_of(request)->cancelled, __ATOMIC_ACQUIRE);
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_RequestCorrelationId(TRITONBACKEND_Request *request, uint64_t *id)
 {
-  CHECK_ARG(request && id, "non-NULL request and id");
+  UTIL_CHECK_ARG(request && id, "non-NULL request and id");
   return TRITONSERVER_InferenceRequestCorrelationId(request_of(request), id);
 }
 
 TRITONSERVER_Error *TRITONBACKEND_RequestCorrelationIdString(TRITONBACKEND_Request *request,
                                                              const char **id)
 {
-  CHECK_ARG(request && id, "non-NULL request and id");
+  UTIL_CHECK_ARG(request && id, "non-NULL request and id");
   return TRITONSERVER_InferenceRequestCorrelationIdString(request_of(request), id);
 }
 
 TRITONSERVER_Error *TRITONBACKEND_InferenceRequestTimeoutMicroseconds(TRITONBACKEND_Request *request,
                                                                       uint64_t *timeout)
 {
-  CHECK_ARG(request && timeout, "non-NULL request and timeout");
+  UTIL_CHECK_ARG(request && timeout, "non-NULL request and timeout");
   *timeout = request_of(request)->timeout_us;
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_RequestFlags(TRITONBACKEND_Request *request, uint32_t *flags)
 {
-  CHECK_ARG(request && flags, "non-NULL request and flags");
+  UTIL_CHECK_ARG(request && flags, "non-NULL request and flags");
   *flags = request_of(request)->flags;
   return NULL;
 }
@@ -140,7 +134,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestFlags(TRITONBACKEND_Request *request, u
 TRITONSERVER_Error *TRITONBACKEND_RequestParameterCount(TRITONBACKEND_Request *request,
                                                         uint32_t *count)
 {
-  CHECK_ARG(request && count, "non-NULL request and count");
+  UTIL_CHECK_ARG(request && count, "non-NULL request and count");
   *count = (uint32_t)request_of(request)->param_count;
   return NULL;
 }
@@ -150,7 +144,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestParameter(TRITONBACKEND_Request *reques
                                                    TRITONSERVER_ParameterType *type,
                                                    const void **vvalue)
 {
-  CHECK_ARG(request, "non-NULL request");
+  UTIL_CHECK_ARG(request, "non-NULL request");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   if (index >= req->param_count)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -161,20 +155,14 @@ TRITONSERVER_Error *TRITONBACKEND_RequestParameter(TRITONBACKEND_Request *reques
     *key = p->key;
   if (type)
     *type = p->type;
-  if (vvalue) {
-    switch (p->type) {
-    case TRITONSERVER_PARAMETER_STRING: *vvalue = p->string_value; break;
-    case TRITONSERVER_PARAMETER_INT: *vvalue = &p->int_value; break;
-    case TRITONSERVER_PARAMETER_BOOL: *vvalue = &p->bool_value; break;
-    default: *vvalue = &p->double_value; break;
-    }
-  }
+  if (vvalue)
+    *vvalue = request_param_value(p);
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_RequestInputCount(TRITONBACKEND_Request *request, uint32_t *count)
 {
-  CHECK_ARG(request && count, "non-NULL request and count");
+  UTIL_CHECK_ARG(request && count, "non-NULL request and count");
   *count = (uint32_t)request_of(request)->input_count;
   return NULL;
 }
@@ -182,7 +170,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestInputCount(TRITONBACKEND_Request *reque
 TRITONSERVER_Error *TRITONBACKEND_RequestInputName(TRITONBACKEND_Request *request,
                                                    const uint32_t index, const char **input_name)
 {
-  CHECK_ARG(request && input_name, "non-NULL request and name");
+  UTIL_CHECK_ARG(request && input_name, "non-NULL request and name");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   if (index >= req->input_count)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -194,7 +182,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestInputName(TRITONBACKEND_Request *reques
 TRITONSERVER_Error *TRITONBACKEND_RequestInput(TRITONBACKEND_Request *request, const char *name,
                                                TRITONBACKEND_Input **input)
 {
-  CHECK_ARG(request && name && input, "non-NULL request, name and input");
+  UTIL_CHECK_ARG(request && name && input, "non-NULL request, name and input");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   *input = request_find_input(req, name);
   if (!*input)
@@ -207,7 +195,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestInputByIndex(TRITONBACKEND_Request *req
                                                       const uint32_t index,
                                                       TRITONBACKEND_Input **input)
 {
-  CHECK_ARG(request && input, "non-NULL request and input");
+  UTIL_CHECK_ARG(request && input, "non-NULL request and input");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   if (index >= req->input_count)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -219,7 +207,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestInputByIndex(TRITONBACKEND_Request *req
 TRITONSERVER_Error *TRITONBACKEND_RequestOutputCount(TRITONBACKEND_Request *request,
                                                      uint32_t *count)
 {
-  CHECK_ARG(request && count, "non-NULL request and count");
+  UTIL_CHECK_ARG(request && count, "non-NULL request and count");
   *count = (uint32_t)request_of(request)->backend_output_count;
   return NULL;
 }
@@ -227,7 +215,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestOutputCount(TRITONBACKEND_Request *requ
 TRITONSERVER_Error *TRITONBACKEND_RequestOutputName(TRITONBACKEND_Request *request,
                                                     const uint32_t index, const char **output_name)
 {
-  CHECK_ARG(request && output_name, "non-NULL request and name");
+  UTIL_CHECK_ARG(request && output_name, "non-NULL request and name");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   if (index >= req->backend_output_count)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -242,7 +230,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestOutputBufferProperties(TRITONBACKEND_Re
                                                                 TRITONSERVER_MemoryType *memory_type,
                                                                 int64_t *memory_type_id)
 {
-  CHECK_ARG(request && name, "non-NULL request and name");
+  UTIL_CHECK_ARG(request && name, "non-NULL request and name");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   if (!req->allocator || !req->allocator->query_fn)
     return util_errorf(TRITONSERVER_ERROR_UNAVAILABLE,
@@ -265,7 +253,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestOutputBufferProperties(TRITONBACKEND_Re
 TRITONSERVER_Error *TRITONBACKEND_RequestTrace(TRITONBACKEND_Request *request,
                                                TRITONSERVER_InferenceTrace **trace)
 {
-  CHECK_ARG(request && trace, "non-NULL request and trace");
+  UTIL_CHECK_ARG(request && trace, "non-NULL request and trace");
   *trace = NULL; /* tracing is not implemented: no trace is attached */
   return NULL;
 }
@@ -277,7 +265,7 @@ TRITONSERVER_Error *TRITONBACKEND_InputProperties(TRITONBACKEND_Input *input, co
                                                   const int64_t **shape, uint32_t *dims_count,
                                                   uint64_t *byte_size, uint32_t *buffer_count)
 {
-  CHECK_ARG(input, "non-NULL input");
+  UTIL_CHECK_ARG(input, "non-NULL input");
   if (name)
     *name = input->name;
   if (datatype)
@@ -309,7 +297,7 @@ TRITONSERVER_Error *TRITONBACKEND_InputBuffer(TRITONBACKEND_Input *input, const 
                                               TRITONSERVER_MemoryType *memory_type,
                                               int64_t *memory_type_id)
 {
-  CHECK_ARG(input && buffer && buffer_byte_size && memory_type && memory_type_id,
+  UTIL_CHECK_ARG(input && buffer && buffer_byte_size && memory_type && memory_type_id,
             "non-NULL input, buffer, size, memory type and id");
   if (index >= input->buffer_count)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -337,7 +325,7 @@ TRITONSERVER_Error *TRITONBACKEND_InputBufferAttributes(TRITONBACKEND_Input *inp
                                                         const uint32_t index, const void **buffer,
                                                         TRITONSERVER_BufferAttributes **buffer_attributes)
 {
-  CHECK_ARG(input && buffer && buffer_attributes, "non-NULL input, buffer and attributes");
+  UTIL_CHECK_ARG(input && buffer && buffer_attributes, "non-NULL input, buffer and attributes");
   return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
                      "TRITONBACKEND_InputBufferAttributes is not supported (input '%s', buffer %u): "
                      "use TRITONBACKEND_InputBuffer",

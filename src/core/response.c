@@ -209,14 +209,8 @@ TRITONSERVER_Error *TRITONSERVER_InferenceResponseParameter(TRITONSERVER_Inferen
     *name = p->key;
   if (type)
     *type = p->type;
-  if (vvalue) {
-    switch (p->type) {
-    case TRITONSERVER_PARAMETER_STRING: *vvalue = p->string_value; break;
-    case TRITONSERVER_PARAMETER_INT: *vvalue = &p->int_value; break;
-    case TRITONSERVER_PARAMETER_BOOL: *vvalue = &p->bool_value; break;
-    default: *vvalue = &p->double_value; break;
-    }
-  }
+  if (vvalue)
+    *vvalue = request_param_value(p);
   return NULL;
 }
 

@@ -16,12 +16,6 @@ struct TRITONBACKEND_ResponseFactory {
   TRITONSERVER_InferenceRequest *request; /* valid while the request is in flight */
 };
 
-#define CHECK_ARG(cond, what)                                                                \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
-  } while (0)
-
 static TRITONSERVER_Error *oom(void)
 {
   return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
@@ -30,7 +24,7 @@ static TRITONSERVER_Error *oom(void)
 TRITONSERVER_Error *TRITONBACKEND_ResponseNew(TRITONBACKEND_Response **response,
                                                TRITONBACKEND_Request *request)
 {
-  CHECK_ARG(response && request, "non-NULL response out-pointer and request");
+  UTIL_CHECK_ARG(response && request, "non-NULL response out-pointer and request");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   if (!req->sink)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -45,7 +39,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseNew(TRITONBACKEND_Response **response,
 TRITONSERVER_Error *TRITONBACKEND_ResponseFactoryNew(TRITONBACKEND_ResponseFactory **factory,
                                                       TRITONBACKEND_Request *request)
 {
-  CHECK_ARG(factory && request, "non-NULL factory out-pointer and request");
+  UTIL_CHECK_ARG(factory && request, "non-NULL factory out-pointer and request");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   if (!req->sink)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -72,14 +66,14 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseFactoryDelete(TRITONBACKEND_ResponseFa
 TRITONSERVER_Error *TRITONBACKEND_ResponseFactorySendFlags(TRITONBACKEND_ResponseFactory *factory,
                                                             const uint32_t send_flags)
 {
-  CHECK_ARG(factory, "non-NULL factory");
+  UTIL_CHECK_ARG(factory, "non-NULL factory");
   return response_deliver(factory->sink, NULL, send_flags);
 }
 
 TRITONSERVER_Error *TRITONBACKEND_ResponseFactoryIsCancelled(
     TRITONBACKEND_ResponseFactory *factory, bool *is_cancelled)
 {
-  CHECK_ARG(factory && is_cancelled, "non-NULL factory and is_cancelled");
+  UTIL_CHECK_ARG(factory && is_cancelled, "non-NULL factory and is_cancelled");
   *is_cancelled = false; /* cancellation is not propagated to factories */
   return NULL;
 }
@@ -87,7 +81,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseFactoryIsCancelled(
 TRITONSERVER_Error *TRITONBACKEND_ResponseNewFromFactory(TRITONBACKEND_Response **response,
                                                           TRITONBACKEND_ResponseFactory *factory)
 {
-  CHECK_ARG(response && factory, "non-NULL response out-pointer and factory");
+  UTIL_CHECK_ARG(response && factory, "non-NULL response out-pointer and factory");
   TRITONSERVER_InferenceResponse *r = response_new(factory->sink);
   if (!r)
     return oom();
@@ -121,7 +115,7 @@ static request_param *add_param(TRITONSERVER_InferenceResponse *r, const char *n
 TRITONSERVER_Error *TRITONBACKEND_ResponseSetStringParameter(TRITONBACKEND_Response *response,
                                                               const char *name, const char *value)
 {
-  CHECK_ARG(response && name && value, "non-NULL response, name and value");
+  UTIL_CHECK_ARG(response && name && value, "non-NULL response, name and value");
   char *copy = strdup(value);
   request_param *p = copy ? add_param(response_of(response), name, TRITONSERVER_PARAMETER_STRING)
                           : NULL;
@@ -136,7 +130,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseSetStringParameter(TRITONBACKEND_Respo
 TRITONSERVER_Error *TRITONBACKEND_ResponseSetIntParameter(TRITONBACKEND_Response *response,
                                                            const char *name, const int64_t value)
 {
-  CHECK_ARG(response && name, "non-NULL response and name");
+  UTIL_CHECK_ARG(response && name, "non-NULL response and name");
   request_param *p = add_param(response_of(response), name, TRITONSERVER_PARAMETER_INT);
   if (!p)
     return oom();
@@ -147,7 +141,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseSetIntParameter(TRITONBACKEND_Response
 TRITONSERVER_Error *TRITONBACKEND_ResponseSetBoolParameter(TRITONBACKEND_Response *response,
                                                             const char *name, const bool value)
 {
-  CHECK_ARG(response && name, "non-NULL response and name");
+  UTIL_CHECK_ARG(response && name, "non-NULL response and name");
   request_param *p = add_param(response_of(response), name, TRITONSERVER_PARAMETER_BOOL);
   if (!p)
     return oom();
@@ -158,7 +152,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseSetBoolParameter(TRITONBACKEND_Respons
 TRITONSERVER_Error *TRITONBACKEND_ResponseSetDoubleParameter(TRITONBACKEND_Response *response,
                                                               const char *name, const double value)
 {
-  CHECK_ARG(response && name, "non-NULL response and name");
+  UTIL_CHECK_ARG(response && name, "non-NULL response and name");
   request_param *p = add_param(response_of(response), name, TRITONSERVER_PARAMETER_DOUBLE);
   if (!p)
     return oom();
@@ -171,7 +165,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseOutput(TRITONBACKEND_Response *respons
                                                   const TRITONSERVER_DataType datatype,
                                                   const int64_t *shape, const uint32_t dims_count)
 {
-  CHECK_ARG(response && output && name && (shape || dims_count == 0),
+  UTIL_CHECK_ARG(response && output && name && (shape || dims_count == 0),
             "non-NULL response, output out-pointer, name and shape");
   TRITONSERVER_InferenceResponse *r = response_of(response);
   TRITONBACKEND_Model *model = r->sink->model;
@@ -214,7 +208,7 @@ TRITONSERVER_Error *TRITONBACKEND_OutputBuffer(TRITONBACKEND_Output *output, voi
                                                 TRITONSERVER_MemoryType *memory_type,
                                                 int64_t *memory_type_id)
 {
-  CHECK_ARG(output && buffer && memory_type && memory_type_id,
+  UTIL_CHECK_ARG(output && buffer && memory_type && memory_type_id,
             "non-NULL output, buffer, memory_type and memory_type_id");
   TRITONSERVER_InferenceResponse *r = output->response;
   response_sink *sink = r->sink;
@@ -259,7 +253,7 @@ TRITONSERVER_Error *TRITONBACKEND_OutputBuffer(TRITONBACKEND_Output *output, voi
 TRITONSERVER_Error *TRITONBACKEND_OutputBufferAttributes(
     TRITONBACKEND_Output *output, TRITONSERVER_BufferAttributes **buffer_attributes)
 {
-  CHECK_ARG(output && buffer_attributes, "non-NULL output and buffer attributes");
+  UTIL_CHECK_ARG(output && buffer_attributes, "non-NULL output and buffer attributes");
   if (!output->has_buffer)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "output '%s' has no buffer yet: call TRITONBACKEND_OutputBuffer first",
@@ -273,7 +267,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseSend(TRITONBACKEND_Response *response,
                                                 const uint32_t send_flags,
                                                 TRITONSERVER_Error *error)
 {
-  CHECK_ARG(response, "non-NULL response");
+  UTIL_CHECK_ARG(response, "non-NULL response");
   TRITONSERVER_InferenceResponse *r = response_of(response);
   if (error) {
     if (r->error)
@@ -290,7 +284,7 @@ TRITONSERVER_Error *TRITONBACKEND_InferenceResponseOutput(TRITONBACKEND_Response
                                                            const int64_t **shape,
                                                            uint64_t *dim_count)
 {
-  CHECK_ARG(response, "non-NULL response");
+  UTIL_CHECK_ARG(response, "non-NULL response");
   TRITONSERVER_InferenceResponse *r = response_of(response);
   if (index >= r->output_count)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -313,7 +307,7 @@ TRITONSERVER_Error *TRITONBACKEND_InferenceResponseOutputByName(TRITONBACKEND_Re
                                                                  const int64_t **shape,
                                                                  uint64_t *dim_count)
 {
-  CHECK_ARG(response && name, "non-NULL response and name");
+  UTIL_CHECK_ARG(response && name, "non-NULL response and name");
   TRITONSERVER_InferenceResponse *r = response_of(response);
   for (uint32_t i = 0; i < r->output_count; i++)
     if (strcmp(r->outputs[i]->name, name) == 0)

@@ -77,26 +77,11 @@ static TRITONSERVER_Error *load_initial(const ModelSequenceState *st, const char
   uint32_t esize = TRITONSERVER_DataTypeByteSize(out->datatype);
   if (init && init->has_data_file) {
     char *path = util_strdupf("%s/initial_state/%s", model_dir, init->data_file);
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
-      TRITONSERVER_Error *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                                            "unable to read initial state file '%s' of state '%s'",
-                                            path ? path : init->data_file, st->input_name);
-      free(path);
-      return err;
-    }
+    if (!path)
+      return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+    TRITONSERVER_Error *err = util_read_file(path, "initial state file", &out->data, &out->byte_size);
     free(path);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    out->data = malloc(size > 0 ? (size_t)size : 1);
-    out->byte_size = size > 0 ? (size_t)size : 0;
-    size_t got = out->data && size > 0 ? fread(out->data, 1, (size_t)size, f) : 0;
-    fclose(f);
-    if (!out->data || got != out->byte_size)
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                         "unable to read initial state data of state '%s'", st->input_name);
-    return NULL;
+    return err;
   }
   /* BYTES zeros: each element is an empty string (4-byte zero length). */
   out->byte_size = (size_t)elements * (esize ? esize : 4);

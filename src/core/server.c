@@ -14,12 +14,6 @@
 #include "message.h"
 #include "parameter.h"
 
-#define CHECK_ARG(cond, what)                                                                \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
-  } while (0)
-
 static const char SERVER_VERSION[] = "2.73.0dev";
 static const char *const EXTENSIONS[] = {
     "classification", "sequence", "model_repository", "model_repository(unload_dependents)",
@@ -33,7 +27,7 @@ const TRITONSERVER_ServerOptions *server_options(const TRITONSERVER_Server *serv
 
 TRITONSERVER_Error *TRITONSERVER_ApiVersion(uint32_t *major, uint32_t *minor)
 {
-  CHECK_ARG(major && minor, "non-NULL major and minor");
+  UTIL_CHECK_ARG(major && minor, "non-NULL major and minor");
   *major = TRITONSERVER_API_VERSION_MAJOR;
   *minor = TRITONSERVER_API_VERSION_MINOR;
   return NULL;
@@ -41,7 +35,7 @@ TRITONSERVER_Error *TRITONSERVER_ApiVersion(uint32_t *major, uint32_t *minor)
 
 TRITONSERVER_Error *TRITONBACKEND_ApiVersion(uint32_t *major, uint32_t *minor)
 {
-  CHECK_ARG(major && minor, "non-NULL major and minor");
+  UTIL_CHECK_ARG(major && minor, "non-NULL major and minor");
   *major = TRITONBACKEND_API_VERSION_MAJOR;
   *minor = TRITONBACKEND_API_VERSION_MINOR;
   return NULL;
@@ -58,7 +52,7 @@ static void server_free(TRITONSERVER_Server *s)
 TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
                                            TRITONSERVER_ServerOptions *options)
 {
-  CHECK_ARG(server && options, "non-NULL server out-pointer and options");
+  UTIL_CHECK_ARG(server && options, "non-NULL server out-pointer and options");
   if (options->repository_path_count == 0)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "--model-repository must be specified");
   TRITONSERVER_Server *s = calloc(1, sizeof(*s));
@@ -88,7 +82,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
 
 TRITONSERVER_Error *TRITONSERVER_ServerStop(TRITONSERVER_Server *server)
 {
-  CHECK_ARG(server, "non-NULL server");
+  UTIL_CHECK_ARG(server, "non-NULL server");
   if (!__atomic_exchange_n(&server->stopped, true, __ATOMIC_ACQ_REL))
     manager_shutdown(&server->models);
   return NULL;
@@ -108,21 +102,21 @@ TRITONSERVER_Error *TRITONSERVER_ServerDelete(TRITONSERVER_Server *server)
 TRITONSERVER_Error *TRITONSERVER_ServerSetExitTimeout(TRITONSERVER_Server *server,
                                                       unsigned int timeout)
 {
-  CHECK_ARG(server, "non-NULL server");
+  UTIL_CHECK_ARG(server, "non-NULL server");
   server->exit_timeout_seconds = timeout;
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONSERVER_ServerIsLive(TRITONSERVER_Server *server, bool *live)
 {
-  CHECK_ARG(server && live, "non-NULL server and live");
+  UTIL_CHECK_ARG(server && live, "non-NULL server and live");
   *live = !__atomic_load_n(&server->stopped, __ATOMIC_ACQUIRE);
   return NULL;
 }
 
 TRITONSERVER_Error *TRITONSERVER_ServerIsReady(TRITONSERVER_Server *server, bool *ready)
 {
-  CHECK_ARG(server && ready, "non-NULL server and ready");
+  UTIL_CHECK_ARG(server && ready, "non-NULL server and ready");
   *ready = !__atomic_load_n(&server->stopped, __ATOMIC_ACQUIRE) &&
            (!server->options->strict_readiness || manager_all_ready(&server->models));
   return NULL;
@@ -132,7 +126,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelIsReady(TRITONSERVER_Server *server,
                                                     const char *model_name,
                                                     const int64_t model_version, bool *ready)
 {
-  CHECK_ARG(server && model_name && ready, "non-NULL server, model name and ready");
+  UTIL_CHECK_ARG(server && model_name && ready, "non-NULL server, model name and ready");
   TRITONBACKEND_Model *model = NULL;
   TRITONSERVER_Error *err =
       manager_get_model(&server->models, model_name, model_version, &model);
@@ -170,7 +164,7 @@ static TRITONSERVER_Error *json_message(TRITONSERVER_Message **out, json_object 
 TRITONSERVER_Error *TRITONSERVER_ServerMetadata(TRITONSERVER_Server *server,
                                                 TRITONSERVER_Message **server_metadata)
 {
-  CHECK_ARG(server && server_metadata, "non-NULL server and message out-pointer");
+  UTIL_CHECK_ARG(server && server_metadata, "non-NULL server and message out-pointer");
   json_object *o = json_object_new_object();
   const char *id = server->options->server_id;
   json_object_object_add(o, "name", json_object_new_string(id && id[0] ? id : "triton"));
@@ -202,7 +196,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelMetadata(TRITONSERVER_Server *server
                                                      const int64_t model_version,
                                                      TRITONSERVER_Message **model_metadata)
 {
-  CHECK_ARG(server && model_name && model_metadata, "non-NULL server, model name and message");
+  UTIL_CHECK_ARG(server && model_name && model_metadata, "non-NULL server, model name and message");
   TRITONBACKEND_Model *model = NULL;
   TRITONSERVER_Error *err = manager_get_model(&server->models, model_name, model_version, &model);
   if (err)
@@ -252,7 +246,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelConfig(TRITONSERVER_Server *server,
                                                    const uint32_t config_version,
                                                    TRITONSERVER_Message **model_config)
 {
-  CHECK_ARG(server && model_name && model_config, "non-NULL server, model name and message");
+  UTIL_CHECK_ARG(server && model_name && model_config, "non-NULL server, model name and message");
   if (config_version != 1)
     return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
                        "model configuration version %u not supported, supported versions are: 1",
@@ -279,7 +273,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelStatistics(TRITONSERVER_Server *serv
                                                        const int64_t model_version,
                                                        TRITONSERVER_Message **model_stats)
 {
-  CHECK_ARG(server && model_name && model_stats, "non-NULL server, model name and message");
+  UTIL_CHECK_ARG(server && model_name && model_stats, "non-NULL server, model name and message");
   json_object *list = json_object_new_array();
   if (!model_name[0]) {
     manager_for_each_ready(&server->models, NULL, add_stats, list);
@@ -312,7 +306,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelStatistics(TRITONSERVER_Server *serv
 TRITONSERVER_Error *TRITONSERVER_ServerModelIndex(TRITONSERVER_Server *server, uint32_t flags,
                                                   TRITONSERVER_Message **model_index)
 {
-  CHECK_ARG(server && model_index, "non-NULL server and message");
+  UTIL_CHECK_ARG(server && model_index, "non-NULL server and message");
   bool ready_only = (flags & TRITONSERVER_INDEX_FLAG_READY) != 0;
   return json_message(model_index, manager_index_json(&server->models, ready_only));
 }
@@ -329,7 +323,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerLoadModelWithParameters(
     TRITONSERVER_Server *server, const char *model_name,
     const TRITONSERVER_Parameter **parameters, const uint64_t parameter_count)
 {
-  CHECK_ARG(server && model_name && (parameters || parameter_count == 0),
+  UTIL_CHECK_ARG(server && model_name && (parameters || parameter_count == 0),
             "non-NULL server, model name and parameters");
   TRITONSERVER_Error *err = check_explicit(server);
   if (err)
@@ -367,7 +361,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerLoadModel(TRITONSERVER_Server *server,
 TRITONSERVER_Error *TRITONSERVER_ServerUnloadModel(TRITONSERVER_Server *server,
                                                    const char *model_name)
 {
-  CHECK_ARG(server && model_name, "non-NULL server and model name");
+  UTIL_CHECK_ARG(server && model_name, "non-NULL server and model name");
   TRITONSERVER_Error *err = check_explicit(server);
   if (err)
     return err;
@@ -383,7 +377,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerUnloadModelAndDependents(TRITONSERVER_Ser
 
 TRITONSERVER_Error *TRITONSERVER_ServerPollModelRepository(TRITONSERVER_Server *server)
 {
-  CHECK_ARG(server, "non-NULL server");
+  UTIL_CHECK_ARG(server, "non-NULL server");
   if (server->options->control_mode != TRITONSERVER_MODEL_CONTROL_POLL)
     return util_errorf(TRITONSERVER_ERROR_UNAVAILABLE,
                        "polling the model repository is only allowed in POLL model control mode");
@@ -394,7 +388,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerRegisterModelRepository(
     TRITONSERVER_Server *server, const char *repository_path,
     const TRITONSERVER_Parameter **name_mapping, const uint32_t mapping_count)
 {
-  CHECK_ARG(server && repository_path && (name_mapping || mapping_count == 0),
+  UTIL_CHECK_ARG(server && repository_path && (name_mapping || mapping_count == 0),
             "non-NULL server, repository path and name mapping");
   if (mapping_count > 0)
     return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
@@ -406,7 +400,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerRegisterModelRepository(
 TRITONSERVER_Error *TRITONSERVER_ServerUnregisterModelRepository(TRITONSERVER_Server *server,
                                                                  const char *repository_path)
 {
-  CHECK_ARG(server && repository_path, "non-NULL server and repository path");
+  UTIL_CHECK_ARG(server && repository_path, "non-NULL server and repository path");
   return manager_unregister_repository(&server->models, repository_path);
 }
 
@@ -415,7 +409,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelBatchProperties(TRITONSERVER_Server 
                                                             const int64_t model_version,
                                                             uint32_t *flags, void **voidp)
 {
-  CHECK_ARG(server && model_name && flags, "non-NULL server, model name and flags");
+  UTIL_CHECK_ARG(server && model_name && flags, "non-NULL server, model name and flags");
   TRITONBACKEND_Model *model = NULL;
   TRITONSERVER_Error *err = manager_get_model(&server->models, model_name, model_version, &model);
   if (err)
@@ -433,7 +427,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelTransactionProperties(TRITONSERVER_S
                                                                   const int64_t model_version,
                                                                   uint32_t *txn_flags, void **voidp)
 {
-  CHECK_ARG(server && model_name && txn_flags, "non-NULL server, model name and flags");
+  UTIL_CHECK_ARG(server && model_name && txn_flags, "non-NULL server, model name and flags");
   TRITONBACKEND_Model *model = NULL;
   TRITONSERVER_Error *err = manager_get_model(&server->models, model_name, model_version, &model);
   if (err)

@@ -30,18 +30,12 @@ void state_release_all(TRITONSERVER_InferenceRequest *req)
   req->state_count = 0;
 }
 
-#define CHECK_ARG(cond, what)                                                                \
-  do {                                                                                       \
-    if (!(cond))                                                                             \
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected %s", __func__, what); \
-  } while (0)
-
 TRITONSERVER_Error *TRITONBACKEND_StateNew(TRITONBACKEND_State **state,
                                            TRITONBACKEND_Request *request, const char *name,
                                            const TRITONSERVER_DataType datatype,
                                            const int64_t *shape, const uint32_t dims_count)
 {
-  CHECK_ARG(state && request && name && (shape || dims_count == 0),
+  UTIL_CHECK_ARG(state && request && name && (shape || dims_count == 0),
             "non-NULL state out-pointer, request, name and shape");
   TRITONSERVER_InferenceRequest *req = request_of(request);
   const ModelConfig *cfg = req->model ? req->model->config : NULL;
@@ -87,7 +81,7 @@ TRITONSERVER_Error *TRITONBACKEND_StateBuffer(TRITONBACKEND_State *state, void *
                                               TRITONSERVER_MemoryType *memory_type,
                                               int64_t *memory_type_id)
 {
-  CHECK_ARG(state && buffer && memory_type && memory_type_id,
+  UTIL_CHECK_ARG(state && buffer && memory_type && memory_type_id,
             "non-NULL state, buffer, memory type and id");
   if (state->has_buffer)
     return util_errorf(TRITONSERVER_ERROR_ALREADY_EXISTS, "state already has a buffer");
@@ -105,7 +99,7 @@ TRITONSERVER_Error *TRITONBACKEND_StateBuffer(TRITONBACKEND_State *state, void *
 
 TRITONSERVER_Error *TRITONBACKEND_StateUpdate(TRITONBACKEND_State *state)
 {
-  CHECK_ARG(state, "non-NULL state");
+  UTIL_CHECK_ARG(state, "non-NULL state");
   TRITONSERVER_InferenceRequest *req = state->request;
   if (!state->has_buffer)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -132,7 +126,7 @@ TRITONSERVER_Error *TRITONBACKEND_StateUpdate(TRITONBACKEND_State *state)
 TRITONSERVER_Error *TRITONBACKEND_StateBufferAttributes(
     TRITONBACKEND_State *state, TRITONSERVER_BufferAttributes **buffer_attributes)
 {
-  CHECK_ARG(state && buffer_attributes, "non-NULL state and attributes");
+  UTIL_CHECK_ARG(state && buffer_attributes, "non-NULL state and attributes");
   return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
                      "TRITONBACKEND_StateBufferAttributes is not supported: use "
                      "TRITONBACKEND_StateBuffer");

@@ -78,26 +78,11 @@ static TRITONSERVER_Error *input_data(TRITONBACKEND_Model *model, const char *na
   uint32_t esize = TRITONSERVER_DataTypeByteSize((TRITONSERVER_DataType)in->data_type);
   if (in->has_input_data_file) {
     char *path = util_strdupf("%s/warmup/%s", model->model_dir, in->input_data_file);
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
-      TRITONSERVER_Error *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                                            "unable to read warmup data file '%s' for input '%s'",
-                                            path ? path : in->input_data_file, name);
-      free(path);
-      return err;
-    }
+    if (!path)
+      return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+    TRITONSERVER_Error *err = util_read_file(path, "warmup data file", data, size);
     free(path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    *size = n > 0 ? (size_t)n : 0;
-    *data = malloc(*size ? *size : 1);
-    size_t got = *data && *size ? fread(*data, 1, *size, f) : 0;
-    fclose(f);
-    if (!*data || got != *size)
-      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "unable to read warmup data for '%s'",
-                         name);
-    return NULL;
+    return err;
   }
   /* BYTES: empty strings (a zero 4-byte length each). */
   *size = (size_t)elements * (esize ? esize : 4);
