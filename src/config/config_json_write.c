@@ -5,9 +5,12 @@
  * always_print_primitive_fields, after Triton's fix-up that turns 64-bit integers back
  * into JSON numbers: fields in .proto declaration order, every scalar/repeated/map field
  * printed, unset message fields and unset oneof members omitted, enums as names (an
- * unknown value of an open enum as its number), floats as protobuf prints them (%.15g / %.6g, more digits only when needed) with
- * "NaN"/"Infinity"/"-Infinity" as strings, map entries ordered by key. An entirely empty
- * config renders as "" (Triton's ModelConfigToJson does the same).
+ * unknown value of an open enum as its number), floats as protobuf prints them (%.15g,
+ * or %.6g for float, with more digits only when needed), "NaN"/"Infinity"/"-Infinity" as
+ * strings, strings escaped like protobuf ('<', '>', control and Unicode format characters
+ * as \u escapes), map entries ordered by key (protobuf leaves map order unspecified).
+ * An entirely empty config renders as "" (Triton's ModelConfigToJson does the same).
+ * Checked against protobuf 3.21's C++ printer.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -22,10 +25,51 @@
 
 static void write_message(ConfigBuf *out, const MessageDesc *desc, const void *msg);
 
+/* Code points protobuf's JSON printer writes as \u escapes besides the control characters:
+ * '<' and '>', C1 controls, and Unicode format characters (json_escaping.cc). */
+static bool escaped_code_point(uint32_t cp) {
+  static const uint32_t ranges[][2] = {
+      {0x3C, 0x3C},       {0x3E, 0x3E},       {0x7F, 0x9F},       {0xAD, 0xAD},
+      {0x600, 0x603},     {0x6DD, 0x6DD},     {0x70F, 0x70F},     {0x17B4, 0x17B5},
+      {0x200B, 0x200F},   {0x2028, 0x202E},   {0x2060, 0x2064},   {0x206A, 0x206F},
+      {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+      {0xE0020, 0xE007F}};
+  for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+    if (cp >= ranges[i][0] && cp <= ranges[i][1]) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Decodes the UTF-8 sequence at s (length of the sequence in *len); false if malformed. */
+static bool decode_utf8(const unsigned char *s, uint32_t *cp, size_t *len) {
+  size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+  uint32_t v = n == 1 ? s[0] : s[0] & (0x7F >> n);
+  for (size_t k = 1; k < n; k++) {
+    if ((s[k] & 0xC0) != 0x80) {
+      return false;
+    }
+    v = (v << 6) | (s[k] & 0x3F);
+  }
+  *cp = v;
+  *len = n;
+  return true;
+}
+
+/* A JSON string literal, escaped exactly as protobuf's JSON printer does. Bytes that are
+ * not valid UTF-8 (only possible in configs built by hand) pass through unchanged. */
 static void write_string(ConfigBuf *out, const char *s) {
   cfgbuf_putc(out, '"');
-  for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
-    switch (*c) {
+  const unsigned char *c = (const unsigned char *)(s ? s : "");
+  while (*c) {
+    uint32_t cp;
+    size_t len;
+    if (!decode_utf8(c, &cp, &len)) {
+      cfgbuf_putc(out, (char)*c++);
+      continue;
+    }
+    switch (cp) {
       case '"': cfgbuf_puts(out, "\\\""); break;
       case '\\': cfgbuf_puts(out, "\\\\"); break;
       case '\b': cfgbuf_puts(out, "\\b"); break;
@@ -34,12 +78,18 @@ static void write_string(ConfigBuf *out, const char *s) {
       case '\r': cfgbuf_puts(out, "\\r"); break;
       case '\t': cfgbuf_puts(out, "\\t"); break;
       default:
-        if (*c < 0x20 || *c == 0x7F) {
-          cfgbuf_printf(out, "\\u%04x", *c);
+        if (cp < 0x20 || escaped_code_point(cp)) {
+          if (cp >= 0x10000) { /* as a UTF-16 surrogate pair */
+            uint32_t v = cp - 0x10000;
+            cfgbuf_printf(out, "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+          } else {
+            cfgbuf_printf(out, "\\u%04x", cp);
+          }
         } else {
-          cfgbuf_putc(out, (char)*c);
+          cfgbuf_append(out, (const char *)c, len);
         }
     }
+    c += len;
   }
   cfgbuf_putc(out, '"');
 }

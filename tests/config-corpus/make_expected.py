@@ -85,10 +85,34 @@ def to_ordered(message):
     return out
 
 
+# Code points protobuf's C++ JSON printer (json_escaping.cc) writes as \u escapes beyond
+# what json.dumps escapes; Python's printer does not, Triton's (C++) does.
+CPP_ESCAPED = [(0x3C, 0x3C), (0x3E, 0x3E), (0x7F, 0x9F), (0xAD, 0xAD), (0x600, 0x603),
+               (0x6DD, 0x6DD), (0x70F, 0x70F), (0x17B4, 0x17B5), (0x200B, 0x200F),
+               (0x2028, 0x202E), (0x2060, 0x2064), (0x206A, 0x206F), (0xFEFF, 0xFEFF),
+               (0xFFF9, 0xFFFB), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F)]
+
+
+def cpp_escape(text):
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        if any(lo <= cp <= hi for lo, hi in CPP_ESCAPED):
+            if cp >= 0x10000:
+                v = cp - 0x10000
+                out.append("\\u%04x\\u%04x" % (0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF)))
+            else:
+                out.append("\\u%04x" % cp)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def render(message):
     if message.ByteSize() == 0:
         return ""
-    return json.dumps(to_ordered(message), separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(to_ordered(message), separators=(",", ":"), ensure_ascii=False)
+    return cpp_escape(text)  # only strings can hold these characters
 
 
 def main():
