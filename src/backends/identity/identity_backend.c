@@ -5,7 +5,8 @@
  * Per execute it: sleeps execute_delay_ms once (if set), answers every request with one
  * FINAL response (outputs from identity_compute, or the error a parameter asks for),
  * tags each response with parameters "batch_size" (the summed batch of this execute),
- * "request_count" (requests in this execute) and "instance" (instance name), copies the
+ * "request_count" (requests in this execute), "instance" (instance name) and
+ * "instance_execution" (1 for the instance's first execute, counting warmup), copies the
  * request's parameters into the response when asked (echo_parameters), reports
  * per-request and batch statistics, and releases every request. */
 #include <stdlib.h>
@@ -75,17 +76,25 @@ TRITONSERVER_Error *TRITONBACKEND_ModelFinalize(TRITONBACKEND_Model *model)
   return NULL;
 }
 
-/* Instances keep no state of their own; the model's settings are shared read-only. */
+/* An instance's state is the number of executes it has run (only its own thread runs
+ * them, so no lock is needed); the model's settings are shared read-only. */
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceInitialize(TRITONBACKEND_ModelInstance *instance)
 {
-  (void)instance;
-  return NULL;
+  uint64_t *executions = calloc(1, sizeof(*executions));
+  if (executions == NULL)
+    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, "identity backend: out of memory");
+  TRITONSERVER_Error *error = TRITONBACKEND_ModelInstanceSetState(instance, executions);
+  if (error != NULL)
+    free(executions);
+  return error;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_ModelInstanceFinalize(TRITONBACKEND_ModelInstance *instance)
 {
-  (void)instance;
-  return NULL;
+  void *executions = NULL;
+  TRITONSERVER_Error *error = TRITONBACKEND_ModelInstanceState(instance, &executions);
+  free(executions);
+  return error;
 }
 
 /* The batch size a request contributes: shape[0] of its first input when the model
@@ -162,7 +171,8 @@ static TRITONSERVER_Error *echo_parameters(TRITONBACKEND_Request *request,
 
 /* Builds and sends the one response of 'request'. Returns true when it succeeded. */
 static bool respond(const identity_model *model, const char *instance_name,
-                    TRITONBACKEND_Request *request, uint64_t batch_size, uint32_t request_count)
+                    uint64_t execution, TRITONBACKEND_Request *request, uint64_t batch_size,
+                    uint32_t request_count)
 {
   TRITONBACKEND_Response *response = NULL;
   TRITONSERVER_Error *error = TRITONBACKEND_ResponseNew(&response, request);
@@ -185,6 +195,9 @@ static bool respond(const identity_model *model, const char *instance_name,
         TRITONBACKEND_ResponseSetIntParameter(response, "request_count", (int64_t)request_count);
   if (parameter_error == NULL && instance_name != NULL)
     parameter_error = TRITONBACKEND_ResponseSetStringParameter(response, "instance", instance_name);
+  if (parameter_error == NULL)
+    parameter_error =
+        TRITONBACKEND_ResponseSetIntParameter(response, "instance_execution", (int64_t)execution);
   TRITONSERVER_ErrorDelete(parameter_error);
 
   bool success = error == NULL;
@@ -219,6 +232,12 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
   const identity_model *model = state;
   TRITONSERVER_Error *name_error = TRITONBACKEND_ModelInstanceName(instance, &instance_name);
   TRITONSERVER_ErrorDelete(name_error);
+  void *instance_state = NULL;
+  TRITONSERVER_Error *state_error = TRITONBACKEND_ModelInstanceState(instance, &instance_state);
+  TRITONSERVER_ErrorDelete(state_error);
+  uint64_t execution = 0;
+  if (instance_state != NULL)
+    execution = ++*(uint64_t *)instance_state;
 
   uint64_t total_batch = 0;
   for (uint32_t i = 0; i < request_count; i++)
@@ -229,7 +248,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
     sleep_ms(model->execute_delay_ms);
   bool *succeeded = calloc(request_count > 0 ? request_count : 1, sizeof(bool));
   for (uint32_t i = 0; i < request_count; i++) {
-    bool ok = respond(model, instance_name, requests[i], total_batch, request_count);
+    bool ok = respond(model, instance_name, execution, requests[i], total_batch, request_count);
     if (succeeded != NULL)
       succeeded[i] = ok;
   }

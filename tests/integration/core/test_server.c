@@ -174,6 +174,42 @@ static void stopped_server_is_not_ready(void **state)
   free(repo);
 }
 
+#define WARMED_MODEL(extra)                                                        \
+  "backend: \"identity\"\nmax_batch_size: 8\n"                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
+  "instance_group [ { count: 1 kind: KIND_CPU } ]\n"                               \
+  "model_warmup [ { name: \"zeros\" batch_size: 2 inputs { key: \"INPUT0\" value {" \
+  " data_type: TYPE_FP32 dims: [ 4 ] zero_data: true } } } ]\n" extra
+
+static void warmup_runs_before_the_model_is_ready(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "warmed", WARMED_MODEL(""), V1, 1);
+  repo_add_model(repo, "warmup_fails",
+                 WARMED_MODEL("parameters { key: \"error_all\" value { string_value: \"true\" } }\n"),
+                 V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+
+  assert_true(model_ready(server, "warmed", -1));
+  infer_call *call = call_new(server, "warmed", -1, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_run(server, call);
+  check_call_ok(call);
+  /* The warmup sample already ran once on this (only) instance. */
+  assert_int_equal(call_int_parameter(call, "instance_execution"), 2);
+  call_free(call);
+
+  /* A warmup whose responses fail makes the load fail. */
+  assert_false(model_ready(server, "warmup_fails", -1));
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -181,6 +217,7 @@ int main(void)
       cmocka_unit_test(failed_model_does_not_stop_the_others),
       cmocka_unit_test(readiness_is_not_strict_when_asked),
       cmocka_unit_test(stopped_server_is_not_ready),
+      cmocka_unit_test(warmup_runs_before_the_model_is_ready),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
