@@ -7,7 +7,8 @@
  * tags each response with parameters "batch_size" (the summed batch of this execute),
  * "request_count" (requests in this execute), "instance" (instance name) and
  * "instance_execution" (1 for the instance's first execute, counting warmup), copies the
- * request's parameters into the response when asked (echo_parameters), reports
+ * request's parameters and the backend config into the response when asked
+ * (echo_parameters, echo_backend_config), reports
  * per-request and batch statistics, and releases every request. */
 #include <stdlib.h>
 #include <string.h>
@@ -171,8 +172,8 @@ static TRITONSERVER_Error *echo_parameters(TRITONBACKEND_Request *request,
 
 /* Builds and sends the one response of 'request'. Returns true when it succeeded. */
 static bool respond(const identity_model *model, const char *instance_name,
-                    uint64_t execution, TRITONBACKEND_Request *request, uint64_t batch_size,
-                    uint32_t request_count)
+                    uint64_t execution, const char *backend_config,
+                    TRITONBACKEND_Request *request, uint64_t batch_size, uint32_t request_count)
 {
   TRITONBACKEND_Response *response = NULL;
   TRITONSERVER_Error *error = TRITONBACKEND_ResponseNew(&response, request);
@@ -198,6 +199,9 @@ static bool respond(const identity_model *model, const char *instance_name,
   if (parameter_error == NULL)
     parameter_error =
         TRITONBACKEND_ResponseSetIntParameter(response, "instance_execution", (int64_t)execution);
+  if (parameter_error == NULL && backend_config != NULL)
+    parameter_error =
+        TRITONBACKEND_ResponseSetStringParameter(response, "backend_config", backend_config);
   TRITONSERVER_ErrorDelete(parameter_error);
 
   bool success = error == NULL;
@@ -209,6 +213,23 @@ static bool respond(const identity_model *model, const char *instance_name,
     success = false;
   }
   return success;
+}
+
+/* Returns the backend config JSON of the model's backend (owned by the host, valid
+ * while the backend lives), or NULL with the error deleted when it is unavailable. */
+static const char *backend_config_json(TRITONBACKEND_Model *model)
+{
+  TRITONBACKEND_Backend *backend = NULL;
+  TRITONSERVER_Message *config = NULL;
+  const char *json = NULL;
+  size_t size = 0;
+  TRITONSERVER_Error *error = TRITONBACKEND_ModelBackend(model, &backend);
+  if (error == NULL)
+    error = TRITONBACKEND_BackendConfig(backend, &config); /* borrowed */
+  if (error == NULL)
+    error = TRITONSERVER_MessageSerializeToJson(config, &json, &size);
+  TRITONSERVER_ErrorDelete(error);
+  return error == NULL ? json : NULL;
 }
 
 /* Answers every request, reports statistics and releases the requests; always returns
@@ -239,6 +260,7 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
   if (instance_state != NULL)
     execution = ++*(uint64_t *)instance_state;
 
+  const char *backend_config = model->echo_backend_config ? backend_config_json(model_handle) : NULL;
   uint64_t total_batch = 0;
   for (uint32_t i = 0; i < request_count; i++)
     total_batch += request_batch_size(model, requests[i]);
@@ -248,7 +270,8 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
     sleep_ms(model->execute_delay_ms);
   bool *succeeded = calloc(request_count > 0 ? request_count : 1, sizeof(bool));
   for (uint32_t i = 0; i < request_count; i++) {
-    bool ok = respond(model, instance_name, execution, requests[i], total_batch, request_count);
+    bool ok = respond(model, instance_name, execution, backend_config, requests[i], total_batch,
+                      request_count);
     if (succeeded != NULL)
       succeeded[i] = ok;
   }

@@ -79,6 +79,9 @@ static TRITONSERVER_Error *read_settings(json_object *config, identity_model *se
   if (error == NULL)
     error = parse_bool(settings->name, "echo_parameters", parameter(config, "echo_parameters"),
                        &settings->echo_parameters);
+  if (error == NULL)
+    error = parse_bool(settings->name, "echo_backend_config",
+                       parameter(config, "echo_backend_config"), &settings->echo_backend_config);
   return error;
 }
 

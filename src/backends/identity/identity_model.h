@@ -11,7 +11,10 @@
  *   error_all         "true": every request gets an error response.
  *   fail_load         "true": TRITONBACKEND_ModelInitialize fails (load-failure tests).
  *   echo_parameters   "true": every request parameter is copied into the response's
- *                     parameters under the same name and type. */
+ *                     parameters under the same name and type.
+ *   echo_backend_config "true": the backend config JSON the host gives the backend
+ *                     (TRITONBACKEND_BackendConfig) is returned in the string response
+ *                     parameter "backend_config". */
 #ifndef TORCHD_IDENTITY_MODEL_H
 #define TORCHD_IDENTITY_MODEL_H
 
@@ -31,6 +34,7 @@ typedef struct identity_model {
   bool error_all;
   bool fail_load;
   bool echo_parameters;
+  bool echo_backend_config;
 } identity_model;
 
 /* Reads the settings of 'model' from its configuration into a new identity_model (the

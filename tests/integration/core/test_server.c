@@ -210,6 +210,48 @@ static void warmup_runs_before_the_model_is_ready(void **state)
   server_finish(server, repo);
 }
 
+static void backend_config_reaches_the_backend(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "echo",
+                 MODEL_IDENTITY_FP32
+                 "parameters { key: \"echo_backend_config\" value { string_value: \"true\" } }\n",
+                 V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  check_ok(TRITONSERVER_ServerOptionsSetBackendConfig(options, "identity", "answer", "42"),
+           "backend config");
+  check_ok(TRITONSERVER_ServerOptionsSetBackendConfig(options, "", "default-max-batch-size", "16"),
+           "global backend config");
+  check_ok(TRITONSERVER_ServerOptionsSetBackendConfig(options, "pytorch", "other", "x"),
+           "other backend's config");
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+
+  infer_call *call = call_new(server, "echo", -1, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_run(server, call);
+  check_call_ok(call);
+  const char *text = call_string_parameter(call, "backend_config");
+  assert_non_null(text);
+  json_object *config = json_tokener_parse(text);
+  assert_non_null(config);
+  json_object *cmdline;
+  if (!json_object_object_get_ex(config, "cmdline", &cmdline))
+    fail_msg("backend config lacks \"cmdline\": %s", text);
+  assert_string_equal(json_string(cmdline, "answer"), "42");
+  assert_string_equal(json_string(cmdline, "default-max-batch-size"), "16");
+  assert_string_equal(json_string(cmdline, "backend-directory"), TORCHD_BACKEND_DIR);
+  assert_non_null(json_string(cmdline, "auto-complete-config"));
+  assert_non_null(json_string(cmdline, "min-compute-capability"));
+  assert_false(json_object_object_get_ex(cmdline, "other", NULL));
+  json_object_put(config);
+  call_free(call);
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -218,6 +260,7 @@ int main(void)
       cmocka_unit_test(readiness_is_not_strict_when_asked),
       cmocka_unit_test(stopped_server_is_not_ready),
       cmocka_unit_test(warmup_runs_before_the_model_is_ready),
+      cmocka_unit_test(backend_config_reaches_the_backend),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
