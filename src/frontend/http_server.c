@@ -13,6 +13,7 @@
 #include "http_server.h"
 
 #include "errfmt.h"
+#include "http_compress.h"
 #include "http_handlers.h"
 #include "infer_handler.h"
 
@@ -91,6 +92,36 @@ static bool restricted_denied(http_request *r) {
   return false;
 }
 
+/* Content-Encoding gzip/deflate: replace the body by its decompressed form. Replies 400
+ * and returns false on an unknown encoding or corrupt data. */
+static bool inflate_body(http_request *r) {
+  const char *value = http_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING);
+  content_encoding encoding = compress_parse_content_encoding(value);
+  if (encoding == ENCODING_IDENTITY) return true;
+  if (encoding == ENCODING_UNKNOWN) {
+    char *message = errfmt("unsupported Content-Encoding '%s'; expected gzip, deflate or "
+                           "identity",
+                           value);
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST, message);
+    free(message);
+    return false;
+  }
+  char *plain = NULL;
+  size_t plain_size = 0;
+  char *message = compress_inflate(r->body ? r->body : "", r->body_size,
+                                   r->fe->options->http_max_input_size, &plain, &plain_size);
+  if (message != NULL) {
+    http_reply_error(r, strstr(message, "limit") ? 413 : MHD_HTTP_BAD_REQUEST, message);
+    free(message);
+    return false;
+  }
+  free(r->body);
+  r->body = plain;
+  r->body_size = plain_size;
+  r->body_cap = plain_size;
+  return true;
+}
+
 static void dispatch(http_request *r) {
   if (r->route.http_status != 0) {
     http_reply_error(r, (unsigned)r->route.http_status, r->route.error);
@@ -105,6 +136,7 @@ static void dispatch(http_request *r) {
     free(message);
     return;
   }
+  if (!inflate_body(r)) return;
   if (atomic_load(&r->fe->draining) && r->route.kind != ROUTE_HEALTH_LIVE) {
     http_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Server is shutting down");
     return;

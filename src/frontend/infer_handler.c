@@ -15,6 +15,7 @@
 
 #include "dtype.h"
 #include "errfmt.h"
+#include "http_compress.h"
 #include "infer_request.h"
 #include "infer_response.h"
 
@@ -445,8 +446,26 @@ static int64_t header_length(http_request *r, bool *bad) {
   return v;
 }
 
+/* Decoupled models may send any number of responses: HTTP /infer cannot carry them
+ * (Triton answers 501 too). Unknown models fall through to the core's own error. */
+static bool model_is_decoupled(frontend *fe, const char *model, int64_t version) {
+  uint32_t flags = 0;
+  TRITONSERVER_Error *err =
+      TRITONSERVER_ServerModelTransactionProperties(fe->server, model, version, &flags, NULL);
+  if (err != NULL) {
+    TRITONSERVER_ErrorDelete(err);
+    return false;
+  }
+  return (flags & TRITONSERVER_TXN_DECOUPLED) != 0;
+}
+
 void infer_handle(http_request *r) {
   frontend *fe = r->fe;
+  if (model_is_decoupled(fe, r->route.model, r->route.version)) {
+    http_reply_error(r, MHD_HTTP_NOT_IMPLEMENTED,
+                     "HTTP end point doesn't support models with decoupled transaction policy");
+    return;
+  }
   bool bad_header = false;
   int64_t json_length = header_length(r, &bad_header);
   if (bad_header) {
@@ -517,11 +536,29 @@ void infer_take_reply(http_request *r) {
     http_reply_error(r, call->status, call->error);
     return;
   }
-  atomic_fetch_add(&call->refs, 1);
-  struct MHD_Response *response =
-      MHD_create_response_from_iovec(call->iov, call->iov_count, iovec_response_done, call);
+  content_encoding encoding =
+      compress_choose_accept_encoding(http_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+  struct MHD_Response *response = NULL;
+  if (encoding == ENCODING_GZIP || encoding == ENCODING_DEFLATE) {
+    compress_piece pieces[MAX_IOV];
+    for (unsigned i = 0; i < call->iov_count; ++i)
+      pieces[i] = (compress_piece){call->iov[i].iov_base, call->iov[i].iov_len};
+    size_t size = 0;
+    char *packed = compress_deflate(encoding, pieces, call->iov_count, &size);
+    if (packed != NULL) {
+      response = MHD_create_response_from_buffer(size, packed, MHD_RESPMEM_MUST_FREE);
+      if (response != NULL)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_ENCODING,
+                                encoding == ENCODING_GZIP ? "gzip" : "deflate");
+    }
+  }
+  if (response == NULL) { /* identity: the reply points at the output buffers (no copy) */
+    atomic_fetch_add(&call->refs, 1);
+    response = MHD_create_response_from_iovec(call->iov, call->iov_count, iovec_response_done,
+                                              call);
+    if (response == NULL) call_unref(call);
+  }
   if (response == NULL) {
-    call_unref(call);
     http_reply_error(r, 500, "out of memory");
     return;
   }

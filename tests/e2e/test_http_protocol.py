@@ -309,3 +309,32 @@ def test_cuda_shared_memory_is_unsupported(server):
     assert server.get("/v2/cudasharedmemory/status").json() == []
     r = server.post("/v2/cudasharedmemory/region/x/register", json={})
     assert r.status_code == 501
+
+
+def test_compressed_request_and_response(server):
+    import gzip
+    import zlib
+    body = json.dumps({"inputs": [{"name": "INPUT0", "shape": [3], "datatype": "FP32",
+                                   "data": [1, 2, 3]}]}).encode()
+    for encoding, packed in (("gzip", gzip.compress(body)), ("deflate", zlib.compress(body))):
+        r = server.post("/v2/models/id_fp32/infer", data=packed,
+                        headers={"Content-Encoding": encoding, "Accept-Encoding": encoding})
+        assert r.status_code == 200, r.text
+        assert r.headers["Content-Encoding"] == encoding  # requests decompresses for us
+        assert r.json()["outputs"][0]["data"] == [1, 2, 3]
+    r = server.post("/v2/models/id_fp32/infer", data=b"not gzip",
+                    headers={"Content-Encoding": "gzip"})
+    assert r.status_code == 400 and "decompress" in r.json()["error"]
+    r = server.post("/v2/models/id_fp32/infer", data=body, headers={"Content-Encoding": "br"})
+    assert r.status_code == 400 and "unsupported Content-Encoding 'br'" in r.json()["error"]
+    bomb = gzip.compress(b" " * (4 * 1024 * 1024))
+    r = server.post("/v2/models/id_fp32/infer", data=bomb, headers={"Content-Encoding": "gzip"})
+    assert r.status_code == 413
+    # Binary outputs are compressed too; Inference-Header-Content-Length counts plain bytes.
+    r = server.infer("id_fp32", {"inputs": [{"name": "INPUT0", "shape": [2], "datatype": "FP32",
+                                             "data": [5, 6]}],
+                                 "outputs": [{"name": "OUTPUT0", "parameters": {"binary_data": True}}]},
+                     headers={"Accept-Encoding": "deflate;q=0.5, gzip;q=0.9"})
+    assert r.headers["Content-Encoding"] == "gzip"
+    meta, raw = split_response(r)
+    assert np.frombuffer(raw["OUTPUT0"], np.float32).tolist() == [5, 6]
