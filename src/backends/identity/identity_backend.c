@@ -117,6 +117,25 @@ static uint64_t request_batch_size(const identity_model *model, TRITONBACKEND_Re
   return dims_count > 0 && shape[0] > 0 ? (uint64_t)shape[0] : 1;
 }
 
+/* Returns the INT request parameter "execute_delay_ms" of 'request', or 0. */
+static uint64_t requested_delay_ms(TRITONBACKEND_Request *request)
+{
+  uint32_t count = 0;
+  TRITONSERVER_Error *error = TRITONBACKEND_RequestParameterCount(request, &count);
+  uint64_t delay = 0;
+  for (uint32_t i = 0; error == NULL && i < count; i++) {
+    const char *key = NULL;
+    TRITONSERVER_ParameterType type;
+    const void *value = NULL;
+    error = TRITONBACKEND_RequestParameter(request, i, &key, &type, &value);
+    if (error == NULL && type == TRITONSERVER_PARAMETER_INT &&
+        strcmp(key, "execute_delay_ms") == 0 && *(const int64_t *)value > 0)
+      delay = (uint64_t)*(const int64_t *)value;
+  }
+  TRITONSERVER_ErrorDelete(error);
+  return delay;
+}
+
 /* Returns the error a model parameter asks this request to fail with, or NULL. */
 static TRITONSERVER_Error *requested_error(const identity_model *model,
                                            TRITONBACKEND_Request *request)
@@ -261,13 +280,16 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
     execution = ++*(uint64_t *)instance_state;
 
   const char *backend_config = model->echo_backend_config ? backend_config_json(model_handle) : NULL;
-  uint64_t total_batch = 0;
-  for (uint32_t i = 0; i < request_count; i++)
+  uint64_t total_batch = 0, delay_ms = model->execute_delay_ms;
+  for (uint32_t i = 0; i < request_count; i++) {
     total_batch += request_batch_size(model, requests[i]);
+    uint64_t asked = requested_delay_ms(requests[i]);
+    delay_ms = asked > delay_ms ? asked : delay_ms;
+  }
 
   uint64_t compute_start = now_ns();
-  if (model->execute_delay_ms > 0)
-    sleep_ms(model->execute_delay_ms);
+  if (delay_ms > 0)
+    sleep_ms(delay_ms);
   bool *succeeded = calloc(request_count > 0 ? request_count : 1, sizeof(bool));
   for (uint32_t i = 0; i < request_count; i++) {
     bool ok = respond(model, instance_name, execution, backend_config, requests[i], total_batch,

@@ -6,7 +6,9 @@
  *                     whose name, with "OUTPUT" replaced by "INPUT", names an input;
  *                     "add_sub": OUTPUT0 = INPUT0 + INPUT1, OUTPUT1 = INPUT0 - INPUT1
  *                     (FP32 or INT32, equal shapes).
- *   execute_delay_ms  sleep this long once per execute (batching and timeout tests).
+ *   execute_delay_ms  sleep this long once per execute (batching and timeout tests). A
+ *                     request may ask for a longer sleep of its execute with an INT
+ *                     request parameter of the same name (ordering tests).
  *   error_request_id  a request with this id gets an error response.
  *   error_all         "true": every request gets an error response.
  *   fail_load         "true": TRITONBACKEND_ModelInitialize fails (load-failure tests).

@@ -1,6 +1,7 @@
 /* test_batching.c — the dynamic batcher seen from outside: 8 concurrent requests with
  * preferred batch size 4 run as two batches of 4; a lone request waits out
- * max_queue_delay_microseconds; requests whose shapes differ are not batched together.
+ * max_queue_delay_microseconds; requests whose shapes differ are not batched together;
+ * preserve_ordering keeps responses in request order across instances.
  * The identity backend reports each execute's summed batch size in the response
  * parameter "batch_size" and its request count in "request_count". */
 #include <setjmp.h>
@@ -114,12 +115,64 @@ static void different_shapes_are_not_batched_together(void **state)
   server_finish(server, repo);
 }
 
+/* Two instances; the first request sleeps 300 ms, the second none. */
+static void run_fast_after_slow(TRITONSERVER_Server *server, infer_call **slow, infer_call **fast)
+{
+  *slow = call_new(server, "ordered", -1, NULL);
+  *fast = call_new(server, "ordered", -1, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(*slow, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_add_input(*fast, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  check_ok(TRITONSERVER_InferenceRequestSetIntParameter((*slow)->request, "execute_delay_ms", 300),
+           "delay parameter");
+  call_send(server, *slow);
+  call_send(server, *fast);
+  call_wait(*slow, 10000);
+  call_wait(*fast, 10000);
+  check_call_ok(*slow);
+  check_call_ok(*fast);
+}
+
+#define ORDERED_MODEL(preserve)                                                    \
+  "backend: \"identity\"\nmax_batch_size: 1\n"                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
+  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                               \
+  "dynamic_batching { preserve_ordering: " preserve " }\n"
+
+static void preserve_ordering_holds_back_faster_responses(void **state)
+{
+  (void)state;
+  char *repo;
+  infer_call *slow, *fast;
+  /* Without preserve_ordering the fast request overtakes the slow one... */
+  TRITONSERVER_Server *server = server_with_model(&repo, "ordered", ORDERED_MODEL("false"));
+  run_fast_after_slow(server, &slow, &fast);
+  assert_true(fast->sequence < slow->sequence);
+  assert_string_not_equal(call_string_parameter(slow, "instance"),
+                          call_string_parameter(fast, "instance"));
+  call_free(slow);
+  call_free(fast);
+  server_finish(server, repo);
+
+  /* ...with it, its response waits for the slow one. */
+  server = server_with_model(&repo, "ordered", ORDERED_MODEL("true"));
+  run_fast_after_slow(server, &slow, &fast);
+  if (fast->sequence < slow->sequence)
+    fail_msg("with preserve_ordering the second request's response came first");
+  call_free(slow);
+  call_free(fast);
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(eight_requests_run_as_two_batches_of_four),
       cmocka_unit_test(lone_request_waits_for_the_queue_delay),
       cmocka_unit_test(different_shapes_are_not_batched_together),
+      cmocka_unit_test(preserve_ordering_holds_back_faster_responses),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

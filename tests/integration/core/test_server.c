@@ -27,6 +27,7 @@ static void server_is_live_ready_and_describes_itself(void **state)
   (void)state;
   char *repo = repo_create();
   repo_add_model(repo, "identity", MODEL_IDENTITY_FP32, V1, 1);
+  repo_add_model(repo, "strings", MODEL_IDENTITY_BYTES, V1, 1);
   TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
   TRITONSERVER_Server *server = server_start(options);
   TRITONSERVER_ServerOptionsDelete(options); /* the server keeps what it needs */
@@ -64,10 +65,36 @@ static void server_is_live_ready_and_describes_itself(void **state)
                       "[-1,4]");
   json_object_put(model);
 
+  /* TYPE_STRING is reported with its protocol name. */
+  check_ok(TRITONSERVER_ServerModelMetadata(server, "strings", -1, &message), "ModelMetadata");
+  model = message_json(message);
+  json_object *output0 =
+      json_object_array_get_idx(json_object_object_get(model, "outputs"), 0);
+  assert_string_equal(json_string(output0, "datatype"), "BYTES");
+  json_object_put(model);
+
+  /* The config comes back normalized, in §3.4's JSON form: every scalar and repeated
+   * field printed, enums as strings, instance groups filled in, unset messages absent. */
   check_ok(TRITONSERVER_ServerModelConfig(server, "identity", -1, 1, &message), "ModelConfig");
   json_object *config = message_json(message);
   assert_int_equal(json_object_get_int(json_object_object_get(config, "max_batch_size")), 8);
+  assert_string_equal(json_string(config, "name"), "identity");
   assert_string_equal(json_string(config, "backend"), "identity");
+  static const char *always_present[] = {"batch_input", "batch_output", "default_model_filename",
+                                         "parameters", "model_warmup", "version_policy"};
+  for (size_t i = 0; i < sizeof(always_present) / sizeof(always_present[0]); i++)
+    if (!json_object_object_get_ex(config, always_present[i], NULL))
+      fail_msg("model config JSON lacks '%s'", always_present[i]);
+  assert_false(json_object_object_get_ex(config, "dynamic_batching", NULL));
+  assert_false(json_object_object_get_ex(config, "sequence_batching", NULL));
+  json_object *input = json_object_array_get_idx(json_object_object_get(config, "input"), 0);
+  assert_string_equal(json_string(input, "data_type"), "TYPE_FP32");
+  json_object *group =
+      json_object_array_get_idx(json_object_object_get(config, "instance_group"), 0);
+  assert_non_null(group);
+  assert_string_equal(json_string(group, "name"), "identity");
+  assert_string_equal(json_string(group, "kind"), "KIND_CPU");
+  assert_int_equal(json_object_get_int(json_object_object_get(group, "count")), 1);
   json_object_put(config);
 
   check_error(TRITONSERVER_ServerModelMetadata(server, "no_such_model", -1, &message),
