@@ -1,6 +1,7 @@
 /* test_inference.c — inference end to end through TRITONSERVER_ServerInferAsync with a
  * CPU response allocator: identity copies (FP32, BYTES, inputs split over several
- * buffers), add_sub, requested outputs, ids and response parameters, a backend's
+ * buffers), add_sub, requested outputs, ids and response parameters, request
+ * parameters, request reuse, reshape on both sides, optional inputs, a backend's
  * per-request error, and the core's request validation with Triton's messages. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +28,25 @@ static int setup(void **state)
   repo_add_model(f->repo, "identity", MODEL_IDENTITY_FP32, V1, 1);
   repo_add_model(f->repo, "add_sub", MODEL_ADD_SUB_INT32, V1, 1);
   repo_add_model(f->repo, "strings", MODEL_IDENTITY_BYTES, V1, 1);
+  repo_add_model(f->repo, "reshape_in",
+                 "backend: \"identity\"\nmax_batch_size: 2\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ]\n"
+                 "          reshape: { shape: [ 2, 2 ] } } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 2, 2 ] } ]\n",
+                 V1, 1);
+  repo_add_model(f->repo, "reshape_out",
+                 "backend: \"identity\"\nmax_batch_size: 2\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2, 2 ] } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ]\n"
+                 "           reshape: { shape: [ 2, 2 ] } } ]\n",
+                 V1, 1);
+  repo_add_model(f->repo, "optional_input",
+                 "backend: \"identity\"\nmax_batch_size: 2\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] },\n"
+                 "        { name: \"INPUT1\" data_type: TYPE_FP32 dims: [ 4 ] optional: true } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] },\n"
+                 "         { name: \"OUTPUT1\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n",
+                 V1, 1);
   repo_add_model(f->repo, "echo",
                  MODEL_IDENTITY_FP32
                  "parameters { key: \"echo_parameters\" value { string_value: \"true\" } }\n",
@@ -251,6 +271,49 @@ static void a_released_request_can_be_sent_again(void **state)
   call_free(call);
 }
 
+static void reshape_applies_to_inputs_and_outputs(void **state)
+{
+  fixture *f = *state;
+  const float data[4] = {1, 2, 3, 4};
+  /* Input dims [4] reshaped to [2,2]: the backend sees [1,2,2] and echoes it. */
+  infer_call *call = call_new(f->server, "reshape_in", -1, NULL);
+  const int64_t flat[] = {1, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, flat, 2, data, sizeof(data));
+  call_run(f->server, call);
+  check_call_ok(call);
+  tensor_view out = call_tensor(call, "OUTPUT0");
+  assert_int_equal(out.dims, 3);
+  assert_int_equal(out.shape[1], 2);
+  assert_int_equal(out.shape[2], 2);
+  call_free(call);
+
+  /* Output dims [4] with reshape [2,2]: the backend's [1,2,2] becomes [1,4]. */
+  call = call_new(f->server, "reshape_out", -1, NULL);
+  const int64_t square[] = {1, 2, 2};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, square, 3, data, sizeof(data));
+  call_run(f->server, call);
+  check_call_ok(call);
+  out = call_tensor(call, "OUTPUT0");
+  assert_int_equal(out.dims, 2);
+  assert_int_equal(out.shape[1], 4);
+  assert_memory_equal(out.base, data, sizeof(data));
+  call_free(call);
+}
+
+static void optional_inputs_may_be_left_out(void **state)
+{
+  fixture *f = *state;
+  infer_call *call = call_new(f->server, "optional_input", -1, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  check_ok(TRITONSERVER_InferenceRequestAddRequestedOutput(call->request, "OUTPUT0"),
+           "AddRequestedOutput");
+  call_run(f->server, call);
+  check_call_ok(call);
+  call_free(call);
+}
+
 static void backend_error_reaches_only_that_request(void **state)
 {
   fixture *f = *state;
@@ -373,6 +436,8 @@ int main(void)
       cmocka_unit_test(bytes_tensors_round_trip),
       cmocka_unit_test(request_parameters_reach_the_backend),
       cmocka_unit_test(a_released_request_can_be_sent_again),
+      cmocka_unit_test(reshape_applies_to_inputs_and_outputs),
+      cmocka_unit_test(optional_inputs_may_be_left_out),
       cmocka_unit_test(backend_error_reaches_only_that_request),
       cmocka_unit_test(validation_errors_use_tritons_messages),
   };
