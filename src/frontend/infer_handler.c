@@ -38,6 +38,11 @@ struct infer_call {
   bool counted_pending;
   TRITONSERVER_InferenceResponse *response; /* kept until the call is freed */
 
+  /* Guards `http_attached`: the completion callback may resume the connection only while
+   * MHD still holds it (at daemon stop MHD completes suspended requests itself). */
+  pthread_mutex_t attach_lock;
+  bool http_attached;
+
   /* The reply, written by the completion callback, read after resume. */
   atomic_bool done;
   unsigned status;
@@ -55,6 +60,7 @@ static void call_unref(infer_call *call) {
   strbuf_free(&call->json);
   free(call->error);
   free(call->body);
+  pthread_mutex_destroy(&call->attach_lock);
   atomic_fetch_sub(&call->fe->live_infers, 1);
   free(call);
 }
@@ -280,7 +286,9 @@ static void build_reply(infer_call *call, TRITONSERVER_InferenceResponse *respon
 static void finish_call(infer_call *call) {
   if (call->counted_pending) frontend_pending_add(call->fe, call->model, -1);
   atomic_store(&call->done, true);
-  MHD_resume_connection(call->connection);
+  pthread_mutex_lock(&call->attach_lock);
+  if (call->http_attached) MHD_resume_connection(call->connection);
+  pthread_mutex_unlock(&call->attach_lock);
 }
 
 static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t flags,
@@ -479,6 +487,8 @@ void infer_handle(http_request *r) {
     return;
   }
   atomic_init(&call->refs, 1);
+  pthread_mutex_init(&call->attach_lock, NULL);
+  call->http_attached = true;
   atomic_fetch_add(&fe->live_infers, 1);
   call->fe = fe;
   call->connection = r->connection;
@@ -578,5 +588,8 @@ void infer_take_reply(http_request *r) {
 void infer_release_from_http(http_request *r) {
   infer_call *call = r->infer;
   r->infer = NULL;
+  pthread_mutex_lock(&call->attach_lock);
+  call->http_attached = false;
+  pthread_mutex_unlock(&call->attach_lock);
   call_unref(call);
 }

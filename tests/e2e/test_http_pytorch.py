@@ -149,3 +149,31 @@ def test_raising_model_keeps_serving(start_server):
     assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [2, 3]
     index = {e["name"]: e for e in s.post("/v2/repository/index").json()}
     assert index["corrupt"]["state"] == "UNAVAILABLE" and index["corrupt"]["reason"]
+
+
+def test_readme_example_answers(start_server, tmp_path):
+    """The quick start: torchd --model-repository=examples/models answers the README's
+    curl queries (examples/README.md) correctly."""
+    import shutil
+    import subprocess
+    import sys
+    from conftest import ROOT
+    repo = tmp_path / "models"
+    shutil.copytree(os.path.join(ROOT, "examples", "models"), repo,
+                    ignore=shutil.ignore_patterns("model.pt"))
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "examples", "make_example_models.py"),
+                    str(repo)], check=True, timeout=120, stdout=sys.stderr)
+    s = start_server(str(repo))
+    r = s.infer("quadrant", {"inputs": [tensor("POINT", "FP32", [1, 2], [3, 1])]})
+    assert r.status_code == 200, r.text
+    assert np.allclose(r.json()["outputs"][0]["data"], [0.878619, 0.002178, 0.000295, 0.118908],
+                       atol=1e-6)
+    r = s.infer("quadrant", {
+        "inputs": [tensor("POINT", "FP32", [4, 2], [[3, 1], [-2, 0.5], [-1, -1.5], [0.5, -4]])],
+        "outputs": [{"name": "PROBABILITIES", "parameters": {"classification": 1}}]})
+    assert r.json()["outputs"][0]["data"] == ["0.878619:0:northeast", "0.717910:1:northwest",
+                                              "0.839024:2:southwest", "0.730813:3:southeast"]
+    r = s.infer("add_sub", {"inputs": [tensor("INPUT0", "FP32", [16], list(range(16))),
+                                       tensor("INPUT1", "FP32", [16], [1] * 16)]})
+    outs = {o["name"]: o["data"] for o in r.json()["outputs"]}
+    assert outs["OUTPUT0"] == list(range(1, 17)) and outs["OUTPUT1"] == list(range(-1, 15))
