@@ -182,14 +182,7 @@ int main(int argc, char **argv) {
 
   struct MHD_Daemon *http = NULL, *metrics = NULL;
   char *start_error = NULL;
-  if (cli.allow_http) {
-    http = http_server_start(&fe, cli.http_address, cli.http_port,
-                             (unsigned)cli.http_thread_count, &start_error);
-    if (http == NULL) goto startup_failed;
-    char *line = errfmt("Started HTTPService at %s:%d", cli.http_address, cli.http_port);
-    log_info(__FILE__, __LINE__, line);
-    free(line);
-  }
+  /* Metrics first: once HTTP answers, both services are up. */
   if (cli.allow_metrics) {
     const char *address = cli.metrics_address ? cli.metrics_address : cli.http_address;
     metrics = metrics_server_start(&fe, address, cli.metrics_port, &start_error);
@@ -199,6 +192,14 @@ int main(int argc, char **argv) {
     free(line);
   }
 
+  if (cli.allow_http) {
+    http = http_server_start(&fe, cli.http_address, cli.http_port,
+                             (unsigned)cli.http_thread_count, &start_error);
+    if (http == NULL) goto startup_failed;
+    char *line = errfmt("Started HTTPService at %s:%d", cli.http_address, cli.http_port);
+    log_info(__FILE__, __LINE__, line);
+    free(line);
+  }
   int sig = wait_for_signal(&cli, server, &signals);
   char *line = errfmt("Received signal %d (%s); draining requests in flight for up to %d s",
                       sig, sig == SIGINT ? "SIGINT" : "SIGTERM", cli.exit_timeout_secs);

@@ -27,6 +27,9 @@ def test_help_and_bad_flags():
 
 
 def test_startup_table_and_addresses(server):
+    deadline = time.time() + 10  # the address line is logged just after the port opens
+    while "Started HTTPService" not in server.read_log() and time.time() < deadline:
+        time.sleep(0.05)
     log = server.read_log()
     assert "| Model" in log and "| Version" in log and "| Status" in log
     assert "| addsub" in log and "READY" in log
