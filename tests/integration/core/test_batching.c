@@ -115,7 +115,7 @@ static void different_shapes_are_not_batched_together(void **state)
   server_finish(server, repo);
 }
 
-/* Two instances; the first request sleeps 300 ms, the second none. */
+/* Two instances; the first request sleeps 500 ms, the second none. */
 static void run_fast_after_slow(TRITONSERVER_Server *server, infer_call **slow, infer_call **fast)
 {
   *slow = call_new(server, "ordered", -1, NULL);
@@ -124,7 +124,7 @@ static void run_fast_after_slow(TRITONSERVER_Server *server, infer_call **slow, 
   const float data[4] = {1, 2, 3, 4};
   call_add_input(*slow, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
   call_add_input(*fast, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
-  check_ok(TRITONSERVER_InferenceRequestSetIntParameter((*slow)->request, "execute_delay_ms", 300),
+  check_ok(TRITONSERVER_InferenceRequestSetIntParameter((*slow)->request, "execute_delay_ms", 500),
            "delay parameter");
   call_send(server, *slow);
   call_send(server, *fast);

@@ -61,10 +61,10 @@ static void higher_priority_requests_run_first(void **state)
   (void)state;
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("100")
+      &repo, "m", ONE_SLOW_INSTANCE("300")
       "dynamic_batching { priority_levels: 2 default_priority_level: 2 }\n");
   infer_call *blocker = send_one(server, 0, 0);
-  sleep_ms(40); /* the blocker is executing now */
+  sleep_ms(100); /* the blocker is executing now */
   infer_call *low[3], *high[3];
   for (int i = 0; i < 3; i++)
     low[i] = send_one(server, 2, 0);
@@ -101,7 +101,7 @@ static void queue_timeout_reject(void **state)
       "dynamic_batching { default_queue_policy { timeout_action: REJECT "
       "default_timeout_microseconds: 100000 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
-  sleep_ms(40);
+  sleep_ms(100);
   infer_call *late = send_one(server, 0, 0);
   call_wait(blocker, 10000);
   call_wait(late, 10000);
@@ -121,7 +121,7 @@ static void queue_timeout_delay_still_serves(void **state)
       "dynamic_batching { default_queue_policy { timeout_action: DELAY "
       "default_timeout_microseconds: 50000 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
-  sleep_ms(40);
+  sleep_ms(100);
   infer_call *late = send_one(server, 0, 0);
   call_wait(blocker, 10000);
   call_wait(late, 10000);
@@ -140,7 +140,7 @@ static void request_timeout_override(void **state)
       &repo, "m", ONE_SLOW_INSTANCE("400")
       "dynamic_batching { default_queue_policy { allow_timeout_override: true } }\n");
   infer_call *blocker = send_one(server, 0, 0);
-  sleep_ms(40);
+  sleep_ms(100);
   infer_call *hurried = send_one(server, 0, 50000);
   infer_call *patient = send_one(server, 0, 0);
   call_wait(blocker, 10000);
@@ -160,10 +160,10 @@ static void full_queue_rejects(void **state)
   (void)state;
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("300")
+      &repo, "m", ONE_SLOW_INSTANCE("400")
       "dynamic_batching { default_queue_policy { max_queue_size: 1 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
-  sleep_ms(40);
+  sleep_ms(100);
   infer_call *queued = send_one(server, 0, 0);
   infer_call *rejected = send_one(server, 0, 0);
   call_wait(blocker, 10000);
