@@ -132,8 +132,16 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelIsReady(TRITONSERVER_Server *server,
       manager_get_model(&server->models, model_name, model_version, &model);
   *ready = false;
   if (err) {
-    if (TRITONSERVER_ErrorCode(err) == TRITONSERVER_ERROR_NOT_FOUND && model_version < 0)
-      return err; /* unknown model */
+    /* An unknown model is an error (HTTP 404); a known model whose version is missing
+     * or not ready is simply not ready. */
+    int64_t *versions = NULL;
+    size_t count = 0;
+    TRITONSERVER_Error *unknown = manager_ready_versions(&server->models, model_name, &versions, &count);
+    free(versions);
+    if (unknown) {
+      TRITONSERVER_ErrorDelete(err);
+      return unknown;
+    }
     TRITONSERVER_ErrorDelete(err);
     return NULL;
   }
