@@ -246,16 +246,20 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s) {
   return strlen(s);
 }
 
+bool http_socket_address(const char *flag, const char *address, int port,
+                         struct sockaddr_in *out, char **error) {
+  memset(out, 0, sizeof(*out));
+  out->sin_family = AF_INET;
+  out->sin_port = htons((uint16_t)port);
+  if (inet_pton(AF_INET, address, &out->sin_addr) == 1) return true;
+  *error = errfmt("%s expects an IPv4 address, got '%s'", flag, address);
+  return false;
+}
+
 struct MHD_Daemon *http_server_start(frontend *fe, const char *address, int port,
                                      unsigned threads, char **error) {
   struct sockaddr_in addr;
-  memset(&addr, 0, sizeof(addr));
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons((uint16_t)port);
-  if (inet_pton(AF_INET, address, &addr.sin_addr) != 1) {
-    *error = errfmt("--http-address expects an IPv4 address, got '%s'", address);
-    return NULL;
-  }
+  if (!http_socket_address("--http-address", address, port, &addr, error)) return NULL;
   struct MHD_Daemon *daemon = MHD_start_daemon(
       MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
       NULL, access_handler, fe, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,

@@ -14,6 +14,7 @@
 #include "strbuf.h"
 
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 
 typedef struct infer_call infer_call;
@@ -38,6 +39,11 @@ typedef struct http_request {
  * message in *error (malloc'd). */
 struct MHD_Daemon *http_server_start(frontend *fe, const char *address, int port,
                                      unsigned threads, char **error);
+
+/* IPv4 `address` + `port` → socket address; false with *error (malloc'd) naming `flag`
+ * when the address does not parse. */
+bool http_socket_address(const char *flag, const char *address, int port,
+                         struct sockaddr_in *out, char **error);
 
 /* Reply helpers: each replaces any reply already set. */
 void http_reply_buffer(http_request *r, unsigned status, char *data, size_t len,

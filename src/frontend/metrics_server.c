@@ -2,10 +2,9 @@
 #include "metrics_server.h"
 
 #include "errfmt.h"
+#include "http_server.h"
 #include "metrics.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,13 +84,7 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *connect
 struct MHD_Daemon *metrics_server_start(frontend *fe, const char *address, int port,
                                         char **error) {
   struct sockaddr_in addr;
-  memset(&addr, 0, sizeof(addr));
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons((uint16_t)port);
-  if (inet_pton(AF_INET, address, &addr.sin_addr) != 1) {
-    *error = errfmt("--metrics-address expects an IPv4 address, got '%s'", address);
-    return NULL;
-  }
+  if (!http_socket_address("--metrics-address", address, port, &addr, error)) return NULL;
   struct MHD_Daemon *daemon = MHD_start_daemon(
       MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, metrics_handler, fe,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT,
