@@ -156,7 +156,9 @@ static void scatter_one(pt_batch *batch, const pt_io_config *config, const ts_ou
       size_t bytes = is_strings ? pt_strings_serialized_size(item->string_lengths, (size_t)first,
                                                              (size_t)rows)
                                 : (size_t)rows * row_bytes;
-      const char *data = is_strings ? NULL : (const char *)item->data + (size_t)first * row_bytes;
+      const char *data = is_strings || item->data == NULL /* empty tensor */
+                             ? NULL
+                             : (const char *)item->data + (size_t)first * row_bytes;
       if (!batching && !is_strings) bytes = item->byte_size;
       error = write_output(slot->response, config->name, item->dtype, shape,
                            (uint32_t)item->dims_count, data, bytes, is_strings ? item : NULL,

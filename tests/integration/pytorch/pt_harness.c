@@ -95,7 +95,7 @@ static void copy_file(const char *from, const char *to) {
 
 void pt_repo_add(const char *repo, const char *name, const char *config, const char *source,
                  int version_count) {
-  int versions[16];
+  int versions[16] = {0};
   for (int v = 0; v < version_count && v < 16; ++v) versions[v] = v + 1;
   repo_add_model(repo, name, config, versions, (size_t)version_count);
   char from[1024], to[1024];
