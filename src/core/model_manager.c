@@ -411,6 +411,32 @@ static void *poll_main(void *arg)
   return NULL;
 }
 
+/* Shared state of the startup loader threads. */
+typedef struct startup_work {
+  model_manager *m;
+  const RepoScan *scan;
+  const RepoModel **wanted;
+  size_t count;
+  size_t next;   /* atomic: next index in wanted */
+  size_t failed; /* atomic */
+} startup_work;
+
+static void *startup_worker(void *arg)
+{
+  startup_work *w = arg;
+  for (;;) {
+    size_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_ACQ_REL);
+    if (i >= w->count)
+      break;
+    TRITONSERVER_Error *err = load_scanned(w->m, w->wanted[i], NULL);
+    if (err) {
+      __atomic_add_fetch(&w->failed, 1, __ATOMIC_ACQ_REL);
+      TRITONSERVER_ErrorDelete(err);
+    }
+  }
+  return NULL;
+}
+
 TRITONSERVER_Error *manager_startup(model_manager *m)
 {
   const TRITONSERVER_ServerOptions *o = server_options(m->server);
@@ -428,20 +454,32 @@ TRITONSERVER_Error *manager_startup(model_manager *m)
   for (size_t i = 0; i < o->startup_model_count; i++)
     if (strcmp(o->startup_models[i], "*") == 0)
       all = true;
-  size_t failed = 0;
-  for (size_t i = 0; i < scan->model_count; i++) {
+  /* Load the wanted models with up to model_load_thread_count threads (Triton's
+   * --model-load-thread-count); each model's versions load on one thread. */
+  startup_work work = {.m = m, .scan = scan, .failed = 0, .next = 0};
+  work.wanted = calloc(scan->model_count ? scan->model_count : 1, sizeof(const RepoModel *));
+  for (size_t i = 0; work.wanted && i < scan->model_count; i++) {
     const RepoModel *rm = &scan->models[i];
     bool wanted = all;
     for (size_t k = 0; !wanted && k < o->startup_model_count; k++)
       wanted = strcmp(o->startup_models[k], rm->name) == 0;
-    if (!wanted)
-      continue;
-    TRITONSERVER_Error *one = load_scanned(m, rm, NULL);
-    if (one) {
-      failed++;
-      TRITONSERVER_ErrorDelete(one);
-    }
+    if (wanted)
+      work.wanted[work.count++] = rm;
   }
+  size_t threads = o->model_load_thread_count ? o->model_load_thread_count : 1;
+  if (threads > work.count)
+    threads = work.count;
+  pthread_t *pool = calloc(threads ? threads : 1, sizeof(pthread_t));
+  size_t started = 0;
+  for (size_t t = 1; pool && t < threads; t++)
+    if (pthread_create(&pool[started], NULL, startup_worker, &work) == 0)
+      started++;
+  startup_worker(&work); /* this thread works too */
+  for (size_t t = 0; t < started; t++)
+    pthread_join(pool[t], NULL);
+  free(pool);
+  free(work.wanted);
+  size_t failed = work.failed;
   if (!all) {
     for (size_t k = 0; k < o->startup_model_count; k++) {
       if (!repo_scan_find(scan, o->startup_models[k])) {
