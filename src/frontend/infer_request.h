@@ -22,6 +22,7 @@
 typedef struct infer_request_limits {
   int max_json_depth;          /* nesting depth of the JSON header (Triton: 100) */
   uint64_t max_tensor_bytes;   /* largest decoded/declared tensor (the body limit) */
+  size_t fast_data_min_bytes;  /* numeric 'data' arrays this long skip the JSON DOM */
 } infer_request_limits;
 
 typedef enum { INPUT_FROM_JSON, INPUT_FROM_BINARY, INPUT_FROM_SHM } input_source;

@@ -16,6 +16,7 @@
 
 #include "dtype.h"
 #include "errfmt.h"
+#include "json_fast_data.h"
 
 #include <json-c/json.h>
 #include <string.h>
@@ -25,6 +26,7 @@ enum { SHAPE_TEXT = 96 };
 void infer_request_limits_default(infer_request_limits *limits) {
   limits->max_json_depth = 100;
   limits->max_tensor_bytes = (uint64_t)64 << 20;
+  limits->fast_data_min_bytes = 1024;
 }
 
 bool infer_shape_element_count(const int64_t *shape, size_t dim_count, uint64_t *count) {
@@ -231,6 +233,8 @@ typedef struct parse_context {
   uint64_t binary_size;
   uint64_t binary_used;
   bool has_binary_section;  /* Inference-Header-Content-Length was given */
+  const char *json;         /* the original JSON header (fast 'data' spans point here) */
+  fastdata_plan plan;       /* large numeric 'data' arrays cut out of the header */
 } parse_context;
 
 static char *parse_shape(parse_context *c, json_object *input, infer_input *in) {
@@ -256,9 +260,53 @@ static char *parse_shape(parse_context *c, json_object *input, infer_input *in) 
   return NULL;
 }
 
+/* A marker object left by fastdata_plan_build: decode its span straight into the tensor. */
+static char *decode_fast_data(parse_context *c, json_object *marker, infer_input *in,
+                              uint64_t declared) {
+  char shape_text[SHAPE_TEXT];
+  json_object *index_obj = NULL;
+  json_object_object_get_ex(marker, FASTDATA_MARKER_KEY, &index_obj);
+  int64_t index = json_object_get_int64(index_obj);
+  if (!json_object_is_type(index_obj, json_type_int) || index < 0 ||
+      (uint64_t)index >= c->plan.count || c->plan.spans[index].used)
+    return errfmt("'data' of input '%s' for model '%s' must be an array, got an object",
+                  in->name, c->model);
+  fastdata_span *span = &c->plan.spans[index];
+  span->used = true;
+  if (in->datatype == DTYPE_BYTES || in->datatype == DTYPE_FP16 || in->datatype == DTYPE_BF16)
+    return errfmt("input '%s' for model '%s' has datatype %s, which numeric JSON 'data' "
+                  "cannot carry%s",
+                  in->name, c->model, dtype_name(in->datatype),
+                  in->datatype == DTYPE_BYTES ? "; send strings" : "; send it as binary data "
+                                                                   "(binary_data_size)");
+  errfmt_shape(in->shape, in->dim_count, shape_text, sizeof(shape_text));
+  const char *text = c->json + span->start;
+  size_t len = span->end - span->start;
+  /* Each element takes at least two characters ("1,"): a larger declared count cannot
+   * match, so count without allocating the declared size. */
+  unsigned char *buffer = NULL;
+  if (declared <= (len + 1) / 2) {
+    buffer = arena_alloc(&c->request->arena, (size_t)(declared * dtype_size(in->datatype)));
+    if (buffer == NULL) return errfmt("out of memory decoding input '%s'", in->name);
+  }
+  char *err = fastdata_decode(text, len, in->datatype, declared, c->limits->max_json_depth,
+                              buffer, in->name, c->model, shape_text);
+  if (err == NULL && buffer == NULL) /* cannot happen: the count check would have failed */
+    err = errfmt("internal error decoding input '%s'", in->name);
+  if (err != NULL) return err;
+  in->data = buffer;
+  in->byte_size = declared * dtype_size(in->datatype);
+  in->source = INPUT_FROM_JSON;
+  return NULL;
+}
+
 static char *decode_json_data(parse_context *c, json_object *data, infer_input *in,
                               uint64_t declared) {
   char shape_text[SHAPE_TEXT];
+  json_object *marker = NULL;
+  if (c->plan.count > 0 && json_object_is_type(data, json_type_object) &&
+      json_object_object_get_ex(data, FASTDATA_MARKER_KEY, &marker))
+    return decode_fast_data(c, data, in, declared);
   if (!json_object_is_type(data, json_type_array))
     return errfmt("'data' of input '%s' for model '%s' must be an array, got %s", in->name,
                   c->model, json_type_word(data));
@@ -608,7 +656,7 @@ char *infer_request_parse(const char *model_name, const char *body, size_t body_
     out->raw_binary = true;
     return NULL;
   }
-  parse_context c = {out, model_name, limits, NULL, 0, 0, false};
+  parse_context c = {out, model_name, limits, NULL, 0, 0, false, body, {0}};
   size_t json_size = body_size;
   if (header_length > 0) {
     json_size = (size_t)header_length;
@@ -618,9 +666,21 @@ char *infer_request_parse(const char *model_name, const char *body, size_t body_
   }
   if (json_size > INT32_MAX)
     return errfmt("request JSON of %zu bytes is too large to parse", json_size);
+  const char *json = body;
+  if (json_size >= limits->fast_data_min_bytes) {
+    if (!fastdata_plan_build(body, json_size, limits->fast_data_min_bytes, &c.plan))
+      return errfmt("out of memory");
+    if (c.plan.text != NULL) {
+      json = c.plan.text;
+      json_size = c.plan.text_len;
+    }
+  }
   json_tokener *tok = json_tokener_new_ex(limits->max_json_depth);
-  if (tok == NULL) return errfmt("out of memory");
-  json_object *root = json_tokener_parse_ex(tok, body, (int)json_size);
+  if (tok == NULL) {
+    fastdata_plan_free(&c.plan);
+    return errfmt("out of memory");
+  }
+  json_object *root = json_tokener_parse_ex(tok, json, (int)json_size);
   enum json_tokener_error jerr = json_tokener_get_error(tok);
   size_t end = json_tokener_get_parse_end(tok);
   char *err = NULL;
@@ -631,7 +691,7 @@ char *infer_request_parse(const char *model_name, const char *body, size_t body_
                  end);
   } else {
     for (size_t i = end; i < json_size && err == NULL; ++i)
-      if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r' && body[i] != '\n')
+      if (json[i] != ' ' && json[i] != '\t' && json[i] != '\r' && json[i] != '\n')
         err = errfmt("failed to parse the request JSON buffer: unexpected data after the "
                      "JSON object at offset %zu",
                      i);
@@ -639,6 +699,7 @@ char *infer_request_parse(const char *model_name, const char *body, size_t body_
   }
   json_object_put(root);
   json_tokener_free(tok);
+  fastdata_plan_free(&c.plan);
   return err;
 }
 

@@ -338,3 +338,21 @@ def test_compressed_request_and_response(server):
     assert r.headers["Content-Encoding"] == "gzip"
     meta, raw = split_response(r)
     assert np.frombuffer(raw["OUTPUT0"], np.float32).tolist() == [5, 6]
+
+
+def test_large_json_tensor_round_trip(server):
+    """50k numbers: the request takes the fast numeric decoder, the reply the direct
+    encoder; every value must survive."""
+    values = np.random.default_rng(7).standard_normal(50_000).astype(np.float32)
+    r = server.infer("id_fp32", {"inputs": [{"name": "INPUT0", "shape": [len(values)],
+                                             "datatype": "FP32", "data": values.tolist()}]})
+    assert r.status_code == 200, r.text[:200]
+    got = np.array(r.json()["outputs"][0]["data"], np.float32)
+    assert (got == values).all()
+    ints = list(range(-20_000, 20_000))
+    r = server.infer("id_int64", {"inputs": [{"name": "INPUT0", "shape": [len(ints)],
+                                              "datatype": "INT64", "data": ints}]})
+    assert r.json()["outputs"][0]["data"] == ints
+    r = server.infer("id_int64", {"inputs": [{"name": "INPUT0", "shape": [len(ints) + 1],
+                                              "datatype": "INT64", "data": ints}]})
+    assert r.status_code == 400 and "expects 40001, got 40000" in r.json()["error"]

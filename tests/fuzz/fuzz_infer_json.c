@@ -2,7 +2,8 @@
  * fuzz_infer_json.c — libFuzzer target for the KServe v2 request parser
  * (infer_request_parse.c): JSON header, binary tensor extension, raw bodies.
  *
- * Input layout: byte 0 picks the framing (header length absent / given / 0 = raw), the
+ * Input layout: byte 0 picks the framing (header length absent / given / 0 = raw) and,
+ * with bit 3, the fast numeric 'data' decoder (json_fast_data.c); the
  * rest is the HTTP body. With a header length, the first two body bytes (little endian)
  * give it, clamped to the body. Every successful parse is walked to touch all memory the
  * parser handed out, so ASan sees any dangling or short buffer.
@@ -42,6 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   infer_request_limits limits;
   infer_request_limits_default(&limits);
   limits.max_tensor_bytes = 1 << 20;
+  /* Bit 3 of the first byte sends every numeric 'data' array through the fast decoder. */
+  limits.fast_data_min_bytes = (data[0] & 8) ? 1 : SIZE_MAX;
   infer_request request;
   char *error = infer_request_parse("fuzz", copy, body_size, header_length, &limits, &request);
   if (error == NULL && request.raw_binary) {
