@@ -15,6 +15,7 @@ typedef struct sequence_slot {
   uint64_t id;
   char *sid;
   bool busy;
+  uint64_t last_active_ns; /* for max_sequence_idle_microseconds */
   req_queue waiting;
   sequence_tensor *states; /* [state_count] */
   struct sequence_slot *next;
@@ -115,6 +116,27 @@ sequence_batcher *sequence_batcher_new(const ModelConfig *config, const char *mo
     }
   }
   return sb;
+}
+
+static void slot_free(sequence_batcher *sb, sequence_slot *slot);
+
+/* Forgets sequences idle longer than max_sequence_idle_microseconds (default 1 s after
+ * normalization; 0 here means never): a client that never sends END does not leak its
+ * state. Caller holds mu. */
+static void sweep_idle_locked(sequence_batcher *sb, uint64_t now_ns)
+{
+  uint64_t idle_ns = sb->config->sequence_batching.max_sequence_idle_microseconds * 1000ull;
+  if (idle_ns == 0)
+    return;
+  for (sequence_slot **link = &sb->slots; *link;) {
+    sequence_slot *slot = *link;
+    if (!slot->busy && slot->waiting.count == 0 && now_ns - slot->last_active_ns > idle_ns) {
+      *link = slot->next;
+      slot_free(sb, slot);
+    } else {
+      link = &slot->next;
+    }
+  }
 }
 
 static void slot_free(sequence_batcher *sb, sequence_slot *slot)
@@ -305,6 +327,8 @@ TRITONSERVER_Error *sequence_enqueue(sequence_batcher *sb, scheduler *s,
                        "correlation ID",
                        sb->model_name);
   pthread_mutex_lock(&sb->mu);
+  uint64_t now = util_now_ns();
+  sweep_idle_locked(sb, now);
   sequence_slot *slot = slot_find(sb, req);
   bool start = (req->flags & TRITONSERVER_REQUEST_FLAG_SEQUENCE_START) != 0;
   if (!slot && !start) {
@@ -335,6 +359,7 @@ TRITONSERVER_Error *sequence_enqueue(sequence_batcher *sb, scheduler *s,
     sb->slots = slot;
   }
   TRITONSERVER_Error *failed = NULL;
+  slot->last_active_ns = now;
   if (slot->busy)
     req_queue_push(&slot->waiting, req);
   else
@@ -359,6 +384,7 @@ void sequence_request_done(sequence_batcher *sb, scheduler *s, TRITONSERVER_Infe
   req->sequence_slot = NULL;
   if (slot) {
     slot->busy = false;
+    slot->last_active_ns = util_now_ns();
     while (slot->waiting.count && failed < 16) {
       TRITONSERVER_InferenceRequest *next = slot->waiting.items[0];
       req_queue_remove(&slot->waiting, 0);

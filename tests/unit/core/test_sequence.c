@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "model.h"
 #include "request.h"
@@ -34,11 +36,11 @@ typedef struct world {
   scheduler sched;
 } world;
 
-static world *world_new(void)
+static world *world_with(const char *config)
 {
   world *w = calloc(1, sizeof(*w));
   char *error = NULL;
-  if (model_config_parse(CONFIG, strlen(CONFIG), "test.pbtxt", &w->model.config, &error) != 0)
+  if (model_config_parse(config, strlen(config), "test.pbtxt", &w->model.config, &error) != 0)
     fail_msg("config did not parse: %s", error);
   w->model.name = "m";
   TRITONSERVER_Error *err = NULL;
@@ -49,6 +51,8 @@ static world *world_new(void)
   pthread_cond_init(&w->sched.work_cv, NULL);
   return w;
 }
+
+static world *world_new(void) { return world_with(CONFIG); }
 
 static void world_free(world *w)
 {
@@ -218,12 +222,38 @@ static void state_name_must_be_configured(void **state)
   world_free(w);
 }
 
+static void idle_sequences_are_forgotten(void **state)
+{
+  (void)state;
+  /* CONFIG with a 1 µs idle limit (the closing brace of sequence_batching replaced). */
+  char config[2048];
+  snprintf(config, sizeof(config), "%.*s  max_sequence_idle_microseconds: 1\n}\n",
+           (int)(strlen(CONFIG) - 2), CONFIG);
+  world *w = world_with(config);
+  TRITONSERVER_InferenceRequest *a = request(w, 7, TRITONSERVER_REQUEST_FLAG_SEQUENCE_START);
+  assert_null(sequence_enqueue(w->model.sequences, &w->sched, a));
+  assert_ptr_equal(dispatched(w), a);
+  finish(w, a); /* no END: the sequence stays open */
+  struct timespec pause = {0, 2000000};
+  nanosleep(&pause, NULL);
+  TRITONSERVER_InferenceRequest *b = request(w, 7, 0);
+  TRITONSERVER_Error *err = sequence_enqueue(w->model.sequences, &w->sched, b);
+  assert_non_null(err); /* forgotten: continuing it needs START again */
+  assert_non_null(strstr(TRITONSERVER_ErrorMessage(err), "must specify the START flag"));
+  TRITONSERVER_ErrorDelete(err);
+  a->model = b->model = NULL;
+  assert_null(TRITONSERVER_InferenceRequestDelete(a));
+  assert_null(TRITONSERVER_InferenceRequestDelete(b));
+  world_free(w);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(correlation_id_rules),
       cmocka_unit_test(state_flows_through_a_sequence),
       cmocka_unit_test(state_name_must_be_configured),
+      cmocka_unit_test(idle_sequences_are_forgotten),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
