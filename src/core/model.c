@@ -4,10 +4,10 @@
  * Model version state diagram (state_ guarded by model->mu; the function performing
  * each transition on the right):
  *
- *            model_load()                 (backend acquired, config normalized,
- *   ┌──────────────────────┐               ModelInitialize, instances initialized,
- *   │      LOADING         │               scheduler + threads started)
- *   └──┬───────────────┬───┘
+ *            model_load()                 (backend acquired, config normalized and
+ *   ┌──────────────────────┐               validated, ModelInitialize, labels read,
+ *   │      LOADING         │               instances initialized, scheduler created,
+ *   └──┬───────────────┬───┘               warmup run, instance threads started)
  *      │ success       │ any error → teardown          model_load()
  *      ▼               ▼
  *   ┌───────┐      ┌─────────────┐
@@ -23,7 +23,8 @@
  *   │ UNAVAILABLE │  memory freed when the last reference (model_unref) goes:
  *   └─────────────┘  responses still held by the frontend keep a reference.
  *
- * Invariants: Execute runs only while READY or UNLOADING-with-requests-in-flight;
+ * Invariants: Execute runs only for warmup while LOADING (before any instance thread
+ * starts), then while READY or UNLOADING-with-requests-in-flight;
  * in_flight counts requests between model_begin_request (InferAsync) and their release;
  * ModelSetConfig is accepted only while in_initialize. */
 #include "model.h"
