@@ -69,7 +69,8 @@ static void skip_space_and_comments(PbtxtLexer *lexer) {
     if (is_space(c)) {
       advance(lexer);
     } else if (c == '#') {
-      while (peek(lexer) != -1 && peek(lexer) != '\n') {
+      /* A NUL ends a comment (as in protobuf) and is then rejected as a character. */
+      while (peek(lexer) != -1 && peek(lexer) != '\n' && peek(lexer) != '\0') {
         advance(lexer);
       }
     } else {

@@ -207,11 +207,13 @@ static bool parse_float(Parser *p, const FieldDesc *field, void *dest) {
                      kind_name(field->kind), field->name, (int)t->len, t->text);
     }
     uint64_t magnitude;
-    if (!int_token_value(t, &magnitude)) {
-      return fail_at(p, t, "integer out of range for %s field '%s': '%.*s'",
-                     kind_name(field->kind), field->name, (int)t->len, t->text);
+    if (int_token_value(t, &magnitude)) {
+      v = (double)magnitude;
+    } else { /* beyond uint64: read as a decimal float, as protobuf does */
+      char *text = cfg_strndup(t->text, t->len);
+      v = strtod(text, NULL);
+      free(text);
     }
-    v = (double)magnitude;
   } else if (t->type == PBTXT_TOK_IDENT &&
              ((t->len == 3 && strncasecmp(t->text, "inf", 3) == 0) ||
               (t->len == 8 && strncasecmp(t->text, "infinity", 8) == 0))) {
