@@ -1,5 +1,5 @@
 /* identity_compute.c — the identity backend's arithmetic: copy an input to the output
- * of the matching name, or add/subtract two inputs. Inputs may arrive in several
+ * of the matching name, add/subtract two inputs, or accumulate into implicit state. Inputs may arrive in several
  * buffers (the core does not merge them); they are gathered in order. */
 #include "identity_compute.h"
 
@@ -114,11 +114,14 @@ static TRITONSERVER_Error *read_operand(const identity_model *model,
                                         TRITONBACKEND_Request *request, const char *name,
                                         operands *ops, char **data)
 {
+  const char *mode = model->mode == IDENTITY_MODE_ADD_SUB ? "add_sub" : "accumulate";
   TRITONBACKEND_Input *input = NULL;
   TRITONSERVER_Error *error = TRITONBACKEND_RequestInput(request, name, &input);
   if (error != NULL) {
     TRITONSERVER_ErrorDelete(error);
-    return errorf(model, name, "add_sub needs this input");
+    char what[128];
+    snprintf(what, sizeof(what), "mode %s needs this input", mode);
+    return errorf(model, name, what);
   }
   TRITONSERVER_DataType datatype;
   const int64_t *shape = NULL;
@@ -129,7 +132,7 @@ static TRITONSERVER_Error *read_operand(const identity_model *model,
     return error;
   if (datatype != TRITONSERVER_TYPE_FP32 && datatype != TRITONSERVER_TYPE_INT32) {
     char what[128];
-    snprintf(what, sizeof(what), "add_sub expected FP32 or INT32, got %s",
+    snprintf(what, sizeof(what), "mode %s expected FP32 or INT32, got %s", mode,
              TRITONSERVER_DataTypeString(datatype));
     return errorf(model, name, what);
   }
@@ -141,7 +144,10 @@ static TRITONSERVER_Error *read_operand(const identity_model *model,
   } else if (datatype != ops->datatype || byte_size != ops->byte_size ||
              dims_count != ops->dims_count ||
              memcmp(shape, ops->shape, dims_count * sizeof(int64_t)) != 0) {
-    return errorf(model, name, "add_sub expected the same datatype and shape as INPUT0");
+    char what[128];
+    snprintf(what, sizeof(what), "mode %s expected the same datatype and shape for both inputs",
+             mode);
+    return errorf(model, name, what);
   }
   if ((*data = malloc(byte_size > 0 ? byte_size : 1)) == NULL)
     return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, "identity backend: out of memory");
@@ -196,9 +202,44 @@ static TRITONSERVER_Error *add_sub(const identity_model *model, TRITONBACKEND_Re
   return error;
 }
 
+/* OUTPUT0 = INPUT_STATE + INPUT0, stored back as the sequence's state OUTPUT_STATE. */
+static TRITONSERVER_Error *accumulate(const identity_model *model, TRITONBACKEND_Request *request,
+                                      TRITONBACKEND_Response *response)
+{
+  operands ops = {0};
+  TRITONSERVER_Error *error = read_operand(model, request, "INPUT_STATE", &ops, &ops.a);
+  if (error == NULL)
+    error = read_operand(model, request, "INPUT0", &ops, &ops.b);
+  void *buffer = NULL;
+  if (error == NULL)
+    error = new_output(response, "OUTPUT0", ops.datatype, ops.shape, ops.dims_count,
+                       ops.byte_size, &buffer);
+  if (error == NULL)
+    add_or_subtract(&ops, 1, buffer);
+  TRITONBACKEND_State *state = NULL;
+  void *state_buffer = NULL;
+  TRITONSERVER_MemoryType memory_type = TRITONSERVER_MEMORY_CPU;
+  int64_t memory_type_id = 0;
+  if (error == NULL)
+    error = TRITONBACKEND_StateNew(&state, request, "OUTPUT_STATE", ops.datatype, ops.shape,
+                                   ops.dims_count);
+  if (error == NULL)
+    error = TRITONBACKEND_StateBuffer(state, &state_buffer, ops.byte_size, &memory_type,
+                                      &memory_type_id);
+  if (error == NULL) {
+    memcpy(state_buffer, buffer, ops.byte_size);
+    error = TRITONBACKEND_StateUpdate(state);
+  }
+  free(ops.a);
+  free(ops.b);
+  return error;
+}
+
 TRITONSERVER_Error *identity_compute(const identity_model *model, TRITONBACKEND_Request *request,
                                      TRITONBACKEND_Response *response)
 {
+  if (model->mode == IDENTITY_MODE_ACCUMULATE)
+    return accumulate(model, request, response);
   uint32_t output_count = 0;
   TRITONSERVER_Error *error = TRITONBACKEND_RequestOutputCount(request, &output_count);
   if (error != NULL)

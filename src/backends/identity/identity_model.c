@@ -53,8 +53,11 @@ static TRITONSERVER_Error *read_settings(json_object *config, identity_model *se
     settings->mode = IDENTITY_MODE_COPY;
   else if (strcmp(mode, "add_sub") == 0)
     settings->mode = IDENTITY_MODE_ADD_SUB;
+  else if (strcmp(mode, "accumulate") == 0)
+    settings->mode = IDENTITY_MODE_ACCUMULATE;
   else
-    return bad_parameter(settings->name, "mode", "\"identity\" or \"add_sub\"", mode);
+    return bad_parameter(settings->name, "mode", "\"identity\", \"add_sub\" or \"accumulate\"",
+                         mode);
 
   const char *delay = parameter(config, "execute_delay_ms");
   if (delay != NULL) {

@@ -5,7 +5,9 @@
  *   mode              "identity" (default): OUTPUTx = INPUTx for every requested output
  *                     whose name, with "OUTPUT" replaced by "INPUT", names an input;
  *                     "add_sub": OUTPUT0 = INPUT0 + INPUT1, OUTPUT1 = INPUT0 - INPUT1
- *                     (FP32 or INT32, equal shapes).
+ *                     (FP32 or INT32, equal shapes);
+ *                     "accumulate": implicit-state sequences, OUTPUT0 = INPUT_STATE +
+ *                     INPUT0, and the new state OUTPUT_STATE = OUTPUT0 (FP32/INT32).
  *   execute_delay_ms  sleep this long once per execute (batching and timeout tests). A
  *                     request may ask for a longer sleep of its execute with an INT
  *                     request parameter of the same name (ordering tests).
@@ -25,7 +27,11 @@
 
 #include "triton/core/tritonbackend.h"
 
-typedef enum identity_mode { IDENTITY_MODE_COPY, IDENTITY_MODE_ADD_SUB } identity_mode;
+typedef enum identity_mode {
+  IDENTITY_MODE_COPY,
+  IDENTITY_MODE_ADD_SUB,
+  IDENTITY_MODE_ACCUMULATE
+} identity_mode;
 
 typedef struct identity_model {
   char *name;              /* owned */

@@ -2,7 +2,8 @@
  * correlation id and START/END flags; the core adds the configured control inputs
  * (START as FP32 0/1, CORRID as UINT64), which the identity backend copies to outputs
  * named OUTPUT_START / OUTPUT_CORRID; all requests of one sequence run on the same
- * instance; a sequence must begin with START; a correlation id is required. */
+ * instance; a sequence must begin with START; a correlation id is required; implicit
+ * state (sequence_batching.state) is carried per sequence between its requests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,10 +31,10 @@
   "}\n"
 
 /* Sends one step of sequence 'correlation_id' with 'flags' and waits for it. */
-static infer_call *step(TRITONSERVER_Server *server, uint64_t correlation_id, uint32_t flags,
-                        float value)
+static infer_call *step_on(TRITONSERVER_Server *server, const char *model,
+                           uint64_t correlation_id, uint32_t flags, float value)
 {
-  infer_call *call = call_new(server, "seq", -1, NULL);
+  infer_call *call = call_new(server, model, -1, NULL);
   const int64_t shape[] = {1, 1};
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, &value, sizeof(value));
   if (correlation_id != 0)
@@ -42,6 +43,12 @@ static infer_call *step(TRITONSERVER_Server *server, uint64_t correlation_id, ui
   check_ok(TRITONSERVER_InferenceRequestSetFlags(call->request, flags), "SetFlags");
   call_run(server, call);
   return call;
+}
+
+static infer_call *step(TRITONSERVER_Server *server, uint64_t correlation_id, uint32_t flags,
+                        float value)
+{
+  return step_on(server, "seq", correlation_id, flags, value);
 }
 
 static void sequence_steps_see_control_inputs_on_one_instance(void **state)
@@ -103,11 +110,58 @@ static void sequence_rules(void **state)
   server_finish(server, repo);
 }
 
+#define ACCUMULATE_MODEL                                                                 \
+  "backend: \"identity\"\nmax_batch_size: 1\n"                                           \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                    \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                  \
+  "sequence_batching {\n"                                                                \
+  "  max_sequence_idle_microseconds: 5000000\n"                                          \
+  "  state [ { input_name: \"INPUT_STATE\" output_name: \"OUTPUT_STATE\"\n"              \
+  "            data_type: TYPE_FP32 dims: [ 1 ]\n"                                       \
+  "            initial_state: { data_type: TYPE_FP32 dims: [ 1 ] zero_data: true\n"      \
+  "                             name: \"zeros\" } } ]\n"                                 \
+  "}\n"                                                                                  \
+  "parameters { key: \"mode\" value { string_value: \"accumulate\" } }\n"
+
+static void implicit_state_is_kept_per_sequence(void **state)
+{
+  (void)state;
+  char *repo;
+  TRITONSERVER_Server *server = server_with_model(&repo, "acc", ACCUMULATE_MODEL);
+  const uint32_t START = TRITONSERVER_REQUEST_FLAG_SEQUENCE_START;
+  const uint32_t END = TRITONSERVER_REQUEST_FLAG_SEQUENCE_END;
+  /* Two interleaved sequences: 5 adds 1,2,3 and 6 adds 10,20. */
+  static const struct {
+    uint64_t sequence;
+    uint32_t flags;
+    float value, expected;
+  } steps[] = {{5, 1, 1, 1}, {6, 1, 10, 10}, {5, 0, 2, 3}, {6, 2, 20, 30}, {5, 2, 3, 6}};
+  for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    uint32_t flags = (steps[i].flags & 1 ? START : 0) | (steps[i].flags & 2 ? END : 0);
+    infer_call *call = step_on(server, "acc", steps[i].sequence, flags, steps[i].value);
+    check_call_ok(call);
+    tensor_view out = call_tensor(call, "OUTPUT0");
+    float got = ((const float *)out.base)[0];
+    if (got != steps[i].expected)
+      fail_msg("step %zu of sequence %llu: expected running sum %g, got %g", i,
+               (unsigned long long)steps[i].sequence, steps[i].expected, got);
+    call_free(call);
+  }
+  /* A new sequence with a reused id starts from the initial state again. */
+  infer_call *call = step_on(server, "acc", 5, START | END, 4);
+  check_call_ok(call);
+  tensor_view out = call_tensor(call, "OUTPUT0");
+  assert_true(((const float *)out.base)[0] == 4.0f);
+  call_free(call);
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(sequence_steps_see_control_inputs_on_one_instance),
       cmocka_unit_test(sequence_rules),
+      cmocka_unit_test(implicit_state_is_kept_per_sequence),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
