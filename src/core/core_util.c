@@ -107,3 +107,21 @@ TRITONSERVER_Error *util_read_file(const char *path, const char *what, void **da
   *size = (size_t)n;
   return NULL;
 }
+
+TRITONSERVER_Error *buffer_attributes_make(TRITONSERVER_BufferAttributes **out, size_t byte_size,
+                                           TRITONSERVER_MemoryType memory_type,
+                                           int64_t memory_type_id)
+{
+  TRITONSERVER_Error *err = TRITONSERVER_BufferAttributesNew(out);
+  if (!err)
+    err = TRITONSERVER_BufferAttributesSetByteSize(*out, byte_size);
+  if (!err)
+    err = TRITONSERVER_BufferAttributesSetMemoryType(*out, memory_type);
+  if (!err)
+    err = TRITONSERVER_BufferAttributesSetMemoryTypeId(*out, memory_type_id);
+  if (err && *out) {
+    TRITONSERVER_BufferAttributesDelete(*out);
+    *out = NULL;
+  }
+  return err;
+}

@@ -26,6 +26,12 @@ TRITONSERVER_Error *util_errorf(TRITONSERVER_Error_Code code, const char *fmt, .
  * Returns INVALID_ARG naming `what` and the path when it cannot be read. */
 TRITONSERVER_Error *util_read_file(const char *path, const char *what, void **data, size_t *size);
 
+/* Makes a new TRITONSERVER_BufferAttributes (caller owns; delete with
+ * TRITONSERVER_BufferAttributesDelete) describing a buffer. */
+TRITONSERVER_Error *buffer_attributes_make(TRITONSERVER_BufferAttributes **out, size_t byte_size,
+                                           TRITONSERVER_MemoryType memory_type,
+                                           int64_t memory_type_id);
+
 /* Returns a newly malloc'ed formatted string (caller frees), or NULL on out of memory. */
 char *util_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

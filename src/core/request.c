@@ -40,11 +40,22 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestNew(TRITONSERVER_InferenceReque
   return NULL;
 }
 
+/* Frees the per-buffer attributes; they are remade on demand after any buffer change. */
+static void drop_attributes(TRITONBACKEND_Input *in)
+{
+  for (uint32_t i = 0; in->attributes && i < in->buffer_capacity; i++)
+    if (in->attributes[i])
+      TRITONSERVER_BufferAttributesDelete(in->attributes[i]);
+  free(in->attributes);
+  in->attributes = NULL;
+}
+
 static void input_free(TRITONBACKEND_Input *in)
 {
   if (!in)
     return;
   free(in->owned_data);
+  drop_attributes(in);
   free(in->name);
   free(in->shape);
   free(in->backend_shape);
@@ -319,6 +330,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestAppendInputData(
   if (!in)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "input '%s' does not exist in request", name);
+  drop_attributes(in);
   if (in->buffer_count == in->buffer_capacity) {
     uint32_t cap = in->buffer_capacity ? in->buffer_capacity * 2 : 2;
     request_buffer *grown = realloc(in->buffers, cap * sizeof(*grown));
@@ -368,6 +380,7 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestRemoveAllInputData(
   if (!in)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "input '%s' does not exist in request", name);
+  drop_attributes(in);
   in->buffer_count = 0;
   in->byte_size = 0;
   return NULL;

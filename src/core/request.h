@@ -51,6 +51,7 @@ struct TRITONBACKEND_Input {
   uint32_t buffer_count;
   uint32_t buffer_capacity;
   uint64_t byte_size; /* sum of buffers */
+  TRITONSERVER_BufferAttributes **attributes; /* per buffer, lazily made; owned */
   bool injected;    /* added by the sequence batcher; removed at release */
   void *owned_data; /* injected inputs own their one buffer */
 };

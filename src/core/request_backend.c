@@ -326,8 +326,24 @@ TRITONSERVER_Error *TRITONBACKEND_InputBufferAttributes(TRITONBACKEND_Input *inp
                                                         TRITONSERVER_BufferAttributes **buffer_attributes)
 {
   UTIL_CHECK_ARG(input && buffer && buffer_attributes, "non-NULL input, buffer and attributes");
-  return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
-                     "TRITONBACKEND_InputBufferAttributes is not supported (input '%s', buffer %u): "
-                     "use TRITONBACKEND_InputBuffer",
-                     input->name, index);
+  if (index >= input->buffer_count)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "out of bounds index %u: input '%s' has %u buffers", index, input->name,
+                       input->buffer_count);
+  /* Owned by the input, one per buffer slot, made on first use. */
+  if (!input->attributes) {
+    input->attributes = calloc(input->buffer_capacity, sizeof(*input->attributes));
+    if (!input->attributes)
+      return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  }
+  const request_buffer *b = &input->buffers[index];
+  if (!input->attributes[index]) {
+    TRITONSERVER_Error *err = buffer_attributes_make(&input->attributes[index], b->byte_size,
+                                                     b->memory_type, b->memory_type_id);
+    if (err)
+      return err;
+  }
+  *buffer = b->base;
+  *buffer_attributes = input->attributes[index];
+  return NULL;
 }

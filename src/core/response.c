@@ -74,6 +74,8 @@ void response_free(TRITONSERVER_InferenceResponse *resp)
       if (err)
         TRITONSERVER_ErrorDelete(err);
     }
+    if (o->attributes)
+      TRITONSERVER_BufferAttributesDelete(o->attributes);
     free(o->name);
     free(o->shape);
     free(o);

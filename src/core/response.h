@@ -46,6 +46,7 @@ struct TRITONBACKEND_Output {
   int64_t memory_type_id;
   void *buffer_userp;
   bool has_buffer;
+  TRITONSERVER_BufferAttributes *attributes; /* lazily made; owned by the output */
 };
 
 struct TRITONSERVER_InferenceResponse {

@@ -258,9 +258,21 @@ TRITONSERVER_Error *TRITONBACKEND_OutputBufferAttributes(
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "output '%s' has no buffer yet: call TRITONBACKEND_OutputBuffer first",
                        output->name);
-  /* The attributes object is owned by the output's response. */
-  return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
-                     "TRITONBACKEND_OutputBufferAttributes is not supported");
+  /* Owned by the output (freed with its response). The frontend's allocator may fill in
+   * more (its buffer-attributes function); memory type/id and size are the buffer's. */
+  if (!output->attributes) {
+    TRITONSERVER_Error *err = buffer_attributes_make(&output->attributes, output->byte_size,
+                                                     output->memory_type, output->memory_type_id);
+    response_sink *sink = output->response->sink;
+    if (!err && sink->allocator && sink->allocator->buffer_attributes_fn)
+      err = sink->allocator->buffer_attributes_fn(sink->allocator, output->name,
+                                                  output->attributes, sink->allocator_userp,
+                                                  output->buffer_userp);
+    if (err)
+      return err;
+  }
+  *buffer_attributes = output->attributes;
+  return NULL;
 }
 
 TRITONSERVER_Error *TRITONBACKEND_ResponseSend(TRITONBACKEND_Response *response,

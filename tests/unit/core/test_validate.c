@@ -246,6 +246,33 @@ static void unknown_requested_output(void **state)
   fixture_free(f);
 }
 
+static void input_buffer_attributes_describe_each_buffer(void **state)
+{
+  (void)state;
+  fixture *f = fixture_new(BATCHED, NULL);
+  int64_t a[] = {1, 1, 3}, b[] = {1, 2};
+  add(f, "A", TRITONSERVER_TYPE_FP32, a, 3, F, 8);
+  assert_null(TRITONSERVER_InferenceRequestAppendInputData(f->req, "A", F + 2, 4,
+                                                           TRITONSERVER_MEMORY_CPU_PINNED, 0));
+  add(f, "B", TRITONSERVER_TYPE_INT32, b, 2, I, 8);
+  expect(f, NULL);
+  TRITONBACKEND_Input *in = request_find_input(f->req, "A");
+  const void *base = NULL;
+  TRITONSERVER_BufferAttributes *attrs = NULL;
+  assert_null(TRITONBACKEND_InputBufferAttributes(in, 1, &base, &attrs));
+  assert_ptr_equal(base, F + 2);
+  size_t size = 0;
+  TRITONSERVER_MemoryType mt = TRITONSERVER_MEMORY_CPU;
+  assert_null(TRITONSERVER_BufferAttributesByteSize(attrs, &size));
+  assert_null(TRITONSERVER_BufferAttributesMemoryType(attrs, &mt));
+  assert_int_equal(size, 4);
+  assert_int_equal(mt, TRITONSERVER_MEMORY_CPU_PINNED);
+  TRITONSERVER_Error *err = TRITONBACKEND_InputBufferAttributes(in, 2, &base, &attrs);
+  assert_non_null(err);
+  TRITONSERVER_ErrorDelete(err);
+  fixture_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -256,6 +283,7 @@ int main(void)
       cmocka_unit_test(non_batching_shape_and_reshape),
       cmocka_unit_test(bytes_elements_are_walked_across_buffers),
       cmocka_unit_test(unknown_requested_output),
+      cmocka_unit_test(input_buffer_attributes_describe_each_buffer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
