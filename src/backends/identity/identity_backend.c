@@ -189,6 +189,42 @@ static TRITONSERVER_Error *echo_parameters(TRITONBACKEND_Request *request,
   return error;
 }
 
+/* Decoupled models: sends decoupled_repeat responses through a response factory, then
+ * the FINAL flag alone. Returns true when every send succeeded. */
+static bool respond_decoupled(const identity_model *model, TRITONBACKEND_Request *request)
+{
+  TRITONBACKEND_ResponseFactory *factory = NULL;
+  TRITONSERVER_Error *error = TRITONBACKEND_ResponseFactoryNew(&factory, request);
+  if (error != NULL) {
+    TRITONSERVER_ErrorDelete(error);
+    return false;
+  }
+  bool success = true;
+  for (uint64_t k = 0; k < model->decoupled_repeat && success; k++) {
+    TRITONBACKEND_Response *response = NULL;
+    error = TRITONBACKEND_ResponseNewFromFactory(&response, factory);
+    if (error != NULL) {
+      TRITONSERVER_ErrorDelete(error);
+      success = false;
+      break;
+    }
+    TRITONSERVER_Error *result = requested_error(model, request);
+    if (result == NULL)
+      result = identity_compute(model, request, response);
+    TRITONSERVER_ErrorDelete(
+        TRITONBACKEND_ResponseSetIntParameter(response, "response_index", (int64_t)k));
+    TRITONSERVER_Error *send_error = TRITONBACKEND_ResponseSend(response, 0, result);
+    success = result == NULL && send_error == NULL;
+    TRITONSERVER_ErrorDelete(result); /* the caller of ResponseSend keeps its error */
+    TRITONSERVER_ErrorDelete(send_error);
+  }
+  error = TRITONBACKEND_ResponseFactorySendFlags(factory, TRITONSERVER_RESPONSE_COMPLETE_FINAL);
+  success = success && error == NULL;
+  TRITONSERVER_ErrorDelete(error);
+  TRITONSERVER_ErrorDelete(TRITONBACKEND_ResponseFactoryDelete(factory));
+  return success;
+}
+
 /* Builds and sends the one response of 'request'. Returns true when it succeeded. */
 static bool respond(const identity_model *model, const char *instance_name,
                     uint64_t execution, const char *backend_config,
@@ -292,8 +328,9 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
     sleep_ms(delay_ms);
   bool *succeeded = calloc(request_count > 0 ? request_count : 1, sizeof(bool));
   for (uint32_t i = 0; i < request_count; i++) {
-    bool ok = respond(model, instance_name, execution, backend_config, requests[i], total_batch,
-                      request_count);
+    bool ok = model->decoupled ? respond_decoupled(model, requests[i])
+                               : respond(model, instance_name, execution, backend_config,
+                                         requests[i], total_batch, request_count);
     if (succeeded != NULL)
       succeeded[i] = ok;
   }

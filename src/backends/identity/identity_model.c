@@ -41,6 +41,22 @@ static TRITONSERVER_Error *parse_bool(const char *model, const char *key, const 
   return NULL;
 }
 
+/* Reads the non-negative integer parameter 'key' into *out when it is set. */
+static TRITONSERVER_Error *parse_count(const char *model, json_object *config, const char *key,
+                                       uint64_t *out)
+{
+  const char *text = parameter(config, key);
+  if (text == NULL)
+    return NULL;
+  char *end = NULL;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (text[0] == '\0' || text[0] == '-' || *end != '\0' || errno != 0)
+    return bad_parameter(model, key, "a non-negative integer", text);
+  *out = value;
+  return NULL;
+}
+
 /* Fills 'settings' from the parsed configuration. */
 static TRITONSERVER_Error *read_settings(json_object *config, identity_model *settings)
 {
@@ -59,22 +75,23 @@ static TRITONSERVER_Error *read_settings(json_object *config, identity_model *se
     return bad_parameter(settings->name, "mode", "\"identity\", \"add_sub\" or \"accumulate\"",
                          mode);
 
-  const char *delay = parameter(config, "execute_delay_ms");
-  if (delay != NULL) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long value = strtoull(delay, &end, 10);
-    if (delay[0] == '\0' || delay[0] == '-' || *end != '\0' || errno != 0)
-      return bad_parameter(settings->name, "execute_delay_ms",
-                           "a non-negative integer (milliseconds)", delay);
-    settings->execute_delay_ms = value;
-  }
+  TRITONSERVER_Error *error =
+      parse_count(settings->name, config, "execute_delay_ms", &settings->execute_delay_ms);
+  settings->decoupled_repeat = 1;
+  if (error == NULL)
+    error = parse_count(settings->name, config, "decoupled_repeat", &settings->decoupled_repeat);
+  if (error != NULL)
+    return error;
+  json_object *policy, *decoupled;
+  settings->decoupled = json_object_object_get_ex(config, "model_transaction_policy", &policy) &&
+                        json_object_object_get_ex(policy, "decoupled", &decoupled) &&
+                        json_object_get_boolean(decoupled);
 
   const char *error_id = parameter(config, "error_request_id");
   if (error_id != NULL && (settings->error_request_id = strdup(error_id)) == NULL)
     return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, "identity backend: out of memory");
 
-  TRITONSERVER_Error *error =
+  error =
       parse_bool(settings->name, "error_all", parameter(config, "error_all"), &settings->error_all);
   if (error == NULL)
     error = parse_bool(settings->name, "fail_load", parameter(config, "fail_load"),

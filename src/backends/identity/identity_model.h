@@ -16,6 +16,9 @@
  *   fail_load         "true": TRITONBACKEND_ModelInitialize fails (load-failure tests).
  *   echo_parameters   "true": every request parameter is copied into the response's
  *                     parameters under the same name and type.
+ *   decoupled_repeat  for a model with model_transaction_policy { decoupled: true }: how
+ *                     many responses (default 1) each request gets through its response
+ *                     factory, each tagged "response_index", before a FINAL flag alone.
  *   echo_backend_config "true": the backend config JSON the host gives the backend
  *                     (TRITONBACKEND_BackendConfig) is returned in the string response
  *                     parameter "backend_config". */
@@ -43,6 +46,8 @@ typedef struct identity_model {
   bool fail_load;
   bool echo_parameters;
   bool echo_backend_config;
+  bool decoupled;            /* model_transaction_policy.decoupled */
+  uint64_t decoupled_repeat; /* responses per request when decoupled */
 } identity_model;
 
 /* Reads the settings of 'model' from its configuration into a new identity_model (the
