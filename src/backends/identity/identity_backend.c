@@ -1,15 +1,17 @@
 /* identity_backend.c — the entry points of libtriton_identity.so, a small C backend
  * that lets the core be tested without LibTorch. It is built only against the public
  * tritonbackend.h and linked to libtritonserver.so exactly like a Triton backend.
+ * Its settings are model parameters, listed in identity_model.h.
  *
- * Per execute it: sleeps execute_delay_ms once (if set), answers every request with one
- * FINAL response (outputs from identity_compute, or the error a parameter asks for),
- * tags each response with parameters "batch_size" (the summed batch of this execute),
- * "request_count" (requests in this execute), "instance" (instance name) and
- * "instance_execution" (1 for the instance's first execute, counting warmup), copies the
- * request's parameters and the backend config into the response when asked
- * (echo_parameters, echo_backend_config), reports
- * per-request and batch statistics, and releases every request. */
+ * Per execute it sleeps once (execute_delay_ms, or longer if a request asks), then
+ * answers every request: one FINAL response (outputs from identity_compute, or the
+ * error a parameter asks for), or for decoupled models decoupled_repeat responses
+ * through a response factory followed by the FINAL flag alone. Responses carry the
+ * parameters "batch_size" (summed batch of this execute), "request_count" (requests in
+ * this execute), "instance" (instance name) and "instance_execution" (1 for the
+ * instance's first execute, counting warmup); on request, copies of the request's
+ * parameters (echo_parameters) and of the backend config (echo_backend_config). It then
+ * reports per-request and batch statistics and releases every request. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
