@@ -27,6 +27,7 @@ their documented answers for test_models.py.
 | scalar_output | returns a 0-dim tensor: each request fails "is a scalar" |
 | wrong_output_dtype | config FP32, model returns INT64: dtype mismatch error |
 | missing_output_index | config has OUTPUT__1, model returns one tensor |
+| sequence_state | sequence batching: START__1 control, state STATE_IN__2 -> STATE_OUT__1; OUTPUT__0 is the running sum of INPUT__0 over the sequence |
 
 | model (pytorch_extra_faulty) | expected load error |
 |---|---|
@@ -35,6 +36,7 @@ their documented answers for test_models.py.
 | bad_parameter | DISABLE_CUDNN "maybe": failed to convert 'maybe' to boolean |
 | unsupported_argument | forward(x, n: int): An input of type 'int' was detected ... |
 | missing_method | METHOD_NAME "nope": the model has no method named 'nope' |
+| state_bad_naming | state model whose input is named "X": not all inputs and outputs follow <name>__<index> |
 """
 
 from typing import Dict, List, Optional, Tuple
@@ -117,6 +119,25 @@ class IntArgument(torch.nn.Module):
         return x * n
 
 
+class Accumulate(torch.nn.Module):
+    # Argument names differ from the config names on purpose: state models need the
+    # <name>__<index> convention (forward-argument names would be chosen first).
+    def forward(self, x: torch.Tensor, start: torch.Tensor,
+                state: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        total = state * (1 - start) + x
+        return total, total
+
+
+def sequence_config(name: str, input_name: str) -> str:
+    return model_config(
+        name, [fp32(input_name, (1,))], [fp32("OUTPUT__0", (1,))],
+        extra="""sequence_batching {
+  control_input [ { name: "START__1" control [ { kind: CONTROL_SEQUENCE_START int32_false_true: [ 0, 1 ] } ] } ]
+  state [ { input_name: "STATE_IN__2" output_name: "STATE_OUT__1" data_type: TYPE_FP32 dims: [ 1 ]
+            initial_state: { data_type: TYPE_FP32 dims: [ 1 ] zero_data: true name: "zero" } } ]
+}""")
+
+
 def fp32(name, dims=(-1,), **kwargs):
     return tensor_config(name, "FP32", list(dims), **kwargs)
 
@@ -195,6 +216,11 @@ def cases() -> List[Case]:
         Case("pytorch_extra", "missing_output_index",
              model_config("missing_output_index", one_in, [fp32("OUTPUT__0"), fp32("OUTPUT__1")]),
              {1: s(AddOne())}),
+        Case("pytorch_extra", "sequence_state", sequence_config("sequence_state", "INPUT__0"),
+             {1: s(Accumulate())},
+             samples=[Sample([T([2.0]), T([0], dtype=torch.int32), T([3.0])], [T([5.0]), T([5.0])])]),
+        Case("pytorch_extra_faulty", "state_bad_naming", sequence_config("state_bad_naming", "X"),
+             {1: s(Accumulate())}),
         Case("pytorch_extra_faulty", "duplicate_index",
              model_config("duplicate_index", [fp32("A__0"), fp32("B__0")], [fp32("OUTPUT__0")]),
              {1: s(TwoArgs())}),

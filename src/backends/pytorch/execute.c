@@ -64,6 +64,19 @@ uint32_t pt_batch_open_count(const pt_batch *batch) {
   return open;
 }
 
+/* The input that gives a request's batch size: the first config input the request has
+ * (Triton took input index 0 in name order, which can be a sequence control input). */
+static TRITONSERVER_Error *first_input(const pt_batch *batch, TRITONBACKEND_Request *request,
+                                       TRITONBACKEND_Input **input) {
+  const pt_model_config *config = &batch->instance->model->config;
+  for (size_t i = 0; i < config->input_count; ++i) {
+    TRITONSERVER_Error *error = TRITONBACKEND_RequestInput(request, config->inputs[i].name, input);
+    if (error == NULL) return NULL;
+    TRITONSERVER_ErrorDelete(error);
+  }
+  return TRITONBACKEND_RequestInputByIndex(request, 0, input);
+}
+
 /* Rows of each request: dim 0 of its first input when batching, else 1 (§4.2). */
 static TRITONSERVER_Error *size_batch(pt_batch *batch) {
   const pt_model_config *config = &batch->instance->model->config;
@@ -76,7 +89,7 @@ static TRITONSERVER_Error *size_batch(pt_batch *batch) {
       TRITONBACKEND_Input *input = NULL;
       const int64_t *shape = NULL;
       uint32_t dims = 0;
-      TRITONSERVER_Error *error = TRITONBACKEND_RequestInputByIndex(slot->request, 0, &input);
+      TRITONSERVER_Error *error = first_input(batch, slot->request, &input);
       if (error == NULL)
         error = TRITONBACKEND_InputProperties(input, NULL, NULL, &shape, &dims, NULL, NULL);
       if (error == NULL && dims == 0)
@@ -116,15 +129,14 @@ static void create_responses(pt_batch *batch) {
 /* Runs the method over batch->args; whole-batch errors go to every open response. */
 static ts_result *run(pt_batch *batch) {
   pt_instance_state *instance = batch->instance;
-  const pt_model_config *config = &instance->model->config;
   const char **keys = NULL;
   if (instance->dict_mode) {
-    keys = pt_batch_calloc(batch, config->input_count + 1, sizeof(char *));
+    keys = pt_batch_calloc(batch, instance->feed_count + 1, sizeof(char *));
     if (keys == NULL) {
       pt_batch_fail_all(batch, pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory"));
       return NULL;
     }
-    for (size_t i = 0; i < config->input_count; ++i) keys[i] = config->inputs[i].name;
+    for (size_t i = 0; i < instance->feed_count; ++i) keys[i] = instance->feeds[i].name;
   }
   ts_result *result = NULL;
   char *message = ts_module_run(instance->module, instance->model->params.method_name,

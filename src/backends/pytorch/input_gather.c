@@ -274,16 +274,15 @@ static TRITONSERVER_Error *gather_strings(pt_batch *batch, const pt_io_config *c
 
 TRITONSERVER_Error *pt_gather_inputs(pt_batch *batch) {
   const pt_instance_state *instance = batch->instance;
-  const pt_model_config *config = &instance->model->config;
-  batch->arg_count = instance->dict_mode ? config->input_count : instance->arg_count;
+  batch->arg_count = instance->dict_mode ? instance->feed_count : instance->arg_count;
   batch->args = pt_batch_calloc(batch, batch->arg_count + 1, sizeof(ts_value));
   request_input *ins = pt_batch_calloc(batch, batch->slot_count + 1, sizeof(request_input));
   if (batch->args == NULL || ins == NULL)
     return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   for (size_t i = 0; i < batch->arg_count; ++i) batch->args[i].kind = TS_VALUE_NONE;
-  for (size_t i = 0; i < config->input_count; ++i) {
-    const pt_io_config *input = &config->inputs[i];
-    ts_value *arg = &batch->args[instance->dict_mode ? (int)i : instance->input_slots[i]];
+  for (size_t i = 0; i < instance->feed_count; ++i) {
+    const pt_io_config *input = &instance->feeds[i];
+    ts_value *arg = &batch->args[instance->dict_mode ? (int)i : instance->feed_slots[i]];
     int first = describe_inputs(batch, input->name, ins);
     if (handle_absence(batch, input, ins, first) || pt_batch_open_count(batch) == 0) continue;
     if (first < 0) continue;

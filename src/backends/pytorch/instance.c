@@ -88,7 +88,7 @@ static TRITONSERVER_Error *check_input_kinds(const pt_instance_state *state,
   const char *method = state->model->params.method_name;
   for (size_t i = 0; i < config->input_count; ++i) {
     const pt_io_config *input = &config->inputs[i];
-    const ts_arg *arg = &schema->args[state->input_slots[i]];
+    const ts_arg *arg = &schema->args[state->feed_slots[i]];
     bool is_string = input->dtype == TS_DTYPE_BYTES;
     if (input->optional && arg->kind != TS_ARG_OPTIONAL_TENSOR)
       return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
@@ -110,38 +110,64 @@ static TRITONSERVER_Error *check_input_kinds(const pt_instance_state *state,
   return NULL;
 }
 
+/* Builds the feed list (config inputs, control inputs, state inputs). */
+static TRITONSERVER_Error *make_feeds(pt_instance_state *state) {
+  const pt_model_config *config = &state->model->config;
+  state->feed_count = config->input_count + config->control_count + config->state_count;
+  state->feeds = calloc(state->feed_count + 1, sizeof(pt_io_config));
+  state->feed_slots = calloc(state->feed_count + 1, sizeof(int));
+  if (state->feeds == NULL || state->feed_slots == NULL)
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  size_t k = 0;
+  for (size_t i = 0; i < config->input_count; ++i) state->feeds[k++] = config->inputs[i];
+  for (size_t i = 0; i < config->control_count; ++i) {
+    state->feeds[k].name = config->controls[i].name;
+    state->feeds[k++].dtype_name = config->controls[i].dtype_name;
+  }
+  for (size_t i = 0; i < config->state_count; ++i) {
+    state->feeds[k].name = config->states[i].input_name;
+    state->feeds[k++].dtype_name = config->states[i].dtype_name;
+  }
+  return NULL;
+}
+
 static TRITONSERVER_Error *map_inputs(pt_instance_state *state, const ts_schema *schema) {
   const pt_model_config *config = &state->model->config;
   size_t expected = config->input_count + config->batch_input_count + config->control_count +
                     config->state_count;
-  state->input_slots = calloc(config->input_count + 1, sizeof(int));
-  if (state->input_slots == NULL) return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "oom");
-  if (state->dict_mode) return NULL;
+  TRITONSERVER_Error *error = make_feeds(state);
+  if (error != NULL || state->dict_mode) return error;
   if (expected != schema->arg_count)
     return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
                            "unable to load model '%s', configuration expects %zu inputs, model "
                            "provides %zu",
                            state->model->name, expected, schema->arg_count);
-  if (config->batch_input_count > 0 || config->control_count > 0 || config->state_count > 0)
+  if (config->batch_input_count > 0)
     return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
-                           "model '%s' uses batch_input or sequence batching inputs, which the "
-                           "torchd PyTorch backend does not execute yet",
+                           "model '%s' uses batch_input, which the torchd PyTorch backend does "
+                           "not execute yet",
                            state->model->name);
-  const char **names = calloc(config->input_count + 1, sizeof(char *));
+  const char **names = calloc(state->feed_count + 1, sizeof(char *));
   const char **arg_names = calloc(schema->arg_count + 1, sizeof(char *));
   if (names == NULL || arg_names == NULL) {
     free(names);
     free(arg_names);
     return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   }
-  for (size_t i = 0; i < config->input_count; ++i) names[i] = config->inputs[i].name;
+  for (size_t i = 0; i < state->feed_count; ++i) names[i] = state->feeds[i].name;
   for (size_t i = 0; i < schema->arg_count; ++i) arg_names[i] = schema->args[i].name;
   char *warning = NULL;
-  TRITONSERVER_Error *error = pt_to_triton(
-      pt_map_inputs(state->model->name, names, config->input_count, arg_names,
-                    schema->arg_count, &state->input_naming, state->input_slots, &warning));
+  error = pt_to_triton(pt_map_inputs(state->model->name, names, config->input_count, arg_names,
+                                     schema->arg_count, &state->input_naming, state->feed_slots,
+                                     &warning));
   if (warning != NULL) PT_LOG_WARN("%s", warning);
   free(warning);
+  /* control and state inputs carry their own <name>__<index> (checked by the config) */
+  for (size_t i = config->input_count; error == NULL && i < state->feed_count; ++i)
+    pt_named_index(names[i], &state->feed_slots[i], NULL);
+  if (error == NULL && state->feed_count > config->input_count)
+    error = pt_to_triton(pt_check_input_slots(state->model->name, names, state->feed_count,
+                                              state->feed_slots, schema->arg_count));
   free(names);
   free(arg_names);
   if (error == NULL) error = check_input_kinds(state, schema);
@@ -164,6 +190,20 @@ static TRITONSERVER_Error *map_outputs(pt_instance_state *state) {
   if (warning != NULL) PT_LOG_WARN("%s", warning);
   free(warning);
   free(names);
+  /* Implicit state: the returned value <output_name>__<index> is stored after each run. */
+  state->state_output_indices = calloc(config->state_count + 1, sizeof(int));
+  if (error == NULL && state->state_output_indices == NULL)
+    error = pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  for (size_t i = 0; error == NULL && i < config->state_count; ++i)
+    pt_named_index(config->states[i].output_name, &state->state_output_indices[i], NULL);
+  if (error == NULL && config->state_count > 0 &&
+      (state->output_naming != PT_NAMING_NAMED_INDEX ||
+       (config->input_count > 0 && state->input_naming != PT_NAMING_NAMED_INDEX)))
+    error = pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                            "PyTorch model '%s' is using sequence batching with state but not "
+                            "all inputs and outputs follow the <name>__<index> naming "
+                            "convention. ",
+                            state->model->name);
   return error;
 }
 
@@ -240,8 +280,10 @@ void pt_instance_state_delete(pt_instance_state *state) {
   ts_module_unref(state->module);
   if (state->kind != TRITONSERVER_INSTANCEGROUPKIND_CPU) ts_empty_cuda_cache();
   free(state->arg_kinds);
-  free(state->input_slots);
+  free(state->feeds);
+  free(state->feed_slots);
   free(state->output_indices);
+  free(state->state_output_indices);
   free(state->name);
   free(state);
 }

@@ -26,8 +26,14 @@ typedef struct pt_instance_state {
   bool dict_mode;             /* the method takes one Dict[str, Tensor] */
   size_t arg_count;           /* method arguments (self excluded) */
   ts_arg_kind *arg_kinds;     /* kind of each argument (owned) */
-  int *input_slots;           /* per config input: argument slot (owned) */
+  /* What execute gathers from each request, in this order: the config inputs, then the
+   * sequence control inputs, then the implicit-state inputs (both added to requests by
+   * the core's sequence batcher). Entries borrow their names from the model config. */
+  pt_io_config *feeds;        /* owned array */
+  int *feed_slots;            /* per feed: argument slot (dict mode: unused) */
+  size_t feed_count;
   int *output_indices;        /* per config output: returned value index (owned) */
+  int *state_output_indices;  /* per sequence state: returned value index (owned) */
   pt_naming input_naming, output_naming;
   ts_run_options run_options;
 } pt_instance_state;

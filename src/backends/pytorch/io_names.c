@@ -93,8 +93,13 @@ pt_error *pt_map_inputs(const char *model, const char *const *names, size_t coun
     if (offender_had_separator && warning != NULL)
       *warning = strict_ordering_warning("input", offender, model);
   }
+  return pt_check_input_slots(model, names, count, slots, arg_count);
+}
+
+pt_error *pt_check_input_slots(const char *model, const char *const *names, size_t count,
+                               const int *slots, size_t arg_count) {
   for (size_t i = 0; i < count; ++i)
-    if (slots[i] >= (int)arg_count)
+    if (slots[i] < 0 || slots[i] >= (int)arg_count)
       return pt_error_new(PT_ERR_INVALID_ARG,
                           "input '%s' of model '%s' maps to argument index %d, but the "
                           "model's method takes %zu argument(s) (indices 0 to %zu)",

@@ -37,6 +37,12 @@ pt_error *pt_map_inputs(const char *model, const char *const *names, size_t coun
                         const char *const *arg_names, size_t arg_count, pt_naming *naming,
                         int *slots, char **warning);
 
+/* Checks that every slot is within [0, arg_count) and that no two inputs share one
+ * (INVALID_ARG naming the inputs otherwise). Used for config inputs together with the
+ * sequence control and state inputs, which bring their own __N indices. */
+pt_error *pt_check_input_slots(const char *model, const char *const *names, size_t count,
+                               const int *slots, size_t arg_count);
+
 /* Maps `count` config output names to indices of the returned values (NAMED_INDEX or strict
  * config order), with the same *warning rule. Fails (INVALID_ARG) when two outputs map to
  * one index. Whether an index exists is known only after a run. */

@@ -43,12 +43,10 @@ static char *request_prefix(TRITONBACKEND_Request *request) {
   return prefix != NULL ? prefix : strdup("");
 }
 
-/* Finds the result item for config output `index`: by key when the result has keys,
- * else by the mapped index. */
-static TRITONSERVER_Error *find_item(pt_batch *batch, ts_result *result, size_t index,
+/* Finds the returned value for output (or state) `name`: by key when the result has keys,
+ * else by its mapped index. */
+static TRITONSERVER_Error *find_item(ts_result *result, const char *name, int mapped,
                                      ts_output *item) {
-  const pt_model_config *config = &batch->instance->model->config;
-  const char *name = config->outputs[index].name;
   size_t count = ts_result_count(result);
   bool keyed = false;
   for (size_t i = 0; i < count; ++i) {
@@ -66,7 +64,6 @@ static TRITONSERVER_Error *find_item(pt_batch *batch, ts_result *result, size_t 
       }
     }
   }
-  int mapped = batch->instance->output_indices[index];
   if (keyed && (size_t)mapped >= count)
     return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
                            "The output %s in the model configuration is not a key of the "
@@ -97,8 +94,19 @@ static TRITONSERVER_Error *check_item(const pt_io_config *config, const ts_outpu
   return NULL;
 }
 
-/* Creates output `name` in slot r's response with `shape` and copies `bytes` bytes of
- * `data` (or serialized strings) into it. */
+/* Where one slice goes: a response output (only if requested) or a sequence state. */
+typedef enum { TO_RESPONSE, TO_STATE } destination;
+
+/* Copies a slice (tensor bytes, or strings[first .. first+count) serialized) into `buffer`. */
+static void fill(void *buffer, const void *data, size_t bytes, const ts_output *strings,
+                 size_t first, size_t count) {
+  if (strings != NULL)
+    pt_strings_serialize(strings->strings, strings->string_lengths, first, count, buffer);
+  else if (bytes > 0)
+    memcpy(buffer, data, bytes);
+}
+
+/* Creates output `name` of `response` with `shape` and fills it with the slice. */
 static TRITONSERVER_Error *write_output(TRITONBACKEND_Response *response, const char *name,
                                         int dtype, const int64_t *shape, uint32_t dims,
                                         const void *data, size_t bytes, const ts_output *strings,
@@ -116,16 +124,36 @@ static TRITONSERVER_Error *write_output(TRITONBACKEND_Response *response, const 
     return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
                            "output '%s' was given GPU memory, which this CPU build cannot fill",
                            name);
-  if (strings != NULL)
-    pt_strings_serialize(strings->strings, strings->string_lengths, first_string,
-                         (size_t)shape[0], buffer);
-  else
-    memcpy(buffer, data, bytes);
+  fill(buffer, data, bytes, strings, first_string, (size_t)shape[0]);
   return NULL;
 }
 
-/* Splits one output over the open responses. */
-static void scatter_one(pt_batch *batch, const pt_io_config *config, const ts_output *item) {
+/* Stores the slice as the request's sequence state `name` (§4.6). */
+static TRITONSERVER_Error *write_state(TRITONBACKEND_Request *request, const char *name,
+                                       int dtype, const int64_t *shape, uint32_t dims,
+                                       const void *data, size_t bytes, const ts_output *strings,
+                                       size_t first_string) {
+  TRITONBACKEND_State *state = NULL;
+  TRITONSERVER_Error *error =
+      TRITONBACKEND_StateNew(&state, request, name, (TRITONSERVER_DataType)dtype, shape, dims);
+  void *buffer = NULL;
+  TRITONSERVER_MemoryType memory_type = TRITONSERVER_MEMORY_CPU;
+  int64_t memory_id = 0;
+  if (error == NULL)
+    error = TRITONBACKEND_StateBuffer(state, &buffer, bytes, &memory_type, &memory_id);
+  if (error == NULL && memory_type == TRITONSERVER_MEMORY_GPU)
+    error = pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
+                            "state '%s' was given GPU memory, which this CPU build cannot fill",
+                            name);
+  if (error != NULL) return error;
+  fill(buffer, data, bytes, strings, first_string, (size_t)shape[0]);
+  return TRITONBACKEND_StateUpdate(state);
+}
+
+/* Splits one returned value over the open requests, into `name` of each response or
+ * state. */
+static void scatter_one(pt_batch *batch, const char *name, const ts_output *item,
+                        destination where) {
   bool batching = batch->instance->model->config.max_batch_size > 0;
   bool is_strings = item->kind == TS_VALUE_STRINGS;
   int64_t available = item->dims_count > 0 ? item->shape[0] : 0;
@@ -140,15 +168,15 @@ static void scatter_one(pt_batch *batch, const pt_io_config *config, const ts_ou
     int64_t rows = batching ? slot->rows : available;
     int64_t first = offset;
     offset += rows;
-    if (slot->response == NULL || !requested(slot->request, config->name)) continue;
+    if (slot->response == NULL) continue;
+    if (where == TO_RESPONSE && !requested(slot->request, name)) continue;
     TRITONSERVER_Error *error = NULL;
     if (batching && first + rows > available) {
       char *prefix = request_prefix(slot->request);
       error = pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
                               "%sfailed to split the output tensor '%s' in responses: expected "
                               "batch size of at least %lld in model output, got %lld",
-                              prefix, config->name, (long long)(first + rows),
-                              (long long)available);
+                              prefix, name, (long long)(first + rows), (long long)available);
       free(prefix);
     } else {
       memcpy(shape, item->shape, item->dims_count * sizeof(int64_t));
@@ -160,9 +188,12 @@ static void scatter_one(pt_batch *batch, const pt_io_config *config, const ts_ou
                              ? NULL
                              : (const char *)item->data + (size_t)first * row_bytes;
       if (!batching && !is_strings) bytes = item->byte_size;
-      error = write_output(slot->response, config->name, item->dtype, shape,
-                           (uint32_t)item->dims_count, data, bytes, is_strings ? item : NULL,
-                           (size_t)first);
+      const ts_output *strings = is_strings ? item : NULL;
+      error = where == TO_RESPONSE
+                  ? write_output(slot->response, name, item->dtype, shape,
+                                 (uint32_t)item->dims_count, data, bytes, strings, (size_t)first)
+                  : write_state(slot->request, name, item->dtype, shape,
+                                (uint32_t)item->dims_count, data, bytes, strings, (size_t)first);
     }
     if (error != NULL) {
       pt_batch_fail(batch, r, error);
@@ -175,10 +206,18 @@ TRITONSERVER_Error *pt_scatter_outputs(pt_batch *batch, ts_result *result) {
   const pt_model_config *config = &batch->instance->model->config;
   for (size_t i = 0; i < config->output_count && pt_batch_open_count(batch) > 0; ++i) {
     ts_output item;
-    TRITONSERVER_Error *error = find_item(batch, result, i, &item);
+    TRITONSERVER_Error *error =
+        find_item(result, config->outputs[i].name, batch->instance->output_indices[i], &item);
     if (error == NULL) error = check_item(&config->outputs[i], &item);
     if (error != NULL) return error;
-    scatter_one(batch, &config->outputs[i], &item);
+    scatter_one(batch, config->outputs[i].name, &item, TO_RESPONSE);
+  }
+  for (size_t i = 0; i < config->state_count && pt_batch_open_count(batch) > 0; ++i) {
+    ts_output item;
+    TRITONSERVER_Error *error = find_item(result, config->states[i].output_name,
+                                          batch->instance->state_output_indices[i], &item);
+    if (error != NULL) return error;
+    scatter_one(batch, config->states[i].output_name, &item, TO_STATE);
   }
   return NULL;
 }

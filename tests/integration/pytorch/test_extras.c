@@ -3,7 +3,8 @@
  * List[Tensor] and Dict[str, Tensor] outputs, Optional[Tensor] inputs, METHOD_NAME,
  * OPTIMIZE_FOR_INFERENCE, BF16, config auto-complete, per-request scatter of batched
  * tensors and strings (requests really batched by a queue delay), and the run-time output
- * errors (scalar, dtype mismatch, missing output index) sent to every request.
+ * errors (scalar, dtype mismatch, missing output index) sent to every request, and
+ * sequence batching with a control input and implicit state.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -212,6 +213,33 @@ static void test_output_errors(void **unused) {
                    "which doesn't exist. This model has 1 outputs");
 }
 
+/* Sends value `x` in sequence `id` (START/END flags as given); returns OUTPUT__0. */
+static float sequence_step(uint64_t id, float x, uint32_t flags) {
+  int64_t shape[1] = {1};
+  infer_call *call = call_new(server, "sequence_state", -1, NULL);
+  check_ok(TRITONSERVER_InferenceRequestSetCorrelationId(call->request, id), "correlation id");
+  check_ok(TRITONSERVER_InferenceRequestSetFlags(call->request, flags), "flags");
+  call_add_input(call, "INPUT__0", TRITONSERVER_TYPE_FP32, shape, 1, &x, sizeof(x));
+  call_run(server, call);
+  check_call_ok(call);
+  float out = output_fp32(call, "OUTPUT__0", 1)[0];
+  call_free(call);
+  return out;
+}
+
+/* Control input START__1 and implicit state STATE_IN__2 <- STATE_OUT__1: a running sum. */
+static void test_sequence_control_and_state(void **unused) {
+  (void)unused;
+  pt_load_ok(server, "sequence_state");
+  assert_true(sequence_step(7, 1, TRITONSERVER_REQUEST_FLAG_SEQUENCE_START) == 1);
+  assert_true(sequence_step(7, 2, 0) == 3);
+  assert_true(sequence_step(9, 10, TRITONSERVER_REQUEST_FLAG_SEQUENCE_START) == 10);
+  assert_true(sequence_step(7, 3, TRITONSERVER_REQUEST_FLAG_SEQUENCE_END) == 6);
+  assert_true(sequence_step(9, 5, TRITONSERVER_REQUEST_FLAG_SEQUENCE_END) == 15);
+  assert_true(sequence_step(7, 4, TRITONSERVER_REQUEST_FLAG_SEQUENCE_START |
+                                      TRITONSERVER_REQUEST_FLAG_SEQUENCE_END) == 4);
+}
+
 int main(int argc, char **argv) {
   pt_harness_init(argc, argv);
   const struct CMUnitTest tests[] = {
@@ -222,6 +250,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_autocomplete),
       cmocka_unit_test(test_batched_strings_scatter_per_request),
       cmocka_unit_test(test_output_errors),
+      cmocka_unit_test(test_sequence_control_and_state),
   };
   return cmocka_run_group_tests(tests, start, stop);
 }

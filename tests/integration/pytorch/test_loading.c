@@ -66,6 +66,10 @@ static void test_our_load_failures(void **unused) {
                       "of type Dict(str, Tensor) or input(s) of type Tensor are supported.");
   expect_load_failure("pytorch_extra_faulty", "missing_method",
                       "the model has no method named 'nope'");
+  expect_load_failure("pytorch_extra_faulty", "state_bad_naming",
+                      "PyTorch model 'state_bad_naming' is using sequence batching with state "
+                      "but not all inputs and outputs follow the <name>__<index> naming "
+                      "convention. ");
 }
 
 static void test_parameter_lines_once_per_version(void **unused) {
