@@ -107,6 +107,7 @@ TRITONSERVER_Error *instances_create(TRITONBACKEND_Model *model)
           return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
         }
         model->instances = grown;
+        inst->index = model->instance_count;
         grown[model->instance_count++] = inst;
         if (backend->instance_initialize) {
           err = backend->instance_initialize(inst);
@@ -163,7 +164,7 @@ static void *instance_main(void *arg)
   TRITONBACKEND_ModelInstance *inst = arg;
   scheduler *s = inst->model->scheduler;
   sched_batch *batch;
-  while ((batch = scheduler_next_batch(s)) != NULL) {
+  while ((batch = scheduler_next_batch(s, inst->index)) != NULL) {
     execute_batch(inst, batch);
     sched_batch_free(batch);
   }

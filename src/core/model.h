@@ -39,6 +39,7 @@ struct TRITONBACKEND_ModelInstance {
   pthread_t thread;
   bool thread_started;
   bool initialized; /* ModelInstanceInitialize succeeded */
+  size_t index;     /* position in model->instances */
 };
 
 struct TRITONBACKEND_Model {

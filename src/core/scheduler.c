@@ -87,6 +87,34 @@ void scheduler_push_ready_locked(scheduler *s, sched_batch *b)
   pthread_cond_signal(&s->work_cv);
 }
 
+void scheduler_push_pinned_locked(scheduler *s, size_t instance, sched_batch *b)
+{
+  if (instance >= s->pinned_slots) {
+    size_t n = instance + 1;
+    sched_batch **heads = realloc(s->pinned_head, n * sizeof(*heads));
+    if (heads)
+      s->pinned_head = heads;
+    sched_batch **tails = heads ? realloc(s->pinned_tail, n * sizeof(*tails)) : NULL;
+    if (tails)
+      s->pinned_tail = tails;
+    if (!heads || !tails) { /* cannot pin: any instance is better than losing it */
+      scheduler_push_ready_locked(s, b);
+      return;
+    }
+    for (size_t i = s->pinned_slots; i < n; i++)
+      s->pinned_head[i] = s->pinned_tail[i] = NULL;
+    s->pinned_slots = n;
+  }
+  b->next = NULL;
+  if (s->pinned_tail[instance])
+    s->pinned_tail[instance]->next = b;
+  else
+    s->pinned_head[instance] = b;
+  s->pinned_tail[instance] = b;
+  /* Only one particular thread may take it: wake them all. */
+  pthread_cond_broadcast(&s->work_cv);
+}
+
 TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceRequest *req)
 {
   req->queue_start_ns = util_now_ns();
@@ -111,15 +139,25 @@ TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceReques
   return NULL;
 }
 
-sched_batch *scheduler_next_batch(scheduler *s)
+sched_batch *scheduler_next_batch(scheduler *s, size_t instance)
 {
   pthread_mutex_lock(&s->mu);
   s->idle_instances++;
   if (s->batcher)
     pthread_cond_signal(&s->batcher_cv);
-  while (!s->ready_head && !s->stopping)
+#define PINNED_READY() (instance < s->pinned_slots && s->pinned_head[instance])
+  while (!PINNED_READY() && !s->ready_head && !s->stopping)
     pthread_cond_wait(&s->work_cv, &s->mu);
   s->idle_instances--;
+  if (PINNED_READY()) {
+    sched_batch *p = s->pinned_head[instance];
+    s->pinned_head[instance] = p->next;
+    if (!s->pinned_head[instance])
+      s->pinned_tail[instance] = NULL;
+    pthread_mutex_unlock(&s->mu);
+    return p;
+  }
+#undef PINNED_READY
   sched_batch *b = s->ready_head;
   if (b) {
     s->ready_head = b->next;
@@ -153,6 +191,14 @@ void scheduler_free(scheduler *s)
     s->ready_head = b->next;
     sched_batch_free(b);
   }
+  for (size_t i = 0; i < s->pinned_slots; i++)
+    while (s->pinned_head[i]) {
+      sched_batch *b = s->pinned_head[i];
+      s->pinned_head[i] = b->next;
+      sched_batch_free(b);
+    }
+  free(s->pinned_head);
+  free(s->pinned_tail);
   batcher_free(s->batcher);
   pthread_cond_destroy(&s->work_cv);
   pthread_cond_destroy(&s->batcher_cv);

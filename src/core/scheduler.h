@@ -23,8 +23,11 @@ typedef struct scheduler {
   pthread_mutex_t mu;
   pthread_cond_t work_cv;    /* instance threads wait here for batches */
   pthread_cond_t batcher_cv; /* the batcher waits here for requests / idle instances */
-  sched_batch *ready_head, *ready_tail; /* batches waiting for an instance */
+  sched_batch *ready_head, *ready_tail; /* batches waiting for any instance */
   size_t ready_count;
+  /* Batches that must run on one instance (sequences), indexed by instance. */
+  sched_batch **pinned_head, **pinned_tail;
+  size_t pinned_slots;
   size_t idle_instances;
   bool stopping;
   struct batcher *batcher; /* NULL: default scheduler */
@@ -41,9 +44,10 @@ scheduler *scheduler_new(TRITONBACKEND_Model *model, TRITONSERVER_Error **err);
  * the request stays the caller's; otherwise the scheduler owns it until it is executed. */
 TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceRequest *req);
 
-/* Called by an instance thread: blocks until a batch is ready (returns it; caller frees
- * it with sched_batch_free after executing) or the scheduler stops (returns NULL). */
-sched_batch *scheduler_next_batch(scheduler *s);
+/* Called by the thread of instance number `instance`: blocks until a batch is ready for
+ * it — pinned to it first, else any — (returns it; caller frees it with sched_batch_free
+ * after executing) or the scheduler stops (returns NULL). */
+sched_batch *scheduler_next_batch(scheduler *s, size_t instance);
 
 /* Makes instance threads (and the batcher) exit once their queues are empty, and joins
  * the batcher thread. Instance threads are joined by the model. */
@@ -55,5 +59,8 @@ void sched_batch_free(sched_batch *b);
 
 /* Pushes a batch onto the ready queue and wakes an instance. Caller holds s->mu. */
 void scheduler_push_ready_locked(scheduler *s, sched_batch *b);
+
+/* Pushes a batch that only instance number `instance` may run. Caller holds s->mu. */
+void scheduler_push_pinned_locked(scheduler *s, size_t instance, sched_batch *b);
 
 #endif

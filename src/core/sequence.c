@@ -9,12 +9,14 @@
 
 #include "batcher.h"
 #include "core_util.h"
+#include "model.h"
 
 typedef struct sequence_slot {
   bool is_string;
   uint64_t id;
   char *sid;
   bool busy;
+  size_t instance; /* every request of the sequence runs on this instance */
   uint64_t last_active_ns; /* for max_sequence_idle_microseconds */
   req_queue waiting;
   sequence_tensor *states; /* [state_count] */
@@ -311,9 +313,29 @@ static bool dispatch_locked(sequence_batcher *sb, scheduler *s, sequence_slot *s
   batch->requests[0] = req;
   batch->count = 1;
   pthread_mutex_lock(&s->mu);
-  scheduler_push_ready_locked(s, batch);
+  scheduler_push_pinned_locked(s, slot->instance, batch);
   pthread_mutex_unlock(&s->mu);
   return true;
+}
+
+/* The (non-passive) instance running the fewest live sequences; caller holds mu. */
+static size_t pick_instance(sequence_batcher *sb, scheduler *s)
+{
+  const TRITONBACKEND_Model *model = s->model;
+  size_t best = 0, best_load = SIZE_MAX;
+  for (size_t i = 0; i < model->instance_count; i++) {
+    if (model->instances[i]->passive)
+      continue;
+    size_t load = 0;
+    for (sequence_slot *slot = sb->slots; slot; slot = slot->next)
+      if (slot->instance == i)
+        load++;
+    if (load < best_load) {
+      best = i;
+      best_load = load;
+    }
+  }
+  return best;
 }
 
 TRITONSERVER_Error *sequence_enqueue(sequence_batcher *sb, scheduler *s,
@@ -352,6 +374,7 @@ TRITONSERVER_Error *sequence_enqueue(sequence_batcher *sb, scheduler *s,
       pthread_mutex_unlock(&sb->mu);
       return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
     }
+    slot->instance = pick_instance(sb, s);
     slot->is_string = req->correlation_is_string;
     slot->id = req->correlation_id;
     slot->sid = strdup(req->correlation_id_string);

@@ -54,13 +54,14 @@ static world *world_with(const char *config)
 
 static world *world_new(void) { return world_with(CONFIG); }
 
+static TRITONSERVER_InferenceRequest *dispatched(world *w);
+
 static void world_free(world *w)
 {
-  while (w->sched.ready_head) {
-    sched_batch *b = w->sched.ready_head;
-    w->sched.ready_head = b->next;
-    sched_batch_free(b);
-  }
+  while (dispatched(w))
+    ;
+  free(w->sched.pinned_head);
+  free(w->sched.pinned_tail);
   sequence_batcher_free(w->model.sequences);
   model_config_free(w->model.config);
   pthread_mutex_destroy(&w->sched.mu);
@@ -78,15 +79,17 @@ static TRITONSERVER_InferenceRequest *request(world *w, uint64_t corr, uint32_t 
   return r;
 }
 
-/* Pops the next dispatched request, NULL if none. */
+/* Pops the next request dispatched to instance 0 (the only one), NULL if none. A
+ * sequence's requests are pinned to one instance. */
 static TRITONSERVER_InferenceRequest *dispatched(world *w)
 {
-  sched_batch *b = w->sched.ready_head;
+  assert_null(w->sched.ready_head); /* never unpinned */
+  sched_batch *b = w->sched.pinned_slots ? w->sched.pinned_head[0] : NULL;
   if (!b)
     return NULL;
-  w->sched.ready_head = b->next;
-  if (!w->sched.ready_head)
-    w->sched.ready_tail = NULL;
+  w->sched.pinned_head[0] = b->next;
+  if (!w->sched.pinned_head[0])
+    w->sched.pinned_tail[0] = NULL;
   assert_int_equal(b->count, 1);
   TRITONSERVER_InferenceRequest *r = b->requests[0];
   sched_batch_free(b);
