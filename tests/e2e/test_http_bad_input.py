@@ -141,3 +141,10 @@ def test_bad_bodies_on_other_endpoints(server):
     r = server.post("/v2/systemsharedmemory/region/r/register", json={"key": 5})
     assert r.status_code == 400 and "register expects" in r.json()["error"]
     check_good(server)
+
+
+def test_oversized_headers(server):
+    """Headers beyond the 32 KiB per-connection memory are refused by libmicrohttpd."""
+    r = server.get("/v2/health/live", headers={"X-Big": "a" * 40000})
+    assert r.status_code == 431
+    check_good(server)
