@@ -172,8 +172,12 @@ static bool read_string_value(Reader *r, json_object *value, char **out) {
     return fail(r, "expected a string, got %s", json_type_label(value));
   }
   const char *s = json_object_get_string(value);
-  if ((size_t)json_object_get_string_len(value) != strlen(s)) {
+  size_t len = (size_t)json_object_get_string_len(value);
+  if (len != strlen(s)) {
     return fail(r, "string contains a NUL character");
+  }
+  if (!cfg_utf8_valid(s, len)) {
+    return fail(r, "string is not valid UTF-8");
   }
   *out = cfg_strdup(s);
   return true;

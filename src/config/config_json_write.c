@@ -44,6 +44,9 @@ static bool escaped_code_point(uint32_t cp) {
 
 /* Decodes the UTF-8 sequence at s (length of the sequence in *len); false if malformed. */
 static bool decode_utf8(const unsigned char *s, uint32_t *cp, size_t *len) {
+  if ((s[0] >= 0x80 && s[0] < 0xC0) || s[0] >= 0xF8) {
+    return false;
+  }
   size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
   uint32_t v = n == 1 ? s[0] : s[0] & (0x7F >> n);
   for (size_t k = 1; k < n; k++) {

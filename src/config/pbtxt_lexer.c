@@ -106,46 +106,6 @@ static void append_utf8(ConfigBuf *buf, uint32_t cp) {
   cfgbuf_append(buf, out, n);
 }
 
-/* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-static bool valid_utf8(const unsigned char *s, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    unsigned char c = s[i];
-    size_t extra;
-    uint32_t cp;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= len) {
-      return false;
-    }
-    for (size_t k = 1; k <= extra; k++) {
-      if ((s[i + k] & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    static const uint32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_length[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 /* Reads exactly `digits` hex digits (or up to `digits` when !exact) into *value. */
 static bool read_hex(PbtxtLexer *lexer, int digits, bool exact, uint32_t *value) {
   uint32_t v = 0;
@@ -246,7 +206,7 @@ static bool lex_string(PbtxtLexer *lexer, PbtxtToken *token, char **error) {
                    "string literal contains a NUL character, which a config string cannot "
                    "hold");
   }
-  if (!valid_utf8((const unsigned char *)buf->data, buf->len)) {
+  if (!cfg_utf8_valid(buf->data, buf->len)) {
     return fail_at(lexer, token->line, token->column, error,
                    "string literal is not valid UTF-8");
   }

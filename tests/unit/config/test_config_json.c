@@ -202,6 +202,7 @@ static void test_reader_errors(void **state) {
        "model config JSON: sequence_batching: field 'sequence_batching' is set along with field "
        "'dynamic_batching', another member of oneof 'scheduling_choice'"},
       {"{\"name\":\"a\\u0000b\"}", "model config JSON: name: string contains a NUL character"},
+      {"{\"name\":\"tru\x96\"}", "model config JSON: name: string is not valid UTF-8"},
       {"{\"name\":\"a\"} x", "model config JSON: invalid JSON: unexpected data after the object at byte 13"},
       {"{\"name\":", "model config JSON: invalid JSON at byte 8: unexpected end of input"},
       {"[1]", "model config JSON: expected an object for inference.ModelConfig, got an array"},
