@@ -4,6 +4,7 @@ pipelined requests, Content-Length lies, bodies over --http-max-input-size, absu
 shapes, deep JSON, invalid UTF-8 in BYTES, duplicate input names. After every case the
 server is alive and the next good request gets the right answer (assert_alive)."""
 import json
+import os
 import socket
 import struct
 import threading
@@ -361,3 +362,31 @@ def test_garbage_request_lines(fresh_server):
         finally:
             s.close()
     assert_alive(fresh_server)
+
+
+def test_fd_exhaustion_recovers(start_server, identity_repo):
+    """600 idle connections against a torchd limited to 256 open files: accepts fail while
+    the table is full, but the server survives and serves again once they are gone."""
+    import resource
+    srv = start_server(identity_repo)
+    resource.prlimit(srv.process.pid, resource.RLIMIT_NOFILE, (256, 256))
+    socks = []
+    try:
+        for _ in range(600):
+            try:
+                socks.append(socket.create_connection(("127.0.0.1", srv.http_port), timeout=2))
+            except OSError:
+                break
+        assert len(os.listdir(f"/proc/{srv.process.pid}/fd")) <= 256
+        assert srv.process.poll() is None
+    finally:
+        for s in socks:
+            s.close()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            if requests.get(srv.url + "/v2/health/live", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.1)
+    assert_alive(srv)
