@@ -27,6 +27,7 @@ their documented answers for test_models.py.
 | scalar_output | returns a 0-dim tensor: each request fails "is a scalar" |
 | wrong_output_dtype | config FP32, model returns INT64: dtype mismatch error |
 | missing_output_index | config has OUTPUT__1, model returns one tensor |
+| ragged_sum | `allow_ragged_batch` INPUT__0 + batch_input INDEX__1 (BATCH_ACCUMULATED_ELEMENT_COUNT, INT64), 200 ms queue delay: OUTPUT__0 [1] = the sum of each request's own elements |
 | sequence_state | sequence batching: START__1 control, state STATE_IN__2 -> STATE_OUT__1; OUTPUT__0 is the running sum of INPUT__0 over the sequence |
 
 | model (pytorch_extra_faulty) | expected load error |
@@ -128,6 +129,17 @@ class Accumulate(torch.nn.Module):
         return total, total
 
 
+class RaggedSum(torch.nn.Module):
+    def forward(self, x: torch.Tensor, ends: torch.Tensor) -> torch.Tensor:
+        sums: List[torch.Tensor] = []
+        start = 0
+        for i in range(ends.shape[0]):
+            end = int(ends[i])
+            sums.append(x[start:end].sum().unsqueeze(0))
+            start = end
+        return torch.stack(sums)
+
+
 def sequence_config(name: str, input_name: str) -> str:
     return model_config(
         name, [fp32(input_name, (1,))], [fp32("OUTPUT__0", (1,))],
@@ -216,6 +228,16 @@ def cases() -> List[Case]:
         Case("pytorch_extra", "missing_output_index",
              model_config("missing_output_index", one_in, [fp32("OUTPUT__0"), fp32("OUTPUT__1")]),
              {1: s(AddOne())}),
+        Case("pytorch_extra", "ragged_sum",
+             model_config("ragged_sum",
+                          [fp32("INPUT__0").replace("dims:", "allow_ragged_batch: true\n    dims:")],
+                          [fp32("OUTPUT__0", (1,))], max_batch_size=8,
+                          dynamic_batching="max_queue_delay_microseconds: 200000",
+                          extra='batch_input [ { kind: BATCH_ACCUMULATED_ELEMENT_COUNT '
+                                'target_name: "INDEX__1" data_type: TYPE_INT64 '
+                                'source_input: "INPUT__0" } ]'),
+             {1: s(RaggedSum())},
+             samples=[Sample([T([1.0, 2.0, 3.0]), T([1, 3])], [T([[1.0], [5.0]])])]),
         Case("pytorch_extra", "sequence_state", sequence_config("sequence_state", "INPUT__0"),
              {1: s(Accumulate())},
              samples=[Sample([T([2.0]), T([0], dtype=torch.int32), T([3.0])], [T([5.0]), T([5.0])])]),

@@ -56,6 +56,9 @@ uint32_t pt_batch_open_count(const pt_batch *batch);
 /* Builds batch->args from the open requests (input_gather.c). Per-request problems close
  * that slot; whole-batch problems are returned. */
 TRITONSERVER_Error *pt_gather_inputs(pt_batch *batch);
+/* Fills the batch_input arguments from the open requests' source shapes
+ * (batch_inputs.c). Problems fail the whole batch (returned). */
+TRITONSERVER_Error *pt_compute_batch_inputs(pt_batch *batch);
 /* Writes every configured output of `result` into the open responses (output_scatter.c).
  * Per-request problems close that slot; whole-batch problems are returned. */
 TRITONSERVER_Error *pt_scatter_outputs(pt_batch *batch, ts_result *result);

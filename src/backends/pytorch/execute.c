@@ -131,12 +131,15 @@ static ts_result *run(pt_batch *batch) {
   pt_instance_state *instance = batch->instance;
   const char **keys = NULL;
   if (instance->dict_mode) {
-    keys = pt_batch_calloc(batch, instance->feed_count + 1, sizeof(char *));
+    const pt_model_config *config = &instance->model->config;
+    keys = pt_batch_calloc(batch, batch->arg_count + 1, sizeof(char *));
     if (keys == NULL) {
       pt_batch_fail_all(batch, pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory"));
       return NULL;
     }
     for (size_t i = 0; i < instance->feed_count; ++i) keys[i] = instance->feeds[i].name;
+    for (size_t k = 0; k < config->batch_input_count; ++k)
+      keys[instance->feed_count + k] = config->batch_inputs[k].target;
   }
   ts_result *result = NULL;
   char *message = ts_module_run(instance->module, instance->model->params.method_name,
@@ -163,9 +166,16 @@ static void send_and_release(pt_batch *batch, bool *succeeded, uint64_t exec_sta
                                                    TRITONSERVER_RESPONSE_COMPLETE_FINAL, NULL));
     slot->response = NULL;
   }
+  /* Batch statistics before the releases (Triton reports them after), so that whoever
+   * sees a request released also sees the statistics of the batch it ran in. */
   bool any = false;
+  for (uint32_t r = 0; r < batch->slot_count; ++r) any = any || succeeded[r];
+  if (any)
+    pt_log_and_delete("failed reporting batch request statistics",
+                      TRITONBACKEND_ModelInstanceReportBatchStatistics(
+                          batch->instance->instance, (uint64_t)batch->total_rows, exec_start,
+                          compute_start, compute_end, exec_end));
   for (uint32_t r = 0; r < batch->slot_count; ++r) {
-    any = any || succeeded[r];
     pt_log_and_delete("failed reporting request statistics",
                       TRITONBACKEND_ModelInstanceReportStatistics(
                           batch->instance->instance, batch->slots[r].request, succeeded[r],
@@ -174,11 +184,6 @@ static void send_and_release(pt_batch *batch, bool *succeeded, uint64_t exec_sta
                       TRITONBACKEND_RequestRelease(batch->slots[r].request,
                                                    TRITONSERVER_REQUEST_RELEASE_ALL));
   }
-  if (any)
-    pt_log_and_delete("failed reporting batch request statistics",
-                      TRITONBACKEND_ModelInstanceReportBatchStatistics(
-                          batch->instance->instance, (uint64_t)batch->total_rows, exec_start,
-                          compute_start, compute_end, exec_end));
 }
 
 TRITONSERVER_Error *pt_execute(pt_instance_state *instance, TRITONBACKEND_Request **requests,

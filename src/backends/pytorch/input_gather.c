@@ -274,7 +274,9 @@ static TRITONSERVER_Error *gather_strings(pt_batch *batch, const pt_io_config *c
 
 TRITONSERVER_Error *pt_gather_inputs(pt_batch *batch) {
   const pt_instance_state *instance = batch->instance;
-  batch->arg_count = instance->dict_mode ? instance->feed_count : instance->arg_count;
+  batch->arg_count = instance->dict_mode
+                         ? instance->feed_count + instance->model->config.batch_input_count
+                         : instance->arg_count;
   batch->args = pt_batch_calloc(batch, batch->arg_count + 1, sizeof(ts_value));
   request_input *ins = pt_batch_calloc(batch, batch->slot_count + 1, sizeof(request_input));
   if (batch->args == NULL || ins == NULL)
@@ -291,5 +293,5 @@ TRITONSERVER_Error *pt_gather_inputs(pt_batch *batch) {
                                     : gather_tensor(batch, input, ins, first, arg);
     if (error != NULL) return error;
   }
-  return NULL;
+  return pt_batch_open_count(batch) > 0 ? pt_compute_batch_inputs(batch) : NULL;
 }

@@ -131,6 +131,40 @@ static TRITONSERVER_Error *make_feeds(pt_instance_state *state) {
   return NULL;
 }
 
+/* batch_input targets follow the convention the config inputs chose (§3.2); their names
+ * are appended to `names` after the feeds, for the combined slot check. */
+static TRITONSERVER_Error *map_batch_inputs(pt_instance_state *state, const ts_schema *schema,
+                                           const char **names, const char **arg_names) {
+  const pt_model_config *config = &state->model->config;
+  state->batch_input_slots = calloc(config->batch_input_count + 1, sizeof(int));
+  if (state->batch_input_slots == NULL)
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  for (size_t k = 0; k < config->batch_input_count; ++k) {
+    const char *target = config->batch_inputs[k].target;
+    names[state->feed_count + k] = target;
+    int *slot = &state->batch_input_slots[k];
+    *slot = -1;
+    if (state->input_naming == PT_NAMING_FORWARD_ARGUMENT) {
+      for (size_t a = 0; a < schema->arg_count; ++a)
+        if (strcmp(arg_names[a], target) == 0) *slot = (int)a;
+      if (*slot < 0)
+        return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                               "batch_input '%s' of model '%s' is not an argument of method "
+                               "'%s', while the inputs are named after its arguments",
+                               target, state->model->name, state->model->params.method_name);
+    } else if (state->input_naming == PT_NAMING_NAMED_INDEX) {
+      if (!pt_named_index(target, slot, NULL))
+        return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                               "batch_input '%s' of model '%s' does not follow the "
+                               "<name>__<index> naming convention of the model's inputs",
+                               target, state->model->name);
+    } else {
+      *slot = (int)(config->input_count + k);
+    }
+  }
+  return NULL;
+}
+
 static TRITONSERVER_Error *map_inputs(pt_instance_state *state, const ts_schema *schema) {
   const pt_model_config *config = &state->model->config;
   size_t expected = config->input_count + config->batch_input_count + config->control_count +
@@ -142,12 +176,8 @@ static TRITONSERVER_Error *map_inputs(pt_instance_state *state, const ts_schema 
                            "unable to load model '%s', configuration expects %zu inputs, model "
                            "provides %zu",
                            state->model->name, expected, schema->arg_count);
-  if (config->batch_input_count > 0)
-    return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
-                           "model '%s' uses batch_input, which the torchd PyTorch backend does "
-                           "not execute yet",
-                           state->model->name);
-  const char **names = calloc(state->feed_count + 1, sizeof(char *));
+  size_t name_count = state->feed_count + config->batch_input_count;
+  const char **names = calloc(name_count + 1, sizeof(char *));
   const char **arg_names = calloc(schema->arg_count + 1, sizeof(char *));
   if (names == NULL || arg_names == NULL) {
     free(names);
@@ -165,9 +195,18 @@ static TRITONSERVER_Error *map_inputs(pt_instance_state *state, const ts_schema 
   /* control and state inputs carry their own <name>__<index> (checked by the config) */
   for (size_t i = config->input_count; error == NULL && i < state->feed_count; ++i)
     pt_named_index(names[i], &state->feed_slots[i], NULL);
-  if (error == NULL && state->feed_count > config->input_count)
-    error = pt_to_triton(pt_check_input_slots(state->model->name, names, state->feed_count,
-                                              state->feed_slots, schema->arg_count));
+  if (error == NULL) error = map_batch_inputs(state, schema, names, arg_names);
+  if (error == NULL && name_count > config->input_count) {
+    int *slots = calloc(name_count + 1, sizeof(int));
+    if (slots == NULL) error = pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+    for (size_t i = 0; error == NULL && i < name_count; ++i)
+      slots[i] = i < state->feed_count ? state->feed_slots[i]
+                                       : state->batch_input_slots[i - state->feed_count];
+    if (error == NULL)
+      error = pt_to_triton(pt_check_input_slots(state->model->name, names, name_count, slots,
+                                                schema->arg_count));
+    free(slots);
+  }
   free(names);
   free(arg_names);
   if (error == NULL) error = check_input_kinds(state, schema);
@@ -282,6 +321,7 @@ void pt_instance_state_delete(pt_instance_state *state) {
   free(state->arg_kinds);
   free(state->feeds);
   free(state->feed_slots);
+  free(state->batch_input_slots);
   free(state->output_indices);
   free(state->state_output_indices);
   free(state->name);

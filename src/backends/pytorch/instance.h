@@ -32,6 +32,7 @@ typedef struct pt_instance_state {
   pt_io_config *feeds;        /* owned array */
   int *feed_slots;            /* per feed: argument slot (dict mode: unused) */
   size_t feed_count;
+  int *batch_input_slots;     /* per batch_input: argument slot (owned) */
   int *output_indices;        /* per config output: returned value index (owned) */
   int *state_output_indices;  /* per sequence state: returned value index (owned) */
   pt_naming input_naming, output_naming;

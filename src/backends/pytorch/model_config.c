@@ -103,19 +103,31 @@ static pt_error *read_sequence(struct json_object *root, pt_model_config *config
   return NULL;
 }
 
+static char *first_string(struct json_object *entry, const char *key) {
+  struct json_object *array = member(entry, key);
+  struct json_object *first = array != NULL && json_object_is_type(array, json_type_array) &&
+                                      json_object_array_length(array) > 0
+                                  ? json_object_array_get_idx(array, 0)
+                                  : NULL;
+  return strdup(first != NULL ? json_object_get_string(first) : "");
+}
+
 static pt_error *read_batch_inputs(struct json_object *root, pt_model_config *config) {
   struct json_object *batch_inputs = member(root, "batch_input");
   size_t count = batch_inputs != NULL ? json_object_array_length(batch_inputs) : 0;
-  config->batch_input_targets = calloc(count + 1, sizeof(char *));
-  if (config->batch_input_targets == NULL) return pt_error_new(PT_ERR_INTERNAL, "out of memory");
+  config->batch_inputs = calloc(count + 1, sizeof(pt_batch_input));
+  if (config->batch_inputs == NULL) return pt_error_new(PT_ERR_INTERNAL, "out of memory");
   for (size_t i = 0; i < count; ++i) {
-    struct json_object *targets = member(json_object_array_get_idx(batch_inputs, i),
-                                         "target_name");
-    struct json_object *first = targets != NULL && json_object_array_length(targets) > 0
-                                    ? json_object_array_get_idx(targets, 0)
-                                    : NULL;
-    config->batch_input_targets[i] = strdup(first != NULL ? json_object_get_string(first) : "");
-    config->batch_input_count = i + 1;
+    struct json_object *entry = json_object_array_get_idx(batch_inputs, i);
+    pt_batch_input *batch_input = &config->batch_inputs[config->batch_input_count++];
+    batch_input->kind = dup_member_string(entry, "kind");
+    batch_input->target = first_string(entry, "target_name");
+    batch_input->source = first_string(entry, "source_input");
+    batch_input->dtype_name = dup_member_string(entry, "data_type");
+    if (!batch_input->kind || !batch_input->target || !batch_input->source ||
+        !batch_input->dtype_name)
+      return pt_error_new(PT_ERR_INTERNAL, "out of memory");
+    batch_input->dtype = pt_dtype_from_config_name(batch_input->dtype_name);
   }
   struct json_object *batch_outputs = member(root, "batch_output");
   config->batch_output_count = batch_outputs != NULL ? json_object_array_length(batch_outputs) : 0;
@@ -161,8 +173,13 @@ static void free_ios(pt_io_config *ios, size_t count) {
 void pt_model_config_free(pt_model_config *config) {
   free_ios(config->inputs, config->input_count);
   free_ios(config->outputs, config->output_count);
-  for (size_t i = 0; i < config->batch_input_count; ++i) free(config->batch_input_targets[i]);
-  free(config->batch_input_targets);
+  for (size_t i = 0; i < config->batch_input_count; ++i) {
+    free(config->batch_inputs[i].kind);
+    free(config->batch_inputs[i].target);
+    free(config->batch_inputs[i].source);
+    free(config->batch_inputs[i].dtype_name);
+  }
+  free(config->batch_inputs);
   for (size_t i = 0; i < config->control_count; ++i) {
     free(config->controls[i].name);
     free(config->controls[i].kind);
@@ -201,6 +218,38 @@ static pt_error *validate_ios(const pt_model_config *config, const pt_io_config 
   return NULL;
 }
 
+static const char *const batch_input_kinds[] = {
+    "BATCH_ELEMENT_COUNT", "BATCH_ACCUMULATED_ELEMENT_COUNT",
+    "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO", "BATCH_MAX_ELEMENT_COUNT_AS_SHAPE",
+    "BATCH_ITEM_SHAPE", "BATCH_ITEM_SHAPE_FLATTEN"};
+
+int pt_batch_input_kind(const char *kind) {
+  for (int i = 0; i < (int)(sizeof(batch_input_kinds) / sizeof(batch_input_kinds[0])); ++i)
+    if (strcmp(kind, batch_input_kinds[i]) == 0) return i;
+  return -1;
+}
+
+static pt_error *validate_batch_input(const pt_model_config *config,
+                                      const pt_batch_input *batch_input) {
+  if (pt_batch_input_kind(batch_input->kind) < 0)
+    return pt_error_new(PT_ERR_INVALID_ARG,
+                        "batch_input '%s' of model '%s' has kind '%s', expected one of "
+                        "BATCH_ELEMENT_COUNT, BATCH_ACCUMULATED_ELEMENT_COUNT, "
+                        "BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO, "
+                        "BATCH_MAX_ELEMENT_COUNT_AS_SHAPE, BATCH_ITEM_SHAPE, "
+                        "BATCH_ITEM_SHAPE_FLATTEN",
+                        batch_input->target, config->name, batch_input->kind);
+  if (!pt_dtype_supported(batch_input->dtype) || batch_input->dtype == 13)
+    return pt_error_new(PT_ERR_INTERNAL, "unsupported datatype %s for batch_input '%s' for model '%s'",
+                        batch_input->dtype_name, batch_input->target, config->name);
+  if (pt_model_config_find_input(config, batch_input->source) < 0)
+    return pt_error_new(PT_ERR_INVALID_ARG,
+                        "batch_input '%s' of model '%s' has source_input '%s', which is not an "
+                        "input of the model",
+                        batch_input->target, config->name, batch_input->source);
+  return NULL;
+}
+
 pt_error *pt_model_config_validate(const pt_model_config *config) {
   if (config->input_count == 0 && config->batch_input_count == 0)
     return pt_error_new(PT_ERR_INVALID_ARG,
@@ -212,6 +261,8 @@ pt_error *pt_model_config_validate(const pt_model_config *config) {
                         "specified.");
   pt_error *error = validate_ios(config, config->inputs, config->input_count, "input");
   if (error == NULL) error = validate_ios(config, config->outputs, config->output_count, "output");
+  for (size_t i = 0; error == NULL && i < config->batch_input_count; ++i)
+    error = validate_batch_input(config, &config->batch_inputs[i]);
   for (size_t i = 0; error == NULL && i < config->control_count; ++i) {
     const pt_control_config *control = &config->controls[i];
     int index = 0;

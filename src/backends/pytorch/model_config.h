@@ -41,6 +41,15 @@ typedef struct {
   char *input_name, *output_name, *dtype_name;
 } pt_state_config;
 
+/* One batch_input (ragged batching helper computed by the backend, §4.5). */
+typedef struct {
+  char *kind;    /* "BATCH_ELEMENT_COUNT", ... */
+  char *target;  /* first target_name: the forward argument it feeds */
+  char *source;  /* first source_input */
+  int dtype;     /* data_type as a TRITONSERVER_DataType number */
+  char *dtype_name;
+} pt_batch_input;
+
 typedef struct {
   struct json_object *root;   /* the whole config (owned) */
   const char *name;           /* borrowed from root */
@@ -50,7 +59,7 @@ typedef struct {
   pt_io_config *outputs;
   size_t output_count;
   size_t batch_input_count;
-  char **batch_input_targets; /* each batch_input's first target name */
+  pt_batch_input *batch_inputs;
   size_t batch_output_count;
   pt_control_config *controls;
   size_t control_count;
@@ -69,6 +78,11 @@ void pt_model_config_free(pt_model_config *config);
  * supported (Triton's "unsupported datatype" messages; BF16 is accepted), strings 1-D,
  * sequence control inputs named <name>__<index> with a supported CORRID type. */
 pt_error *pt_model_config_validate(const pt_model_config *config);
+
+/* Index of a batch_input kind: 0 BATCH_ELEMENT_COUNT, 1 BATCH_ACCUMULATED_ELEMENT_COUNT,
+ * 2 ..._WITH_ZERO, 3 BATCH_MAX_ELEMENT_COUNT_AS_SHAPE, 4 BATCH_ITEM_SHAPE,
+ * 5 BATCH_ITEM_SHAPE_FLATTEN; -1 when unknown. */
+int pt_batch_input_kind(const char *kind);
 
 /* Index of the input/output named `name`, or -1. */
 int pt_model_config_find_input(const pt_model_config *config, const char *name);

@@ -213,6 +213,46 @@ static void test_output_errors(void **unused) {
                    "which doesn't exist. This model has 1 outputs");
 }
 
+/* Three requests of different lengths batched together (200 ms queue delay) into one flat
+ * tensor; the BATCH_ACCUMULATED_ELEMENT_COUNT batch input tells the model where each ends. */
+static void test_ragged_batch_with_batch_input(void **unused) {
+  (void)unused;
+  pt_load_ok(server, "ragged_sum");
+  float data[3][4] = {{1, 2, 0, 0}, {10, 20, 30, 0}, {100, 0, 0, 0}};
+  int64_t lengths[3] = {2, 3, 1};
+  float sums[3] = {3, 60, 100};
+  infer_call *calls[3];
+  for (int r = 0; r < 3; ++r) {
+    int64_t shape[2] = {1, lengths[r]};
+    calls[r] = call_new(server, "ragged_sum", -1, NULL);
+    call_add_input(calls[r], "INPUT__0", TRITONSERVER_TYPE_FP32, shape, 2, data[r],
+                   (size_t)lengths[r] * sizeof(float));
+    call_send(server, calls[r]);
+  }
+  for (int r = 0; r < 3; ++r) {
+    call_wait(calls[r], 10000);
+    check_call_ok(calls[r]);
+    assert_true(output_fp32(calls[r], "OUTPUT__0", 1)[0] == sums[r]);
+    call_free(calls[r]);
+  }
+  /* they really ran as one batch of 3 */
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerModelStatistics(server, "ragged_sum", -1, &message), "statistics");
+  json_object *stats = message_json(message), *models = NULL, *batches = NULL;
+  assert_true(json_object_object_get_ex(stats, "model_stats", &models));
+  assert_true(json_object_object_get_ex(json_object_array_get_idx(models, 0), "batch_stats",
+                                        &batches));
+  bool saw_three = false;
+  for (size_t i = 0; i < json_object_array_length(batches); ++i) {
+    json_object *size = NULL;
+    if (json_object_object_get_ex(json_object_array_get_idx(batches, i), "batch_size", &size))
+      saw_three = saw_three || json_object_get_int64(size) == 3;
+  }
+  if (!saw_three) fprintf(stderr, "batch_stats: %s\n", json_object_to_json_string(batches));
+  assert_true(saw_three);
+  json_object_put(stats);
+}
+
 /* Sends value `x` in sequence `id` (START/END flags as given); returns OUTPUT__0. */
 static float sequence_step(uint64_t id, float x, uint32_t flags) {
   int64_t shape[1] = {1};
@@ -251,6 +291,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_batched_strings_scatter_per_request),
       cmocka_unit_test(test_output_errors),
       cmocka_unit_test(test_sequence_control_and_state),
+      cmocka_unit_test(test_ragged_batch_with_batch_input),
   };
   return cmocka_run_group_tests(tests, start, stop);
 }

@@ -129,6 +129,39 @@ static void test_sequence_controls(void **unused) {
                "input 'CORRID__1' type 'TYPE_UINT32' is not supported by PyTorch.");
 }
 
+static void test_batch_inputs(void **unused) {
+  (void)unused;
+  const char *head = "{\"name\":\"r\",\"max_batch_size\":8,"
+                     "\"input\":[{\"name\":\"IN\",\"data_type\":\"TYPE_FP32\",\"dims\":[-1]}],"
+                     "\"output\":[{\"name\":\"OUT\",\"data_type\":\"TYPE_FP32\",\"dims\":[1]}],"
+                     "\"batch_input\":[";
+  char json[1024];
+  snprintf(json, sizeof(json), "%s%s", head,
+           "{\"kind\":\"BATCH_ELEMENT_COUNT\",\"target_name\":[\"N\"],"
+           "\"data_type\":\"TYPE_INT32\",\"source_input\":[\"IN\"]}]}");
+  pt_model_config config;
+  assert_null(pt_model_config_parse(json, strlen(json), &config));
+  assert_int_equal(config.batch_input_count, 1);
+  assert_string_equal(config.batch_inputs[0].target, "N");
+  assert_string_equal(config.batch_inputs[0].source, "IN");
+  assert_int_equal(config.batch_inputs[0].dtype, 8);
+  assert_null(pt_model_config_validate(&config));
+  pt_model_config_free(&config);
+  assert_int_equal(pt_batch_input_kind("BATCH_ITEM_SHAPE_FLATTEN"), 5);
+  assert_int_equal(pt_batch_input_kind("BATCH_NOPE"), -1);
+  snprintf(json, sizeof(json), "%s%s", head,
+           "{\"kind\":\"BATCH_ELEMENT_COUNT\",\"target_name\":[\"N\"],"
+           "\"data_type\":\"TYPE_INT32\",\"source_input\":[\"MISSING\"]}]}");
+  expect_error(json, PT_ERR_INVALID_ARG,
+               "batch_input 'N' of model 'r' has source_input 'MISSING', which is not an input "
+               "of the model");
+  snprintf(json, sizeof(json), "%s%s", head,
+           "{\"kind\":\"BATCH_ELEMENT_COUNT\",\"target_name\":[\"N\"],"
+           "\"data_type\":\"TYPE_UINT32\",\"source_input\":[\"IN\"]}]}");
+  expect_error(json, PT_ERR_INTERNAL,
+               "unsupported datatype TYPE_UINT32 for batch_input 'N' for model 'r'");
+}
+
 static void test_not_json(void **unused) {
   (void)unused;
   pt_model_config config;
@@ -160,6 +193,7 @@ int main(void) {
       cmocka_unit_test(test_string_must_be_1d),
       cmocka_unit_test(test_missing_inputs_or_outputs),
       cmocka_unit_test(test_sequence_controls),
+      cmocka_unit_test(test_batch_inputs),
       cmocka_unit_test(test_not_json),
       cmocka_unit_test(test_dtype_table),
   };
