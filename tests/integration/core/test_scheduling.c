@@ -1,6 +1,7 @@
 /* test_scheduling.c — the dynamic batcher's queue rules: priority levels (1 is
  * highest), queue timeouts with action REJECT or DELAY, per-request timeouts when the
- * policy allows overriding, and rejection once max_queue_size requests wait.
+ * policy allows overriding, rejection once max_queue_size requests wait, and a request
+ * cancelled while queued answered CANCELLED without running.
  * Every model runs one instance that sleeps per execute, so a first "blocker" request
  * keeps it busy while the others queue. */
 #include <setjmp.h>
@@ -98,11 +99,15 @@ static void queue_timeout_reject(void **state)
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
       &repo, "m", ONE_SLOW_INSTANCE("400")
-      "dynamic_batching { default_queue_policy { timeout_action: REJECT "
-      "default_timeout_microseconds: 100000 } }\n");
-  infer_call *blocker = send_one(server, 0, 0);
+      /* The blocker runs at level 1, which has no timeout, so however slowly a loaded
+       * machine dispatches it, only the late request (level 2, 100 ms) can expire. */
+      "dynamic_batching { priority_levels: 2 default_priority_level: 2 "
+      "default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 100000 } "
+      "priority_queue_policy { key: 1 value { timeout_action: REJECT "
+      "default_timeout_microseconds: 0 } } }\n");
+  infer_call *blocker = send_one(server, 1, 0);
   sleep_ms(100);
-  infer_call *late = send_one(server, 0, 0);
+  infer_call *late = send_one(server, 2, 0);
   call_wait(blocker, 10000);
   call_wait(late, 10000);
   check_call_ok(blocker);
@@ -178,6 +183,33 @@ static void full_queue_rejects(void **state)
   server_finish(server, repo);
 }
 
+static void cancelled_queued_request_is_not_executed(void **state)
+{
+  (void)state;
+  char *repo;
+  TRITONSERVER_Server *server = server_with_model(
+      &repo, "m", ONE_SLOW_INSTANCE("300") "dynamic_batching { }\n");
+  infer_call *blocker = send_one(server, 0, 0);
+  sleep_ms(100);
+  infer_call *cancelled = send_one(server, 0, 0);
+  check_ok(TRITONSERVER_InferenceRequestCancel(cancelled->request), "InferenceRequestCancel");
+  bool is_cancelled = false;
+  check_ok(TRITONSERVER_InferenceRequestIsCancelled(cancelled->request, &is_cancelled),
+           "InferenceRequestIsCancelled");
+  assert_true(is_cancelled);
+  call_wait(blocker, 10000);
+  call_wait(cancelled, 10000);
+  check_call_ok(blocker);
+  if (cancelled->error_message == NULL)
+    fail_msg("a request cancelled while queued was executed");
+  assert_int_equal(cancelled->error_code, TRITONSERVER_ERROR_CANCELLED);
+  assert_int_equal(cancelled->final_count, 1);
+  assert_int_equal(cancelled->release_count, 1);
+  call_free(blocker);
+  call_free(cancelled);
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -186,6 +218,7 @@ int main(void)
       cmocka_unit_test(queue_timeout_delay_still_serves),
       cmocka_unit_test(request_timeout_override),
       cmocka_unit_test(full_queue_rejects),
+      cmocka_unit_test(cancelled_queued_request_is_not_executed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
