@@ -390,3 +390,44 @@ def test_fd_exhaustion_recovers(start_server, identity_repo):
         except requests.RequestException:
             time.sleep(0.1)
     assert_alive(srv)
+
+
+def test_shared_memory_unregistered_mid_request(start_server, identity_repo):
+    """A request reading and writing a system shared-memory region that the client
+    unregisters (and unlinks) while the request waits in the slow model: a clear error,
+    no write into unmapped memory, the server stays up."""
+    srv = start_server(identity_repo, ["--allow-client-shm=true"])
+    key = f"/torchd_rel_{os.getpid()}"
+    fd = os.open("/dev/shm" + key, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        os.ftruncate(fd, 1 << 16)
+    finally:
+        os.close(fd)
+    try:
+        r = srv.post("/v2/systemsharedmemory/region/r1/register",
+                     json={"key": key, "offset": 0, "byte_size": 1 << 16})
+        assert r.status_code == 200, r.text
+        result = {}
+
+        def call():
+            result["r"] = requests.post(srv.url + "/v2/models/slow/infer", timeout=30, json={
+                "inputs": [{"name": "INPUT0", "shape": [1, 4], "datatype": "FP32",
+                            "parameters": {"shared_memory_region": "r1",
+                                           "shared_memory_byte_size": 16}}],
+                "outputs": [{"name": "OUTPUT0",
+                             "parameters": {"shared_memory_region": "r1",
+                                            "shared_memory_offset": 4096,
+                                            "shared_memory_byte_size": 16}}]})
+        t = threading.Thread(target=call)
+        t.start()
+        time.sleep(0.1)  # in the slow model (300 ms)
+        assert srv.post("/v2/systemsharedmemory/region/r1/unregister").status_code == 200
+    finally:
+        os.unlink("/dev/shm" + key)
+    t.join(30)
+    r = result["r"]
+    # either the server kept its own mapping alive (200) or it says the region is gone
+    assert r.status_code in (200, 400), r.text
+    if r.status_code == 400:
+        assert "r1" in r.json()["error"]
+    assert_alive(srv)

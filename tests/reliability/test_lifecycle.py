@@ -213,3 +213,33 @@ def test_sigterm_exit_timeout_bounds_a_stuck_request(start_server, slow_repo):
     assert code == 0
     # the stuck client is told something (an error or a closed connection), never a hang
     assert "e" in result or result["r"].status_code != 200
+
+
+def test_concurrent_load_unload_storm(start_server, tmp_path):
+    """8 clients load and unload the same model at once (60 of each) while 4 clients send
+    inferences: every control call answers 200, inferences are right or refused clearly,
+    and the model ends loadable and serving."""
+    repo = str(tmp_path / "repo")
+    write_model(repo, "storm", io_config("storm", "TYPE_FP32", [-1], max_batch_size=4) +
+                "dynamic_batching { }\n")
+    srv = start_server(repo, ["--model-control-mode=explicit", "--load-model=storm"])
+    traffic = Load(srv, "storm", threads=4, batched=True)
+    failures = []
+
+    def control(i):
+        session = requests.Session()
+        for j in range(15):
+            op = "load" if (i + j) % 2 else "unload"
+            r = session.post(f"{srv.url}/v2/repository/models/storm/{op}", timeout=60)
+            if r.status_code != 200:
+                failures.append(f"{op}: {r.status_code} {r.text[:200]}")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(control, range(8)))
+    finally:
+        traffic.stop()
+    assert failures == []
+    assert traffic.wrong == [], traffic.wrong[:5]
+    assert srv.post("/v2/repository/models/storm/load").status_code == 200
+    r = srv.infer("storm", body_for(5, batched=True))
+    assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [5, -5]
