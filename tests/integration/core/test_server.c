@@ -111,6 +111,10 @@ static void failed_model_does_not_stop_the_others(void **state)
   repo_add_model(repo, "good", MODEL_IDENTITY_FP32, V1, 1);
   repo_add_model(repo, "bad", MODEL_FAILS_TO_LOAD, V1, 1);
   repo_add_model(repo, "broken_config", "this is { not a config", V1, 1);
+  repo_add_model(repo, "bad_parameter",
+                 MODEL_IDENTITY_FP32
+                 "parameters { key: \"mode\" value { string_value: \"bogus\" } }\n",
+                 V1, 1);
   TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
   TRITONSERVER_Server *server = server_start(options);
   TRITONSERVER_ServerOptionsDelete(options);
@@ -140,6 +144,8 @@ static void failed_model_does_not_stop_the_others(void **state)
   json_object *index = message_json(message);
   const char *index_text = json_object_to_json_string(index);
   assert_non_null(strstr(index_text, "fail_load"));
+  assert_non_null(strstr(index_text, "parameter 'mode' expected"));
+  assert_false(model_ready(server, "bad_parameter", -1));
   json_object_put(index);
 
   /* The good model serves. */
