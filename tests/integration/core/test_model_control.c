@@ -1,6 +1,7 @@
 /* test_model_control.c — model control modes (NONE, POLL, EXPLICIT), load/unload and
- * reload through the API, versions and version policies, and how a request names a
- * version (-1: highest ready; missing: NOT_FOUND; not ready: UNAVAILABLE). */
+ * reload through the API, versions and version policies, how a request names a
+ * version (-1: highest ready; missing: NOT_FOUND; not ready: UNAVAILABLE), and where
+ * backend libraries are looked for (version dir, model dir, backend directory). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,8 @@ static int64_t infer_version(TRITONSERVER_Server *server, const char *model, int
   call_run(server, call);
   int64_t answered = -1;
   if (call->error_message != NULL) {
+    if (getenv("TORCHD_TEST_LOG") != NULL)
+      fprintf(stderr, "inference on '%s' failed: %s\n", model, call->error_message);
     *code = call->error_code;
   } else {
     const char *name = NULL;
@@ -244,6 +247,63 @@ static void requests_name_versions(void **state)
   free(repo);
 }
 
+/* Copies the identity backend library to 'destination'. */
+static void copy_identity_library(const char *destination)
+{
+  FILE *in = fopen(TORCHD_BACKEND_DIR "/identity/libtriton_identity.so", "rb");
+  FILE *out = fopen(destination, "wb");
+  assert_non_null(in);
+  assert_non_null(out);
+  char buffer[65536];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), in)) > 0)
+    assert_int_equal(fwrite(buffer, 1, n, out), n);
+  fclose(in);
+  fclose(out);
+}
+
+static void backend_libraries_are_found_as_triton_finds_them(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  /* backend "local" exists only as <repo>/<model>/libtriton_local.so ... */
+  repo_add_model(repo, "in_model_dir",
+                 "backend: \"local\"\nmax_batch_size: 8\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n",
+                 V1, 1);
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/in_model_dir/libtriton_local.so", repo);
+  copy_identity_library(path);
+  /* ... "versioned" only as <repo>/<model>/1/libtriton_versioned.so ... */
+  repo_add_model(repo, "in_version_dir",
+                 "backend: \"versioned\"\nmax_batch_size: 8\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n",
+                 V1, 1);
+  snprintf(path, sizeof(path), "%s/in_version_dir/1/libtriton_versioned.so", repo);
+  copy_identity_library(path);
+  /* ... and "nope" nowhere. */
+  repo_add_model(repo, "missing_backend",
+                 "backend: \"nope\"\nmax_batch_size: 8\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n",
+                 V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+
+  check_ok(TRITONSERVER_ServerLoadModel(server, "in_model_dir"), "load from the model dir");
+  check_ok(TRITONSERVER_ServerLoadModel(server, "in_version_dir"), "load from the version dir");
+  TRITONSERVER_Error_Code code = TRITONSERVER_ERROR_UNKNOWN;
+  assert_int_equal(infer_version(server, "in_model_dir", -1, &code), 1);
+  assert_int_equal(infer_version(server, "in_version_dir", -1, &code), 1);
+  check_error(TRITONSERVER_ServerLoadModel(server, "missing_backend"), ANY_CODE,
+              "unable to find backend library for backend 'nope', try specifying runtime on "
+              "the model configuration.");
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -253,6 +313,7 @@ int main(void)
       cmocka_unit_test(poll_mode_follows_the_repository),
       cmocka_unit_test(version_policies),
       cmocka_unit_test(requests_name_versions),
+      cmocka_unit_test(backend_libraries_are_found_as_triton_finds_them),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
