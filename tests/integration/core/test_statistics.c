@@ -113,10 +113,57 @@ static void statistics_after_known_traffic(void **state)
   server_finish(server, repo);
 }
 
+static void statistics_per_version(void **state)
+{
+  (void)state;
+  static const int versions[] = {1, 2};
+  char *repo = repo_create();
+  repo_add_model(repo, "two",
+                 "backend: \"identity\"\nmax_batch_size: 8\n"
+                 "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
+                 "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
+                 "version_policy: { all { } }\n",
+                 versions, 2);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  for (int64_t version = 1; version <= 2; version++) {
+    for (int64_t i = 0; i < version; i++) { /* one request to v1, two to v2 */
+      infer_call *call = call_new(server, "two", version, NULL);
+      const int64_t shape[] = {1, 2};
+      const float data[2] = {0};
+      call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+      call_run(server, call);
+      check_call_ok(call);
+      call_free(call);
+    }
+  }
+  /* -1: every ready version; a number: that version only. */
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerModelStatistics(server, "two", -1, &message), "ModelStatistics(-1)");
+  json_object *stats = message_json(message);
+  json_object *list = json_object_object_get(stats, "model_stats");
+  assert_int_equal(json_object_array_length(list), 2);
+  for (size_t i = 0; i < 2; i++) {
+    json_object *entry = json_object_array_get_idx(list, i);
+    int64_t version = atoll(json_object_get_string(json_object_object_get(entry, "version")));
+    assert_int_equal(get_int(entry, "inference_stats.success.count"), version);
+  }
+  json_object_put(stats);
+  check_ok(TRITONSERVER_ServerModelStatistics(server, "two", 2, &message), "ModelStatistics(2)");
+  stats = message_json(message);
+  list = json_object_object_get(stats, "model_stats");
+  assert_int_equal(json_object_array_length(list), 1);
+  assert_int_equal(get_int(json_object_array_get_idx(list, 0), "inference_count"), 2);
+  json_object_put(stats);
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(statistics_after_known_traffic),
+      cmocka_unit_test(statistics_per_version),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
