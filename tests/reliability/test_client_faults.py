@@ -431,3 +431,27 @@ def test_shared_memory_unregistered_mid_request(start_server, identity_repo):
     if r.status_code == 400:
         assert "r1" in r.json()["error"]
     assert_alive(srv)
+
+
+def test_compressed_bodies(fresh_server):
+    """Decompression bombs stop at --http-max-input-size (413); corrupt or unknown encodings
+    get a clear 400; a gzip body and a gzip answer still work."""
+    import gzip
+    import zlib
+    bomb = gzip.compress(b'{"inputs":[' + b" " * (32 << 20) + b"]}")  # ~32 KB → 32 MB
+    cases = [("gzip", bomb, 413, "decompressed request body is larger than the limit"),
+             ("deflate", zlib.compress(b" " * (16 << 20)), 413, "--http-max-input-size"),
+             ("gzip", b"\x1f\x8bgarbage", 400, "failed to decompress the request body"),
+             ("gzip", gzip.compress(b'{"inputs":[]}')[:-9], 400, "failed to decompress"),
+             ("deflate", b"nope", 400, "failed to decompress the request body"),
+             ("br", b"x", 400, "unsupported Content-Encoding 'br'")]
+    for encoding, body, status, fragment in cases:
+        r = fresh_server.post(infer_path("addsub"), data=body,
+                              headers={"Content-Encoding": encoding})
+        assert r.status_code == status, (encoding, r.text)
+        assert fragment in r.json()["error"], r.json()["error"]
+    r = fresh_server.post(infer_path("addsub"), data=gzip.compress(json.dumps(ADDSUB_GOOD).encode()),
+                          headers={"Content-Encoding": "gzip", "Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers.get("Content-Encoding") == "gzip"
+    assert r.json()["outputs"][0]["data"] == [2, 3, 4, 5]  # requests inflates it
+    assert_alive(fresh_server)
