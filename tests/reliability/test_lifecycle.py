@@ -243,3 +243,34 @@ def test_concurrent_load_unload_storm(start_server, tmp_path):
     assert srv.post("/v2/repository/models/storm/load").status_code == 200
     r = srv.infer("storm", body_for(5, batched=True))
     assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [5, -5]
+
+
+def test_odd_repository_contents(start_server, tmp_path):
+    """A symlink loop, a stray file, odd version folder names, a config.pbtxt that is a
+    folder, an empty config, a 12 MB config and a dangling version symlink: the server
+    starts, each bad model is UNAVAILABLE with a reason, and the good ones serve."""
+    repo = str(tmp_path / "repo")
+    write_model(repo, "good", io_config("good", "TYPE_FP32", [-1]))
+    os.symlink(repo, os.path.join(repo, "loop"))
+    with open(os.path.join(repo, "stray_file"), "w") as f:
+        f.write("not a model")
+    write_model(repo, "odd_versions", io_config("odd_versions", "TYPE_FP32", [-1]),
+                versions=("-1", "abc", "99999999999999999999", "2"))
+    os.makedirs(os.path.join(repo, "config_is_dir", "config.pbtxt"))
+    os.makedirs(os.path.join(repo, "config_is_dir", "1"))
+    write_model(repo, "empty_config", "")
+    write_model(repo, "big_config", 'name: "big_config" backend: "identity"\n' +
+                "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n"
+                "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n" +
+                "# padding\n" * 1_200_000)
+    write_model(repo, "dangling", io_config("dangling", "TYPE_FP32", [-1]), versions=())
+    os.symlink("/nonexistent/torchd", os.path.join(repo, "dangling", "1"))
+    srv = start_server(repo, ["--exit-on-error=false", "--strict-readiness=false"])
+    index = {e["name"]: e for e in srv.post("/v2/repository/index").json()}
+    for bad in ("loop", "config_is_dir", "empty_config", "dangling"):
+        assert index[bad]["state"] == "UNAVAILABLE" and index[bad]["reason"], index[bad]
+    assert "stray_file" not in index
+    assert index["odd_versions"]["state"] == "READY" and index["odd_versions"]["version"] == "2"
+    for name in ("good", "big_config", "odd_versions"):
+        r = srv.infer(name, body_for(3))
+        assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [3, -3], r.text
