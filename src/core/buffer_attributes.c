@@ -15,7 +15,8 @@ static TRITONSERVER_Error *null_argument(const char *function)
 }
 
 /* Creates attributes for a 0-byte CPU buffer on device 0; the caller owns them. */
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesNew(TRITONSERVER_BufferAttributes **buffer_attributes)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesNew(TRITONSERVER_BufferAttributes **buffer_attributes)
 {
   if (buffer_attributes == NULL)
     return null_argument(__func__);
@@ -29,14 +30,16 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesNew(TRITONSERVER_BufferAttribut
 }
 
 /* Frees the attributes (not the IPC handle). NULL is allowed. */
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesDelete(TRITONSERVER_BufferAttributes *buffer_attributes)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesDelete(TRITONSERVER_BufferAttributes *buffer_attributes)
 {
   free(buffer_attributes);
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetMemoryTypeId(
-    TRITONSERVER_BufferAttributes *buffer_attributes, int64_t memory_type_id)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesSetMemoryTypeId(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                             int64_t memory_type_id)
 {
   if (buffer_attributes == NULL)
     return null_argument(__func__);
@@ -44,8 +47,9 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetMemoryTypeId(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetMemoryType(
-    TRITONSERVER_BufferAttributes *buffer_attributes, TRITONSERVER_MemoryType memory_type)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesSetMemoryType(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                           TRITONSERVER_MemoryType memory_type)
 {
   if (buffer_attributes == NULL)
     return null_argument(__func__);
@@ -62,8 +66,9 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetMemoryType(
 }
 
 /* Stores the handle pointer; the caller keeps ownership of what it points to. */
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetCudaIpcHandle(
-    TRITONSERVER_BufferAttributes *buffer_attributes, void *cuda_ipc_handle)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesSetCudaIpcHandle(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                              void *cuda_ipc_handle)
 {
   if (buffer_attributes == NULL)
     return null_argument(__func__);
@@ -71,8 +76,9 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetCudaIpcHandle(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetByteSize(
-    TRITONSERVER_BufferAttributes *buffer_attributes, size_t byte_size)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesSetByteSize(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                         size_t byte_size)
 {
   if (buffer_attributes == NULL)
     return null_argument(__func__);
@@ -80,8 +86,9 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesSetByteSize(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesMemoryTypeId(
-    TRITONSERVER_BufferAttributes *buffer_attributes, int64_t *memory_type_id)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesMemoryTypeId(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                          int64_t *memory_type_id)
 {
   if (buffer_attributes == NULL || memory_type_id == NULL)
     return null_argument(__func__);
@@ -89,8 +96,9 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesMemoryTypeId(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesMemoryType(
-    TRITONSERVER_BufferAttributes *buffer_attributes, TRITONSERVER_MemoryType *memory_type)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesMemoryType(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                        TRITONSERVER_MemoryType *memory_type)
 {
   if (buffer_attributes == NULL || memory_type == NULL)
     return null_argument(__func__);
@@ -98,8 +106,9 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesMemoryType(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesCudaIpcHandle(
-    TRITONSERVER_BufferAttributes *buffer_attributes, void **cuda_ipc_handle)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesCudaIpcHandle(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                           void **cuda_ipc_handle)
 {
   if (buffer_attributes == NULL || cuda_ipc_handle == NULL)
     return null_argument(__func__);
@@ -107,8 +116,9 @@ TRITONSERVER_Error *TRITONSERVER_BufferAttributesCudaIpcHandle(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_BufferAttributesByteSize(
-    TRITONSERVER_BufferAttributes *buffer_attributes, size_t *byte_size)
+TRITONSERVER_Error *
+TRITONSERVER_BufferAttributesByteSize(TRITONSERVER_BufferAttributes *buffer_attributes,
+                                      size_t *byte_size)
 {
   if (buffer_attributes == NULL || byte_size == NULL)
     return null_argument(__func__);

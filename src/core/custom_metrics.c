@@ -38,8 +38,8 @@ struct TRITONSERVER_Metric {
   TRITONSERVER_MetricKind kind;
   metric_label *labels; /* owned */
   size_t label_count;
-  double value;           /* counter and gauge */
-  double *buckets;        /* histogram upper bounds, owned */
+  double value;            /* counter and gauge */
+  double *buckets;         /* histogram upper bounds, owned */
   uint64_t *bucket_counts; /* per bucket (not cumulative), owned */
   size_t bucket_count;
   double sum;
@@ -51,7 +51,7 @@ struct TRITONSERVER_MetricFamily {
   TRITONSERVER_MetricKind kind;
   char *name;
   char *description;
-  TRITONSERVER_Metric *metrics; /* live metrics of this family */
+  TRITONSERVER_Metric *metrics;           /* live metrics of this family */
   struct TRITONSERVER_MetricFamily *next; /* in the registry */
 };
 
@@ -82,8 +82,8 @@ static bool valid_metric_name(const char *name)
   if (name[0] == '\0' || (name[0] >= '0' && name[0] <= '9'))
     return false;
   for (const char *c = name; *c != '\0'; c++) {
-    bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-              (*c >= '0' && *c <= '9') || *c == '_' || *c == ':';
+    bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == ':';
     if (!ok)
       return false;
   }
@@ -132,8 +132,8 @@ TRITONSERVER_Error *TRITONSERVER_MetricFamilyNew(TRITONSERVER_MetricFamily **fam
     if (strcmp(f->name, name) == 0 && f->kind != kind) {
       pthread_mutex_unlock(&registry_lock);
       char what[256];
-      snprintf(what, sizeof(what), "metric family '%.128s' already exists as a %s, not a %s",
-               name, kind_name(f->kind), kind_name(kind));
+      snprintf(what, sizeof(what), "metric family '%.128s' already exists as a %s, not a %s", name,
+               kind_name(f->kind), kind_name(kind));
       free(created->name);
       free(created->description);
       free(created);
@@ -189,8 +189,7 @@ TRITONSERVER_Error *TRITONSERVER_GetMetricFamilyKind(TRITONSERVER_MetricFamily *
 TRITONSERVER_Error *TRITONSERVER_MetricArgsNew(TRITONSERVER_MetricArgs **args)
 {
   if (args == NULL)
-    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__,
-                    "expected an args pointer, got NULL");
+    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, "expected an args pointer, got NULL");
   if ((*args = calloc(1, sizeof(**args))) == NULL)
     return error_of(TRITONSERVER_ERROR_INTERNAL, __func__, "out of memory");
   return NULL;
@@ -251,14 +250,13 @@ static void metric_free(TRITONSERVER_Metric *metric)
 
 /* Copies the labels (each a STRING parameter) into 'metric'. */
 static TRITONSERVER_Error *copy_labels(TRITONSERVER_Metric *metric,
-                                       const TRITONSERVER_Parameter **labels,
-                                       uint64_t label_count, const char *function)
+                                       const TRITONSERVER_Parameter **labels, uint64_t label_count,
+                                       const char *function)
 {
   if (label_count == 0)
     return NULL;
   if (labels == NULL)
-    return error_of(TRITONSERVER_ERROR_INVALID_ARG, function,
-                    "expected a label array, got NULL");
+    return error_of(TRITONSERVER_ERROR_INVALID_ARG, function, "expected a label array, got NULL");
   if ((metric->labels = calloc(label_count, sizeof(metric_label))) == NULL)
     return error_of(TRITONSERVER_ERROR_INTERNAL, function, "out of memory");
   for (uint64_t i = 0; i < label_count; i++) {
@@ -281,9 +279,8 @@ static TRITONSERVER_Error *copy_labels(TRITONSERVER_Metric *metric,
 
 static TRITONSERVER_Error *metric_new(TRITONSERVER_Metric **metric,
                                       TRITONSERVER_MetricFamily *family,
-                                      const TRITONSERVER_Parameter **labels,
-                                      uint64_t label_count, const TRITONSERVER_MetricArgs *args,
-                                      const char *function)
+                                      const TRITONSERVER_Parameter **labels, uint64_t label_count,
+                                      const TRITONSERVER_MetricArgs *args, const char *function)
 {
   if (metric == NULL || family == NULL)
     return error_of(TRITONSERVER_ERROR_INVALID_ARG, function,
@@ -369,8 +366,7 @@ TRITONSERVER_Error *TRITONSERVER_MetricDelete(TRITONSERVER_Metric *metric)
 
 /* Checks, under registry_lock, that 'metric' is attached and its kind is allowed. */
 static TRITONSERVER_Error *check_metric(const TRITONSERVER_Metric *metric, const char *function,
-                                        bool allow_counter, bool allow_gauge,
-                                        bool allow_histogram)
+                                        bool allow_counter, bool allow_gauge, bool allow_histogram)
 {
   if (metric->family == NULL)
     return error_of(TRITONSERVER_ERROR_INVALID_ARG, function,
@@ -386,11 +382,10 @@ static TRITONSERVER_Error *check_metric(const TRITONSERVER_Metric *metric, const
   return NULL;
 }
 
-#define METRIC_NULL_CHECK(metric)                                                   \
-  do {                                                                              \
-    if ((metric) == NULL)                                                           \
-      return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__,                     \
-                      "expected a metric, got NULL");                               \
+#define METRIC_NULL_CHECK(metric)                                                                  \
+  do {                                                                                             \
+    if ((metric) == NULL)                                                                          \
+      return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, "expected a metric, got NULL");    \
   } while (0)
 
 /* Current value of a counter or gauge (histograms: UNSUPPORTED). */
@@ -398,8 +393,7 @@ TRITONSERVER_Error *TRITONSERVER_MetricValue(TRITONSERVER_Metric *metric, double
 {
   METRIC_NULL_CHECK(metric);
   if (value == NULL)
-    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__,
-                    "expected a value pointer, got NULL");
+    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, "expected a value pointer, got NULL");
   pthread_mutex_lock(&registry_lock);
   TRITONSERVER_Error *error = check_metric(metric, __func__, true, true, false);
   if (error == NULL)
@@ -463,8 +457,7 @@ TRITONSERVER_Error *TRITONSERVER_GetMetricKind(TRITONSERVER_Metric *metric,
 {
   METRIC_NULL_CHECK(metric);
   if (kind == NULL)
-    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__,
-                    "expected a kind pointer, got NULL");
+    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, "expected a kind pointer, got NULL");
   pthread_mutex_lock(&registry_lock);
   TRITONSERVER_Error *error = check_metric(metric, __func__, true, true, true);
   if (error == NULL)
@@ -556,8 +549,7 @@ TRITONSERVER_Error *custom_metrics_render(char **text, size_t *byte_size)
   if (out == NULL)
     return error_of(TRITONSERVER_ERROR_INTERNAL, __func__, "out of memory");
   pthread_mutex_lock(&registry_lock);
-  for (const TRITONSERVER_MetricFamily *family = registry; family != NULL;
-       family = family->next) {
+  for (const TRITONSERVER_MetricFamily *family = registry; family != NULL; family = family->next) {
     /* Families sharing a name (same kind) print as one: header, then all their metrics. */
     bool seen = false;
     for (const TRITONSERVER_MetricFamily *f = registry; f != family; f = f->next)

@@ -36,12 +36,30 @@ bool core_log_is_enabled(TRITONSERVER_LogLevel level)
   }
 }
 
-void core_log_set_info(bool enabled) { atomic_store(&log_info, enabled); }
-void core_log_set_warn(bool enabled) { atomic_store(&log_warn, enabled); }
-void core_log_set_error(bool enabled) { atomic_store(&log_error, enabled); }
-void core_log_set_verbose(int verbose_level) { atomic_store(&log_verbose, verbose_level); }
-int core_log_verbose_level(void) { return atomic_load(&log_verbose); }
-void core_log_set_format(TRITONSERVER_LogFormat format) { atomic_store(&log_format, (int)format); }
+void core_log_set_info(bool enabled)
+{
+  atomic_store(&log_info, enabled);
+}
+void core_log_set_warn(bool enabled)
+{
+  atomic_store(&log_warn, enabled);
+}
+void core_log_set_error(bool enabled)
+{
+  atomic_store(&log_error, enabled);
+}
+void core_log_set_verbose(int verbose_level)
+{
+  atomic_store(&log_verbose, verbose_level);
+}
+int core_log_verbose_level(void)
+{
+  return atomic_load(&log_verbose);
+}
+void core_log_set_format(TRITONSERVER_LogFormat format)
+{
+  atomic_store(&log_format, (int)format);
+}
 
 TRITONSERVER_Error *core_log_set_file(const char *path)
 {
@@ -50,8 +68,7 @@ TRITONSERVER_Error *core_log_set_file(const char *path)
     opened = fopen(path, "a");
     if (opened == NULL) {
       char message[512];
-      snprintf(message, sizeof(message), "failed to open log file '%s': %s", path,
-               strerror(errno));
+      snprintf(message, sizeof(message), "failed to open log file '%s': %s", path, strerror(errno));
       return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
     }
   }
@@ -82,8 +99,8 @@ static const char *base_name(const char *file)
 }
 
 /* Writes the line prefix for 'level' into 'buf' (always NUL-terminated). */
-static void format_prefix(char *buf, size_t size, TRITONSERVER_LogLevel level,
-                          const char *file, int line)
+static void format_prefix(char *buf, size_t size, TRITONSERVER_LogLevel level, const char *file,
+                          int line)
 {
   struct timeval now;
   gettimeofday(&now, NULL);
@@ -91,20 +108,18 @@ static void format_prefix(char *buf, size_t size, TRITONSERVER_LogLevel level,
   time_t seconds = now.tv_sec;
   gmtime_r(&seconds, &tm_time);
   if (atomic_load(&log_format) == TRITONSERVER_LOG_ISO8601) {
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ %c %d %s:%d] ",
-             tm_time.tm_year + 1900, tm_time.tm_mon + 1, tm_time.tm_mday, tm_time.tm_hour,
-             tm_time.tm_min, tm_time.tm_sec, level_letter(level), (int)getpid(),
-             base_name(file), line);
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ %c %d %s:%d] ", tm_time.tm_year + 1900,
+             tm_time.tm_mon + 1, tm_time.tm_mday, tm_time.tm_hour, tm_time.tm_min, tm_time.tm_sec,
+             level_letter(level), (int)getpid(), base_name(file), line);
   } else {
     snprintf(buf, size, "%c%02d%02d %02d:%02d:%02d.%06ld %d %s:%d] ", level_letter(level),
-             tm_time.tm_mon + 1, tm_time.tm_mday, tm_time.tm_hour, tm_time.tm_min,
-             tm_time.tm_sec, (long)now.tv_usec, (int)getpid(), base_name(file), line);
+             tm_time.tm_mon + 1, tm_time.tm_mday, tm_time.tm_hour, tm_time.tm_min, tm_time.tm_sec,
+             (long)now.tv_usec, (int)getpid(), base_name(file), line);
   }
 }
 
 /* Writes prefix + message + newline as one write under the lock. */
-static void write_line(TRITONSERVER_LogLevel level, const char *file, int line,
-                       const char *message)
+static void write_line(TRITONSERVER_LogLevel level, const char *file, int line, const char *message)
 {
   char prefix[256];
   format_prefix(prefix, sizeof(prefix), level, file, line);

@@ -26,7 +26,7 @@ void core_log_verbose(int verbose_level, const char *file, int line, const char 
 #define CORE_LOG_INFO(...) core_log(TRITONSERVER_LOG_INFO, __FILE__, __LINE__, __VA_ARGS__)
 #define CORE_LOG_WARN(...) core_log(TRITONSERVER_LOG_WARN, __FILE__, __LINE__, __VA_ARGS__)
 #define CORE_LOG_ERROR(...) core_log(TRITONSERVER_LOG_ERROR, __FILE__, __LINE__, __VA_ARGS__)
-#define CORE_LOG_VERBOSE(verbose_level, ...) \
+#define CORE_LOG_VERBOSE(verbose_level, ...)                                                       \
   core_log_verbose((verbose_level), __FILE__, __LINE__, __VA_ARGS__)
 
 /* True when a line at 'level' would be written (same as TRITONSERVER_LogIsEnabled). */

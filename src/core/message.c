@@ -18,13 +18,13 @@ struct TRITONSERVER_Message {
   size_t byte_size; /* without the NUL */
 };
 
-TRITONSERVER_Error *message_new_take(TRITONSERVER_Message **message, char *json,
-                                     size_t byte_size)
+TRITONSERVER_Error *message_new_take(TRITONSERVER_Message **message, char *json, size_t byte_size)
 {
   if (message == NULL || json == NULL) {
     free(json);
-    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,
-                                 "message_new_take: expected a message pointer and JSON text, got NULL");
+    return TRITONSERVER_ErrorNew(
+        TRITONSERVER_ERROR_INVALID_ARG,
+        "message_new_take: expected a message pointer and JSON text, got NULL");
   }
   TRITONSERVER_Message *created = malloc(sizeof(*created));
   if (created == NULL) {
@@ -41,8 +41,7 @@ TRITONSERVER_Error *message_new_from_json_object(TRITONSERVER_Message **message,
                                                  struct json_object *object)
 {
   size_t length = 0;
-  const char *text =
-      json_object_to_json_string_length(object, JSON_C_TO_STRING_PLAIN, &length);
+  const char *text = json_object_to_json_string_length(object, JSON_C_TO_STRING_PLAIN, &length);
   char *copy = text != NULL ? strndup(text, length) : NULL;
   if (copy == NULL)
     return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, "out of memory serializing JSON");
@@ -52,8 +51,7 @@ TRITONSERVER_Error *message_new_from_json_object(TRITONSERVER_Message **message,
 /* Makes a message from a copy of the 'byte_size' bytes at 'base', which must hold
  * exactly one JSON value. The caller owns *message. */
 TRITONSERVER_Error *TRITONSERVER_MessageNewFromSerializedJson(TRITONSERVER_Message **message,
-                                                              const char *base,
-                                                              size_t byte_size)
+                                                              const char *base, size_t byte_size)
 {
   if (message == NULL || (base == NULL && byte_size > 0))
     return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,

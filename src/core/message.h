@@ -12,8 +12,7 @@ struct json_object;
 /* Makes a message that takes ownership of 'json', a malloc'ed NUL-terminated JSON text
  * of 'byte_size' bytes (not counting the NUL), which the caller guarantees is valid
  * JSON. The caller owns *message. On error 'json' is freed and a new error returned. */
-TRITONSERVER_Error *message_new_take(TRITONSERVER_Message **message, char *json,
-                                     size_t byte_size);
+TRITONSERVER_Error *message_new_take(TRITONSERVER_Message **message, char *json, size_t byte_size);
 
 /* Makes a message holding the compact serialization of 'object' (not consumed: the
  * caller keeps its reference). The caller owns *message. */

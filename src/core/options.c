@@ -28,16 +28,16 @@ static TRITONSERVER_Error *out_of_memory(const char *function)
   return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, message);
 }
 
-#define CHECK_OPTIONS(options)                                    \
-  do {                                                            \
-    if ((options) == NULL)                                        \
-      return invalid(__func__, "expected server options, got NULL"); \
+#define CHECK_OPTIONS(options)                                                                     \
+  do {                                                                                             \
+    if ((options) == NULL)                                                                         \
+      return invalid(__func__, "expected server options, got NULL");                               \
   } while (0)
 
-#define CHECK_STRING(value, name)                                            \
-  do {                                                                       \
-    if ((value) == NULL)                                                     \
-      return invalid(__func__, "expected a string for '" name "', got NULL"); \
+#define CHECK_STRING(value, name)                                                                  \
+  do {                                                                                             \
+    if ((value) == NULL)                                                                           \
+      return invalid(__func__, "expected a string for '" name "', got NULL");                      \
   } while (0)
 
 /* Replaces *slot with a copy of 'value' (NULL allowed: clears it). False on OOM. */
@@ -72,8 +72,8 @@ static void free_strings(char **items, size_t count)
 }
 
 /* Appends a copy of (group, setting, value). False on OOM. */
-static bool settings_append(options_settings *settings, const char *group,
-                            const char *setting, const char *value)
+static bool settings_append(options_settings *settings, const char *group, const char *setting,
+                            const char *value)
 {
   options_setting *grown = realloc(settings->items, (settings->count + 1) * sizeof(*grown));
   if (grown == NULL)
@@ -247,8 +247,8 @@ TRITONSERVER_Error *options_clone(const TRITONSERVER_ServerOptions *source,
             replace_string(&c->backend_directory, source->backend_directory) &&
             replace_string(&c->repoagent_directory, source->repoagent_directory);
   for (size_t i = 0; ok && i < source->repository_path_count; i++)
-    ok = append_string(&c->repository_paths, &c->repository_path_count,
-                       source->repository_paths[i]);
+    ok =
+        append_string(&c->repository_paths, &c->repository_path_count, source->repository_paths[i]);
   for (size_t i = 0; ok && i < source->startup_model_count; i++)
     ok = append_string(&c->startup_models, &c->startup_model_count, source->startup_models[i]);
   if (ok && source->rate_limiter_resource_count > 0) {
@@ -290,22 +290,22 @@ TRITONSERVER_Error *options_clone(const TRITONSERVER_ServerOptions *source,
 /* ---- plain setters, then strings that are lists or need checks ------------------ */
 
 /* Setters that only store their value (or a copy of their string) in one field. */
-#define VALUE_SETTER(setter, type, field)                                               \
-  TRITONSERVER_Error *TRITONSERVER_ServerOptions##setter(TRITONSERVER_ServerOptions *options, \
-                                                         type value)                    \
-  {                                                                                     \
-    CHECK_OPTIONS(options);                                                             \
-    options->field = value;                                                             \
-    return NULL;                                                                        \
+#define VALUE_SETTER(setter, type, field)                                                          \
+  TRITONSERVER_Error *TRITONSERVER_ServerOptions##setter(TRITONSERVER_ServerOptions *options,      \
+                                                         type value)                               \
+  {                                                                                                \
+    CHECK_OPTIONS(options);                                                                        \
+    options->field = value;                                                                        \
+    return NULL;                                                                                   \
   }
 
-#define STRING_SETTER(setter, parameter, field)                                         \
-  TRITONSERVER_Error *TRITONSERVER_ServerOptions##setter(TRITONSERVER_ServerOptions *options, \
-                                                         const char *parameter)         \
-  {                                                                                     \
-    CHECK_OPTIONS(options);                                                             \
-    CHECK_STRING(parameter, #parameter);                                                \
-    return replace_string(&options->field, parameter) ? NULL : out_of_memory(__func__); \
+#define STRING_SETTER(setter, parameter, field)                                                    \
+  TRITONSERVER_Error *TRITONSERVER_ServerOptions##setter(TRITONSERVER_ServerOptions *options,      \
+                                                         const char *parameter)                    \
+  {                                                                                                \
+    CHECK_OPTIONS(options);                                                                        \
+    CHECK_STRING(parameter, #parameter);                                                           \
+    return replace_string(&options->field, parameter) ? NULL : out_of_memory(__func__);            \
   }
 
 STRING_SETTER(SetServerId, server_id, server_id)
@@ -330,8 +330,9 @@ VALUE_SETTER(SetCpuMetrics, bool, cpu_metrics)
 VALUE_SETTER(SetMetricsInterval, uint64_t, metrics_interval_ms)
 
 /* Adds a repository path (may be called several times, as --model-repository may). */
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelRepositoryPath(
-    TRITONSERVER_ServerOptions *options, const char *model_repository_path)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsSetModelRepositoryPath(TRITONSERVER_ServerOptions *options,
+                                                 const char *model_repository_path)
 {
   CHECK_OPTIONS(options);
   CHECK_STRING(model_repository_path, "model_repository_path");
@@ -356,8 +357,9 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetStartupModel(TRITONSERVER_Serve
              : out_of_memory(__func__);
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelConfigName(
-    TRITONSERVER_ServerOptions *options, const char *model_config_name)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsSetModelConfigName(TRITONSERVER_ServerOptions *options,
+                                             const char *model_config_name)
 {
   CHECK_OPTIONS(options);
   CHECK_STRING(model_config_name, "model_config_name");
@@ -369,23 +371,25 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelConfigName(
 
 /* ---- enums and numbers ------------------------------------------------------------ */
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelControlMode(
-    TRITONSERVER_ServerOptions *options, TRITONSERVER_ModelControlMode mode)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsSetModelControlMode(TRITONSERVER_ServerOptions *options,
+                                              TRITONSERVER_ModelControlMode mode)
 {
   CHECK_OPTIONS(options);
   if (mode != TRITONSERVER_MODEL_CONTROL_NONE && mode != TRITONSERVER_MODEL_CONTROL_POLL &&
       mode != TRITONSERVER_MODEL_CONTROL_EXPLICIT) {
     char what[128];
-    snprintf(what, sizeof(what), "expected model control mode NONE(0), POLL(1) or EXPLICIT(2), got %d",
-             (int)mode);
+    snprintf(what, sizeof(what),
+             "expected model control mode NONE(0), POLL(1) or EXPLICIT(2), got %d", (int)mode);
     return invalid(__func__, what);
   }
   options->control_mode = mode;
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetRateLimiterMode(TRITONSERVER_ServerOptions *options,
-                                                                 TRITONSERVER_RateLimitMode mode)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsSetRateLimiterMode(TRITONSERVER_ServerOptions *options,
+                                             TRITONSERVER_RateLimitMode mode)
 {
   CHECK_OPTIONS(options);
   if (mode != TRITONSERVER_RATE_LIMIT_OFF && mode != TRITONSERVER_RATE_LIMIT_EXEC_COUNT) {
@@ -398,15 +402,15 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetRateLimiterMode(TRITONSERVER_Se
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsAddRateLimiterResource(
-    TRITONSERVER_ServerOptions *options, const char *resource_name, const size_t resource_count,
-    const int device)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsAddRateLimiterResource(TRITONSERVER_ServerOptions *options,
+                                                 const char *resource_name,
+                                                 const size_t resource_count, const int device)
 {
   CHECK_OPTIONS(options);
   CHECK_STRING(resource_name, "resource_name");
-  options_rate_limiter_resource *grown =
-      realloc(options->rate_limiter_resources,
-              (options->rate_limiter_resource_count + 1) * sizeof(*grown));
+  options_rate_limiter_resource *grown = realloc(
+      options->rate_limiter_resources, (options->rate_limiter_resource_count + 1) * sizeof(*grown));
   if (grown == NULL)
     return out_of_memory(__func__);
   options->rate_limiter_resources = grown;
@@ -418,14 +422,15 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsAddRateLimiterResource(
   return NULL;
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCudaMemoryPoolByteSize(
-    TRITONSERVER_ServerOptions *options, int gpu_device, uint64_t size)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsSetCudaMemoryPoolByteSize(TRITONSERVER_ServerOptions *options,
+                                                    int gpu_device, uint64_t size)
 {
   CHECK_OPTIONS(options);
   if (gpu_device < 0)
     return invalid(__func__, "expected a GPU device id >= 0");
-  return device_size_set(&options->cuda_memory_pools, &options->cuda_memory_pool_count,
-                         gpu_device, size)
+  return device_size_set(&options->cuda_memory_pools, &options->cuda_memory_pool_count, gpu_device,
+                         size)
              ? NULL
              : out_of_memory(__func__);
 }
@@ -455,8 +460,9 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCacheConfig(TRITONSERVER_Server
              : out_of_memory(__func__);
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadThreadCount(
-    TRITONSERVER_ServerOptions *options, unsigned int thread_count)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsSetModelLoadThreadCount(TRITONSERVER_ServerOptions *options,
+                                                  unsigned int thread_count)
 {
   CHECK_OPTIONS(options);
   if (thread_count == 0)
@@ -539,9 +545,10 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogVerbose(TRITONSERVER_ServerO
 
 /* ---- device limits and the three "<group>,<setting>=<value>" lists ---------------- */
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(
-    TRITONSERVER_ServerOptions *options, const TRITONSERVER_InstanceGroupKind kind,
-    const int device_id, const double fraction)
+TRITONSERVER_Error *
+TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(TRITONSERVER_ServerOptions *options,
+                                                  const TRITONSERVER_InstanceGroupKind kind,
+                                                  const int device_id, const double fraction)
 {
   CHECK_OPTIONS(options);
   if (kind != TRITONSERVER_INSTANCEGROUPKIND_GPU) {
@@ -569,9 +576,8 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(
 }
 
 /* Adds a copy of (group, setting, value) to 'list' after checking the arguments. */
-static TRITONSERVER_Error *add_setting(TRITONSERVER_ServerOptions *options,
-                                       options_settings *list, const char *group,
-                                       const char *setting, const char *value,
+static TRITONSERVER_Error *add_setting(TRITONSERVER_ServerOptions *options, options_settings *list,
+                                       const char *group, const char *setting, const char *value,
                                        const char *function)
 {
   if (options == NULL)
@@ -594,11 +600,10 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetBackendConfig(TRITONSERVER_Serv
 /* Adds one --host-policy triple. */
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetHostPolicy(TRITONSERVER_ServerOptions *options,
                                                             const char *policy_name,
-                                                            const char *setting,
-                                                            const char *value)
+                                                            const char *setting, const char *value)
 {
-  return add_setting(options, options ? &options->host_policies : NULL, policy_name, setting,
-                     value, __func__);
+  return add_setting(options, options ? &options->host_policies : NULL, policy_name, setting, value,
+                     __func__);
 }
 
 /* Adds one --metrics-config triple (name "" for global settings). */

@@ -46,47 +46,47 @@ typedef struct options_device_limit {
 } options_device_limit;
 
 struct TRITONSERVER_ServerOptions {
-  char *server_id;                      /* default "triton" */
-  char **repository_paths;              /* in the order added; duplicates kept */
+  char *server_id;         /* default "triton" */
+  char **repository_paths; /* in the order added; duplicates kept */
   size_t repository_path_count;
   TRITONSERVER_ModelControlMode control_mode; /* default NONE */
-  char **startup_models;                /* "*" means all, as in Triton */
+  char **startup_models;                      /* "*" means all, as in Triton */
   size_t startup_model_count;
-  bool strict_model_config;             /* default true (Triton's API default) */
-  char *model_config_name;              /* NULL: config.pbtxt */
+  bool strict_model_config;                   /* default true (Triton's API default) */
+  char *model_config_name;                    /* NULL: config.pbtxt */
   TRITONSERVER_RateLimitMode rate_limit_mode; /* default OFF */
   options_rate_limiter_resource *rate_limiter_resources;
   size_t rate_limiter_resource_count;
-  uint64_t pinned_memory_pool_byte_size; /* default 256 MiB */
+  uint64_t pinned_memory_pool_byte_size;  /* default 256 MiB */
   options_device_size *cuda_memory_pools; /* set per device; default 64 MiB each */
   size_t cuda_memory_pool_count;
   options_device_size *cuda_virtual_address_sizes;
   size_t cuda_virtual_address_size_count;
-  uint64_t response_cache_byte_size;    /* default 0 (deprecated in Triton) */
-  options_settings cache_configs;       /* group = cache name, value = JSON */
-  char *cache_directory;                /* default /opt/tritonserver/caches */
-  double min_compute_capability;        /* default 6.0 */
-  bool exit_on_error;                   /* default true */
-  bool strict_readiness;                /* default true */
-  unsigned int exit_timeout_seconds;    /* default 30 */
+  uint64_t response_cache_byte_size;        /* default 0 (deprecated in Triton) */
+  options_settings cache_configs;           /* group = cache name, value = JSON */
+  char *cache_directory;                    /* default /opt/tritonserver/caches */
+  double min_compute_capability;            /* default 6.0 */
+  bool exit_on_error;                       /* default true */
+  bool strict_readiness;                    /* default true */
+  unsigned int exit_timeout_seconds;        /* default 30 */
   unsigned int buffer_manager_thread_count; /* default 0 */
-  unsigned int model_load_thread_count; /* default 4 */
-  unsigned int model_load_retry_count;  /* default 0 */
-  bool model_namespacing;               /* default false */
-  bool enable_peer_access;              /* default true */
-  char *log_file;                       /* NULL: stderr */
-  bool log_info, log_warn, log_error;   /* default true */
-  TRITONSERVER_LogFormat log_format;    /* default DEFAULT */
-  int log_verbose;                      /* default 0 */
-  bool metrics, gpu_metrics, cpu_metrics; /* default true */
-  uint64_t metrics_interval_ms;         /* default 2000 */
-  char *backend_directory;              /* default /opt/tritonserver/backends */
-  char *repoagent_directory;            /* default /opt/tritonserver/repoagents */
+  unsigned int model_load_thread_count;     /* default 4 */
+  unsigned int model_load_retry_count;      /* default 0 */
+  bool model_namespacing;                   /* default false */
+  bool enable_peer_access;                  /* default true */
+  char *log_file;                           /* NULL: stderr */
+  bool log_info, log_warn, log_error;       /* default true */
+  TRITONSERVER_LogFormat log_format;        /* default DEFAULT */
+  int log_verbose;                          /* default 0 */
+  bool metrics, gpu_metrics, cpu_metrics;   /* default true */
+  uint64_t metrics_interval_ms;             /* default 2000 */
+  char *backend_directory;                  /* default /opt/tritonserver/backends */
+  char *repoagent_directory;                /* default /opt/tritonserver/repoagents */
   options_device_limit *device_limits;
   size_t device_limit_count;
-  options_settings backend_configs;     /* group = backend name */
-  options_settings host_policies;       /* group = policy name */
-  options_settings metrics_configs;     /* group = "" for global settings */
+  options_settings backend_configs; /* group = backend name */
+  options_settings host_policies;   /* group = policy name */
+  options_settings metrics_configs; /* group = "" for global settings */
 };
 
 /* Returns the first value set for (group, setting) in 'settings', or NULL. The string

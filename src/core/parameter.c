@@ -44,9 +44,7 @@ TRITONSERVER_Parameter *TRITONSERVER_ParameterNew(const char *name,
     break;
   case TRITONSERVER_PARAMETER_INT: parameter->value.int_value = *(const int64_t *)value; break;
   case TRITONSERVER_PARAMETER_BOOL: parameter->value.bool_value = *(const bool *)value; break;
-  case TRITONSERVER_PARAMETER_DOUBLE:
-    parameter->value.double_value = *(const double *)value;
-    break;
+  case TRITONSERVER_PARAMETER_DOUBLE: parameter->value.double_value = *(const double *)value; break;
   default: break;
   }
   if (!ok) {

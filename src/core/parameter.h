@@ -12,9 +12,9 @@ struct TRITONSERVER_Parameter {
   char *name; /* owned */
   TRITONSERVER_ParameterType type;
   union {
-    char *string_value; /* STRING: owned copy */
-    int64_t int_value;  /* INT */
-    bool bool_value;    /* BOOL */
+    char *string_value;  /* STRING: owned copy */
+    int64_t int_value;   /* INT */
+    bool bool_value;     /* BOOL */
     double double_value; /* DOUBLE */
     struct {
       const void *base; /* BYTES: borrowed, NOT copied (Triton's rule) */

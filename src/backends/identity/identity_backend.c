@@ -132,7 +132,7 @@ static uint64_t requested_delay_ms(TRITONBACKEND_Request *request)
     error = TRITONBACKEND_RequestParameter(request, i, &key, &type, &value);
     if (error == NULL && type == TRITONSERVER_PARAMETER_INT &&
         strcmp(key, "execute_delay_ms") == 0 && *(const int64_t *)value > 0)
-      delay = (uint64_t)*(const int64_t *)value;
+      delay = (uint64_t) * (const int64_t *)value;
   }
   TRITONSERVER_ErrorDelete(error);
   return delay;
@@ -161,7 +161,7 @@ static TRITONSERVER_Error *requested_error(const identity_model *model,
 
 /* Copies every request parameter into the response (same name, type and value). */
 static TRITONSERVER_Error *echo_parameters(TRITONBACKEND_Request *request,
-                                          TRITONBACKEND_Response *response)
+                                           TRITONBACKEND_Response *response)
 {
   uint32_t count = 0;
   TRITONSERVER_Error *error = TRITONBACKEND_RequestParameterCount(request, &count);
@@ -228,9 +228,9 @@ static bool respond_decoupled(const identity_model *model, TRITONBACKEND_Request
 }
 
 /* Builds and sends the one response of 'request'. Returns true when it succeeded. */
-static bool respond(const identity_model *model, const char *instance_name,
-                    uint64_t execution, const char *backend_config,
-                    TRITONBACKEND_Request *request, uint64_t batch_size, uint32_t request_count)
+static bool respond(const identity_model *model, const char *instance_name, uint64_t execution,
+                    const char *backend_config, TRITONBACKEND_Request *request, uint64_t batch_size,
+                    uint32_t request_count)
 {
   TRITONBACKEND_Response *response = NULL;
   TRITONSERVER_Error *error = TRITONBACKEND_ResponseNew(&response, request);
@@ -317,7 +317,8 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceExecute(TRITONBACKEND_ModelInstan
   if (instance_state != NULL)
     execution = ++*(uint64_t *)instance_state;
 
-  const char *backend_config = model->echo_backend_config ? backend_config_json(model_handle) : NULL;
+  const char *backend_config =
+      model->echo_backend_config ? backend_config_json(model_handle) : NULL;
   uint64_t total_batch = 0, delay_ms = model->execute_delay_ms;
   for (uint32_t i = 0; i < request_count; i++) {
     total_batch += request_batch_size(model, requests[i]);

@@ -1,18 +1,17 @@
 /* identity_compute.c — the identity backend's arithmetic: copy an input to the output
- * of the matching name, add/subtract two inputs, or accumulate into implicit state. Inputs may arrive in several
- * buffers (the core does not merge them); they are gathered in order. */
+ * of the matching name, add/subtract two inputs, or accumulate into implicit state. Inputs may
+ * arrive in several buffers (the core does not merge them); they are gathered in order. */
 #include "identity_compute.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static TRITONSERVER_Error *errorf(const identity_model *model, const char *tensor,
-                                  const char *what)
+static TRITONSERVER_Error *errorf(const identity_model *model, const char *tensor, const char *what)
 {
   char message[512];
-  snprintf(message, sizeof(message), "identity backend: model '%s', tensor '%s': %s",
-           model->name, tensor, what);
+  snprintf(message, sizeof(message), "identity backend: model '%s', tensor '%s': %s", model->name,
+           tensor, what);
   return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
 }
 
@@ -73,8 +72,7 @@ static void input_name_for(const char *output_name, char *out, size_t size)
   snprintf(out, size, "%.*sINPUT%s", (int)(at - output_name), output_name, at + 6);
 }
 
-static TRITONSERVER_Error *copy_output(const identity_model *model,
-                                       TRITONBACKEND_Request *request,
+static TRITONSERVER_Error *copy_output(const identity_model *model, TRITONBACKEND_Request *request,
                                        TRITONBACKEND_Response *response, const char *output_name)
 {
   char input_name[256];
@@ -110,9 +108,8 @@ typedef struct operands {
   char *a, *b; /* owned */
 } operands;
 
-static TRITONSERVER_Error *read_operand(const identity_model *model,
-                                        TRITONBACKEND_Request *request, const char *name,
-                                        operands *ops, char **data)
+static TRITONSERVER_Error *read_operand(const identity_model *model, TRITONBACKEND_Request *request,
+                                        const char *name, operands *ops, char **data)
 {
   const char *mode = model->mode == IDENTITY_MODE_ADD_SUB ? "add_sub" : "accumulate";
   TRITONBACKEND_Input *input = NULL;
@@ -170,8 +167,8 @@ static void add_or_subtract(const operands *ops, int sign, void *out)
     int32_t *o = out;
     /* Wrapping arithmetic, as INT32 tensors in frameworks do; no signed overflow UB. */
     for (size_t i = 0; i < n; i++)
-      o[i] = (int32_t)(sign > 0 ? (uint32_t)a[i] + (uint32_t)b[i]
-                                : (uint32_t)a[i] - (uint32_t)b[i]);
+      o[i] =
+          (int32_t)(sign > 0 ? (uint32_t)a[i] + (uint32_t)b[i] : (uint32_t)a[i] - (uint32_t)b[i]);
   }
 }
 
@@ -192,8 +189,8 @@ static TRITONSERVER_Error *add_sub(const identity_model *model, TRITONBACKEND_Re
       break;
     }
     void *buffer = NULL;
-    error = new_output(response, name, ops.datatype, ops.shape, ops.dims_count, ops.byte_size,
-                       &buffer);
+    error =
+        new_output(response, name, ops.datatype, ops.shape, ops.dims_count, ops.byte_size, &buffer);
     if (error == NULL)
       add_or_subtract(&ops, sign, buffer);
   }
@@ -212,8 +209,8 @@ static TRITONSERVER_Error *accumulate(const identity_model *model, TRITONBACKEND
     error = read_operand(model, request, "INPUT0", &ops, &ops.b);
   void *buffer = NULL;
   if (error == NULL)
-    error = new_output(response, "OUTPUT0", ops.datatype, ops.shape, ops.dims_count,
-                       ops.byte_size, &buffer);
+    error = new_output(response, "OUTPUT0", ops.datatype, ops.shape, ops.dims_count, ops.byte_size,
+                       &buffer);
   if (error == NULL)
     add_or_subtract(&ops, 1, buffer);
   TRITONBACKEND_State *state = NULL;

@@ -123,8 +123,9 @@ TRITONSERVER_Error *identity_model_new(TRITONBACKEND_Model *model, identity_mode
     config = tokener != NULL ? json_tokener_parse_ex(tokener, json, (int)json_size) : NULL;
     json_tokener_free(tokener);
     if (config == NULL || !json_object_is_type(config, json_type_object))
-      error = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,
-                                    "identity backend: the model configuration is not a JSON object");
+      error =
+          TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,
+                                "identity backend: the model configuration is not a JSON object");
   }
   TRITONSERVER_MessageDelete(message);
 

@@ -37,11 +37,11 @@ typedef enum identity_mode {
 } identity_mode;
 
 typedef struct identity_model {
-  char *name;              /* owned */
-  int64_t max_batch_size;  /* 0: the model does not batch */
+  char *name;             /* owned */
+  int64_t max_batch_size; /* 0: the model does not batch */
   identity_mode mode;
   uint64_t execute_delay_ms;
-  char *error_request_id;  /* owned; NULL when unset */
+  char *error_request_id; /* owned; NULL when unset */
   bool error_all;
   bool fail_load;
   bool echo_parameters;

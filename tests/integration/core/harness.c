@@ -40,8 +40,8 @@ static void make_dir(const char *path)
     fail_msg("mkdir %s failed: %s", path, strerror(errno));
 }
 
-void repo_add_model(const char *repo, const char *model, const char *config,
-                    const int *versions, size_t version_count)
+void repo_add_model(const char *repo, const char *model, const char *config, const int *versions,
+                    size_t version_count)
 {
   char path[1024];
   snprintf(path, sizeof(path), "%s/%s", repo, model);
@@ -91,12 +91,12 @@ void check_error(TRITONSERVER_Error *error, TRITONSERVER_Error_Code code, const 
              fragment ? fragment : "");
   TRITONSERVER_Error_Code got = TRITONSERVER_ErrorCode(error);
   const char *message = TRITONSERVER_ErrorMessage(error);
-  bool ok = ((int)code < 0 || got == code) &&
-            (fragment == NULL || strstr(message, fragment) != NULL);
+  bool ok =
+      ((int)code < 0 || got == code) && (fragment == NULL || strstr(message, fragment) != NULL);
   if (!ok) {
     char text[1024];
-    snprintf(text, sizeof(text), "expected code %d containing '%s', got code %d: '%s'",
-             (int)code, fragment ? fragment : "", (int)got, message);
+    snprintf(text, sizeof(text), "expected code %d containing '%s', got code %d: '%s'", (int)code,
+             fragment ? fragment : "", (int)got, message);
     TRITONSERVER_ErrorDelete(error);
     fail_msg("%s", text);
   }
@@ -182,9 +182,8 @@ char *index_state(TRITONSERVER_Server *server, const char *model, const char *ve
     if (version != NULL && (!json_object_object_get_ex(entry, "version", &field) ||
                             strcmp(json_object_get_string(field), version) != 0))
       continue;
-    state = strdup(json_object_object_get_ex(entry, "state", &field)
-                       ? json_object_get_string(field)
-                       : "");
+    state = strdup(json_object_object_get_ex(entry, "state", &field) ? json_object_get_string(field)
+                                                                     : "");
   }
   json_object_put(index);
   return state;
@@ -226,8 +225,7 @@ static TRITONSERVER_Error *cpu_alloc(TRITONSERVER_ResponseAllocator *allocator,
 
 static TRITONSERVER_Error *cpu_release(TRITONSERVER_ResponseAllocator *allocator, void *buffer,
                                        void *buffer_userp, size_t byte_size,
-                                       TRITONSERVER_MemoryType memory_type,
-                                       int64_t memory_type_id)
+                                       TRITONSERVER_MemoryType memory_type, int64_t memory_type_id)
 {
   (void)allocator;
   (void)buffer_userp;
@@ -239,11 +237,11 @@ static TRITONSERVER_Error *cpu_release(TRITONSERVER_ResponseAllocator *allocator
 }
 
 static pthread_once_t allocator_once = PTHREAD_ONCE_INIT;
-static TRITONSERVER_ResponseAllocator *allocator = NULL;
+static TRITONSERVER_ResponseAllocator *malloc_allocator = NULL;
 
 static void allocator_create(void)
 {
-  check_ok(TRITONSERVER_ResponseAllocatorNew(&allocator, cpu_alloc, cpu_release, NULL),
+  check_ok(TRITONSERVER_ResponseAllocatorNew(&malloc_allocator, cpu_alloc, cpu_release, NULL),
            "ResponseAllocatorNew");
 }
 
@@ -263,8 +261,7 @@ static void on_release(TRITONSERVER_InferenceRequest *request, const uint32_t fl
   pthread_mutex_unlock(&call->lock);
 }
 
-static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t flags,
-                        void *userp)
+static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t flags, void *userp)
 {
   infer_call *call = userp;
   pthread_mutex_lock(&call->lock);
@@ -306,15 +303,23 @@ infer_call *call_new(TRITONSERVER_Server *server, const char *model, int64_t ver
     check_ok(TRITONSERVER_InferenceRequestSetId(call->request, id), "InferenceRequestSetId");
   check_ok(TRITONSERVER_InferenceRequestSetReleaseCallback(call->request, on_release, call),
            "SetReleaseCallback");
-  check_ok(TRITONSERVER_InferenceRequestSetResponseCallback(call->request, allocator, NULL,
+  check_ok(TRITONSERVER_InferenceRequestSetResponseCallback(call->request, malloc_allocator, NULL,
                                                             on_response, call),
            "SetResponseCallback");
   return call;
 }
 
+void call_set_allocator(infer_call *call, TRITONSERVER_ResponseAllocator *allocator,
+                        void *allocator_userp)
+{
+  check_ok(TRITONSERVER_InferenceRequestSetResponseCallback(call->request, allocator,
+                                                            allocator_userp, on_response, call),
+           "SetResponseCallback");
+}
+
 void call_add_input_split(infer_call *call, const char *name, TRITONSERVER_DataType datatype,
-                          const int64_t *shape, uint64_t dims, const void *data,
-                          size_t byte_size, int parts)
+                          const int64_t *shape, uint64_t dims, const void *data, size_t byte_size,
+                          int parts)
 {
   check_ok(TRITONSERVER_InferenceRequestAddInput(call->request, name, datatype, shape, dims),
            "InferenceRequestAddInput");
@@ -329,9 +334,8 @@ void call_add_input_split(infer_call *call, const char *name, TRITONSERVER_DataT
   size_t offset = 0;
   for (int part = 0; part < parts; part++) {
     size_t size = part == parts - 1 ? byte_size - offset : byte_size / (size_t)parts;
-    check_ok(TRITONSERVER_InferenceRequestAppendInputData(call->request, name,
-                                                          (char *)copy + offset, size,
-                                                          TRITONSERVER_MEMORY_CPU, 0),
+    check_ok(TRITONSERVER_InferenceRequestAppendInputData(
+                 call->request, name, (char *)copy + offset, size, TRITONSERVER_MEMORY_CPU, 0),
              "InferenceRequestAppendInputData");
     offset += size;
   }
@@ -439,10 +443,9 @@ tensor_view call_tensor(infer_call *call, const char *name)
     TRITONSERVER_MemoryType memory_type;
     int64_t memory_type_id;
     void *userp;
-    check_ok(TRITONSERVER_InferenceResponseOutput(call->response, i, &output_name,
-                                                  &view.datatype, &view.shape, &view.dims,
-                                                  &view.base, &view.byte_size, &memory_type,
-                                                  &memory_type_id, &userp),
+    check_ok(TRITONSERVER_InferenceResponseOutput(
+                 call->response, i, &output_name, &view.datatype, &view.shape, &view.dims,
+                 &view.base, &view.byte_size, &memory_type, &memory_type_id, &userp),
              "InferenceResponseOutput");
     if (strcmp(output_name, name) == 0) {
       assert_int_equal(memory_type, TRITONSERVER_MEMORY_CPU);
@@ -454,16 +457,16 @@ tensor_view call_tensor(infer_call *call, const char *name)
 }
 
 bool call_parameter(infer_call *call, const char *name, TRITONSERVER_ParameterType *type,
-                           const void **value)
+                    const void **value)
 {
   assert_non_null(call->response);
   uint32_t count = 0;
   check_ok(TRITONSERVER_InferenceResponseParameterCount(call->response, &count), "ParameterCount");
   for (uint32_t i = 0; i < count; i++) {
     const char *parameter_name = NULL;
-    check_ok(TRITONSERVER_InferenceResponseParameter(call->response, i, &parameter_name, type,
-                                                     value),
-             "InferenceResponseParameter");
+    check_ok(
+        TRITONSERVER_InferenceResponseParameter(call->response, i, &parameter_name, type, value),
+        "InferenceResponseParameter");
     if (strcmp(parameter_name, name) == 0)
       return true;
   }

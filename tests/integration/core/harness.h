@@ -24,8 +24,8 @@ char *repo_create(void);
 
 /* Writes <repo>/<model>/config.pbtxt with 'config' and creates the version directories
  * listed in 'versions' (may be NULL when count is 0). */
-void repo_add_model(const char *repo, const char *model, const char *config,
-                    const int *versions, size_t version_count);
+void repo_add_model(const char *repo, const char *model, const char *config, const int *versions,
+                    size_t version_count);
 
 /* Removes a directory tree (a model or a whole repository). */
 void repo_remove_tree(const char *path);
@@ -76,16 +76,16 @@ typedef struct infer_call {
   TRITONSERVER_InferenceRequest *request; /* owned by the call once released */
   pthread_mutex_t lock;
   pthread_cond_t changed;
-  int response_count;  /* responses (non-NULL) delivered */
-  int final_count;     /* FINAL flags delivered */
-  int release_count;   /* release callbacks */
+  int response_count;                       /* responses (non-NULL) delivered */
+  int final_count;                          /* FINAL flags delivered */
+  int release_count;                        /* release callbacks */
   TRITONSERVER_InferenceResponse *response; /* the last response; owned by the call */
   TRITONSERVER_Error_Code error_code;       /* of the response or of InferAsync */
   char *error_message;                      /* NULL: success; owned */
-  bool sync_error;     /* InferAsync itself failed */
-  uint64_t completed_ns; /* CLOCK_MONOTONIC when FINAL arrived */
-  int sequence;        /* global completion order, from 1 */
-  void **input_copies; /* input data copies, owned */
+  bool sync_error;                          /* InferAsync itself failed */
+  uint64_t completed_ns;                    /* CLOCK_MONOTONIC when FINAL arrived */
+  int sequence;                             /* global completion order, from 1 */
+  void **input_copies;                      /* input data copies, owned */
   size_t input_copy_count;
 } infer_call;
 
@@ -100,8 +100,13 @@ void call_add_input(infer_call *call, const char *name, TRITONSERVER_DataType da
 
 /* Adds input 'name' whose data is split into 'parts' appended buffers. */
 void call_add_input_split(infer_call *call, const char *name, TRITONSERVER_DataType datatype,
-                          const int64_t *shape, uint64_t dims, const void *data,
-                          size_t byte_size, int parts);
+                          const int64_t *shape, uint64_t dims, const void *data, size_t byte_size,
+                          int parts);
+
+/* Makes the call's outputs come from 'allocator' (owned by the caller) instead of the
+ * harness's malloc allocator; the call's callbacks stay the same. */
+void call_set_allocator(infer_call *call, TRITONSERVER_ResponseAllocator *allocator,
+                        void *allocator_userp);
 
 /* Sends the call. If InferAsync fails, the error is recorded in the call (sync_error)
  * and the call counts as finished. */

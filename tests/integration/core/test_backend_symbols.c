@@ -18,13 +18,17 @@
 static void identity_backend_resolves_and_exposes_only_its_entry_points(void **state)
 {
   (void)state;
-  void *handle = dlopen(TORCHD_BACKEND_DIR "/identity/libtriton_identity.so", RTLD_NOW | RTLD_LOCAL);
+  void *handle =
+      dlopen(TORCHD_BACKEND_DIR "/identity/libtriton_identity.so", RTLD_NOW | RTLD_LOCAL);
   if (handle == NULL)
     fail_msg("dlopen of the identity backend failed: %s", dlerror());
   static const char *defined[] = {
-      "TRITONBACKEND_Initialize",         "TRITONBACKEND_ModelInitialize",
-      "TRITONBACKEND_ModelFinalize",      "TRITONBACKEND_ModelInstanceInitialize",
-      "TRITONBACKEND_ModelInstanceFinalize", "TRITONBACKEND_ModelInstanceExecute",
+      "TRITONBACKEND_Initialize",
+      "TRITONBACKEND_ModelInitialize",
+      "TRITONBACKEND_ModelFinalize",
+      "TRITONBACKEND_ModelInstanceInitialize",
+      "TRITONBACKEND_ModelInstanceFinalize",
+      "TRITONBACKEND_ModelInstanceExecute",
   };
   for (size_t i = 0; i < sizeof(defined) / sizeof(defined[0]); i++)
     if (dlsym(handle, defined[i]) == NULL)

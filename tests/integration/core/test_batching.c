@@ -134,11 +134,11 @@ static void run_fast_after_slow(TRITONSERVER_Server *server, infer_call **slow, 
   check_call_ok(*fast);
 }
 
-#define ORDERED_MODEL(preserve)                                                    \
-  "backend: \"identity\"\nmax_batch_size: 1\n"                                     \
-  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"              \
-  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
-  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                               \
+#define ORDERED_MODEL(preserve)                                                                    \
+  "backend: \"identity\"\nmax_batch_size: 1\n"                                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                            \
+  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                                               \
   "dynamic_batching { preserve_ordering: " preserve " }\n"
 
 static void preserve_ordering_holds_back_faster_responses(void **state)

@@ -16,9 +16,9 @@
 
 static const int V1[] = {1};
 
-#define DECOUPLED_MODEL(repeat)                                                    \
-  MODEL_IDENTITY_FP32                                                              \
-  "model_transaction_policy { decoupled: true }\n"                                 \
+#define DECOUPLED_MODEL(repeat)                                                                    \
+  MODEL_IDENTITY_FP32                                                                              \
+  "model_transaction_policy { decoupled: true }\n"                                                 \
   "parameters { key: \"decoupled_repeat\" value { string_value: \"" repeat "\" } }\n"
 
 static infer_call *run_one(TRITONSERVER_Server *server, const char *model)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,7 +214,7 @@ static void bytes_tensors_round_trip(void **state)
 {
   fixture *f = *state;
   /* Two elements "hi" and "" then "world!", as 4-byte little-endian lengths + bytes. */
-  const unsigned char data[] = {2, 0, 0, 0, 'h', 'i', 0, 0, 0, 0,
+  const unsigned char data[] = {2, 0, 0, 0, 'h', 'i', 0,   0,   0,   0,
                                 6, 0, 0, 0, 'w', 'o', 'r', 'l', 'd', '!'};
   infer_call *call = call_new(f->server, "strings", -1, NULL);
   const int64_t shape[] = {1, 3};
@@ -314,6 +315,62 @@ static void optional_inputs_may_be_left_out(void **state)
   call_free(call);
 }
 
+/* An allocator that refuses every buffer, naming the tensor. */
+static TRITONSERVER_Error *
+refusing_alloc(TRITONSERVER_ResponseAllocator *allocator, const char *tensor_name, size_t byte_size,
+               TRITONSERVER_MemoryType memory_type, int64_t memory_type_id, void *userp,
+               void **buffer, void **buffer_userp, TRITONSERVER_MemoryType *actual_memory_type,
+               int64_t *actual_memory_type_id)
+{
+  (void)allocator;
+  (void)byte_size;
+  (void)memory_type;
+  (void)memory_type_id;
+  (void)userp;
+  (void)buffer_userp;
+  (void)actual_memory_type;
+  (void)actual_memory_type_id;
+  *buffer = NULL;
+  char message[128];
+  snprintf(message, sizeof(message), "no room for '%s'", tensor_name);
+  return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_UNAVAILABLE, message);
+}
+
+static TRITONSERVER_Error *nothing_to_release(TRITONSERVER_ResponseAllocator *allocator,
+                                              void *buffer, void *buffer_userp, size_t byte_size,
+                                              TRITONSERVER_MemoryType memory_type,
+                                              int64_t memory_type_id)
+{
+  (void)allocator;
+  (void)buffer;
+  (void)buffer_userp;
+  (void)byte_size;
+  (void)memory_type;
+  (void)memory_type_id;
+  return NULL;
+}
+
+static void allocator_failure_fails_the_response(void **state)
+{
+  fixture *f = *state;
+  TRITONSERVER_ResponseAllocator *refusing = NULL;
+  check_ok(TRITONSERVER_ResponseAllocatorNew(&refusing, refusing_alloc, nothing_to_release, NULL),
+           "ResponseAllocatorNew");
+  infer_call *call = call_new(f->server, "identity", -1, NULL);
+  call_set_allocator(call, refusing, NULL);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {1, 2, 3, 4};
+  call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+  call_run(f->server, call);
+  if (call->error_message == NULL)
+    fail_msg("the response succeeded although the allocator refused its output");
+  assert_non_null(strstr(call->error_message, "no room for 'OUTPUT0'"));
+  assert_int_equal(call->final_count, 1);
+  assert_int_equal(call->release_count, 1);
+  call_free(call);
+  check_ok(TRITONSERVER_ResponseAllocatorDelete(refusing), "ResponseAllocatorDelete");
+}
+
 static void backend_error_reaches_only_that_request(void **state)
 {
   fixture *f = *state;
@@ -367,12 +424,18 @@ static void validation_errors_use_tritons_messages(void **state)
 
   infer_call *call = call_new(f->server, "identity", -1, "r1");
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_INT32, good_shape, 2, data, 16);
-  expect_invalid(f, call, "[request id: r1] inference input 'INPUT0' data-type is 'INT32', but model 'identity' expects 'FP32'", NULL);
+  expect_invalid(f, call,
+                 "[request id: r1] inference input 'INPUT0' data-type is 'INT32', but model "
+                 "'identity' expects 'FP32'",
+                 NULL);
 
   const int64_t wrong_shape[] = {1, 3};
   call = call_new(f->server, "identity", -1, "r2");
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, wrong_shape, 2, data, 12);
-  expect_invalid(f, call, "[request id: r2] unexpected shape for input 'INPUT0' for model 'identity'. Expected [-1,4], got [1,3]", NULL);
+  expect_invalid(f, call,
+                 "[request id: r2] unexpected shape for input 'INPUT0' for model 'identity'. "
+                 "Expected [-1,4], got [1,3]",
+                 NULL);
 
   const int64_t too_big[] = {9, 4};
   float big[36] = {0};
@@ -398,7 +461,10 @@ static void validation_errors_use_tritons_messages(void **state)
 
   call = call_new(f->server, "identity", -1, NULL);
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, good_shape, 2, data, 12);
-  expect_invalid(f, call, "input byte size mismatch for input 'INPUT0' for model 'identity'. Expected 16, got 12", NULL);
+  expect_invalid(
+      f, call,
+      "input byte size mismatch for input 'INPUT0' for model 'identity'. Expected 16, got 12",
+      NULL);
 
   call = call_new(f->server, "identity", -1, NULL);
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, good_shape, 2, data, 16);
@@ -438,6 +504,7 @@ int main(void)
       cmocka_unit_test(a_released_request_can_be_sent_again),
       cmocka_unit_test(reshape_applies_to_inputs_and_outputs),
       cmocka_unit_test(optional_inputs_may_be_left_out),
+      cmocka_unit_test(allocator_failure_fails_the_response),
       cmocka_unit_test(backend_error_reaches_only_that_request),
       cmocka_unit_test(validation_errors_use_tritons_messages),
   };

@@ -40,7 +40,9 @@ static void two_instances_share_the_work_one_execute_each(void **state)
     check_call_ok(calls[i]);
     const char *instance = call_string_parameter(calls[i], "instance");
     assert_non_null(instance);
-    int which = strcmp(instance, "multi_0_0") == 0 ? 0 : strcmp(instance, "multi_0_1") == 0 ? 1 : -1;
+    int which = strcmp(instance, "multi_0_0") == 0   ? 0
+                : strcmp(instance, "multi_0_1") == 0 ? 1
+                                                     : -1;
     if (which < 0)
       fail_msg("unexpected instance name '%s' (expected multi_0_0 or multi_0_1)", instance);
     finished[which][count[which]++] = calls[i]->completed_ns;

@@ -230,7 +230,8 @@ static void requests_name_versions(void **state)
 {
   (void)state;
   char *repo = repo_create();
-  TRITONSERVER_Server *server = versioned_server(repo, "version_policy: { specific { versions: [ 1, 3 ] } }\n");
+  TRITONSERVER_Server *server =
+      versioned_server(repo, "version_policy: { specific { versions: [ 1, 3 ] } }\n");
   TRITONSERVER_Error_Code code = TRITONSERVER_ERROR_UNKNOWN;
   assert_int_equal(infer_version(server, "v", 1, &code), 1);
   assert_int_equal(infer_version(server, "v", 3, &code), 3);

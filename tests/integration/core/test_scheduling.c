@@ -16,11 +16,11 @@
 
 #include "harness.h"
 
-#define ONE_SLOW_INSTANCE(delay_ms)                                              \
-  "backend: \"identity\"\nmax_batch_size: 1\n"                                   \
-  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
-  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"          \
-  "instance_group [ { count: 1 kind: KIND_CPU } ]\n"                             \
+#define ONE_SLOW_INSTANCE(delay_ms)                                                                \
+  "backend: \"identity\"\nmax_batch_size: 1\n"                                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                            \
+  "instance_group [ { count: 1 kind: KIND_CPU } ]\n"                                               \
   "parameters { key: \"execute_delay_ms\" value { string_value: \"" delay_ms "\" } }\n"
 
 static infer_call *send_one(TRITONSERVER_Server *server, uint64_t priority, uint64_t timeout_us)
@@ -30,7 +30,8 @@ static infer_call *send_one(TRITONSERVER_Server *server, uint64_t priority, uint
   const float data[4] = {1, 2, 3, 4};
   call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
   if (priority != 0)
-    check_ok(TRITONSERVER_InferenceRequestSetPriorityUInt64(call->request, priority), "SetPriority");
+    check_ok(TRITONSERVER_InferenceRequestSetPriorityUInt64(call->request, priority),
+             "SetPriority");
   if (timeout_us != 0)
     check_ok(TRITONSERVER_InferenceRequestSetTimeoutMicroseconds(call->request, timeout_us),
              "SetTimeoutMicroseconds");
@@ -62,8 +63,9 @@ static void higher_priority_requests_run_first(void **state)
   (void)state;
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("300")
-      "dynamic_batching { priority_levels: 2 default_priority_level: 2 }\n");
+      &repo, "m",
+      ONE_SLOW_INSTANCE(
+          "300") "dynamic_batching { priority_levels: 2 default_priority_level: 2 }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(100); /* the blocker is executing now */
   infer_call *low[3], *high[3];
@@ -83,8 +85,8 @@ static void higher_priority_requests_run_first(void **state)
     earliest_low = low[i]->sequence < earliest_low ? low[i]->sequence : earliest_low;
   }
   if (latest_high > earliest_low)
-    fail_msg("a priority-2 request finished (#%d) before a priority-1 request (#%d)",
-             earliest_low, latest_high);
+    fail_msg("a priority-2 request finished (#%d) before a priority-1 request (#%d)", earliest_low,
+             latest_high);
   call_free(blocker);
   for (int i = 0; i < 3; i++) {
     call_free(low[i]);
@@ -98,7 +100,8 @@ static void queue_timeout_reject(void **state)
   (void)state;
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("400")
+      &repo, "m",
+      ONE_SLOW_INSTANCE("400")
       /* The blocker runs at level 1, which has no timeout, so however slowly a loaded
        * machine dispatches it, only the late request (level 2, 100 ms) can expire. */
       "dynamic_batching { priority_levels: 2 default_priority_level: 2 "
@@ -122,9 +125,9 @@ static void queue_timeout_delay_still_serves(void **state)
   (void)state;
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("300")
-      "dynamic_batching { default_queue_policy { timeout_action: DELAY "
-      "default_timeout_microseconds: 50000 } }\n");
+      &repo, "m",
+      ONE_SLOW_INSTANCE("300") "dynamic_batching { default_queue_policy { timeout_action: DELAY "
+                               "default_timeout_microseconds: 50000 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(100);
   infer_call *late = send_one(server, 0, 0);
@@ -142,8 +145,9 @@ static void request_timeout_override(void **state)
   (void)state;
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("400")
-      "dynamic_batching { default_queue_policy { allow_timeout_override: true } }\n");
+      &repo, "m",
+      ONE_SLOW_INSTANCE(
+          "400") "dynamic_batching { default_queue_policy { allow_timeout_override: true } }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(100);
   infer_call *hurried = send_one(server, 0, 50000);
@@ -165,8 +169,8 @@ static void full_queue_rejects(void **state)
   (void)state;
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("400")
-      "dynamic_batching { default_queue_policy { max_queue_size: 1 } }\n");
+      &repo, "m",
+      ONE_SLOW_INSTANCE("400") "dynamic_batching { default_queue_policy { max_queue_size: 1 } }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(100);
   infer_call *queued = send_one(server, 0, 0);
@@ -187,8 +191,8 @@ static void cancelled_queued_request_is_not_executed(void **state)
 {
   (void)state;
   char *repo;
-  TRITONSERVER_Server *server = server_with_model(
-      &repo, "m", ONE_SLOW_INSTANCE("300") "dynamic_batching { }\n");
+  TRITONSERVER_Server *server =
+      server_with_model(&repo, "m", ONE_SLOW_INSTANCE("300") "dynamic_batching { }\n");
   infer_call *blocker = send_one(server, 0, 0);
   sleep_ms(100);
   infer_call *cancelled = send_one(server, 0, 0);

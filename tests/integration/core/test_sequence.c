@@ -14,25 +14,25 @@
 
 #include "harness.h"
 
-#define SEQUENCE_MODEL                                                                   \
-  "backend: \"identity\"\nmax_batch_size: 1\n"                                           \
-  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                    \
-  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 1 ] },\n"                   \
-  "         { name: \"OUTPUT_START\" data_type: TYPE_FP32 dims: [ 1 ] },\n"              \
-  "         { name: \"OUTPUT_CORRID\" data_type: TYPE_UINT64 dims: [ 1 ] } ]\n"          \
-  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                                     \
-  "sequence_batching {\n"                                                                \
-  "  max_sequence_idle_microseconds: 5000000\n"                                          \
-  "  control_input [\n"                                                                  \
-  "    { name: \"INPUT_START\" control [ { kind: CONTROL_SEQUENCE_START\n"               \
-  "                                        fp32_false_true: [ 0, 1 ] } ] },\n"           \
-  "    { name: \"INPUT_CORRID\" control [ { kind: CONTROL_SEQUENCE_CORRID\n"             \
-  "                                         data_type: TYPE_UINT64 } ] } ]\n"            \
+#define SEQUENCE_MODEL                                                                             \
+  "backend: \"identity\"\nmax_batch_size: 1\n"                                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 1 ] },\n"                             \
+  "         { name: \"OUTPUT_START\" data_type: TYPE_FP32 dims: [ 1 ] },\n"                        \
+  "         { name: \"OUTPUT_CORRID\" data_type: TYPE_UINT64 dims: [ 1 ] } ]\n"                    \
+  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                                               \
+  "sequence_batching {\n"                                                                          \
+  "  max_sequence_idle_microseconds: 5000000\n"                                                    \
+  "  control_input [\n"                                                                            \
+  "    { name: \"INPUT_START\" control [ { kind: CONTROL_SEQUENCE_START\n"                         \
+  "                                        fp32_false_true: [ 0, 1 ] } ] },\n"                     \
+  "    { name: \"INPUT_CORRID\" control [ { kind: CONTROL_SEQUENCE_CORRID\n"                       \
+  "                                         data_type: TYPE_UINT64 } ] } ]\n"                      \
   "}\n"
 
 /* Sends one step of sequence 'correlation_id' with 'flags' and waits for it. */
-static infer_call *step_on(TRITONSERVER_Server *server, const char *model,
-                           uint64_t correlation_id, uint32_t flags, float value)
+static infer_call *step_on(TRITONSERVER_Server *server, const char *model, uint64_t correlation_id,
+                           uint32_t flags, float value)
 {
   infer_call *call = call_new(server, model, -1, NULL);
   const int64_t shape[] = {1, 1};
@@ -100,8 +100,8 @@ static void sequence_rules(void **state)
   call_free(call);
 
   /* A sequence that ended must start again. */
-  call = step(server, 7, TRITONSERVER_REQUEST_FLAG_SEQUENCE_START |
-                             TRITONSERVER_REQUEST_FLAG_SEQUENCE_END, 1);
+  call = step(server, 7,
+              TRITONSERVER_REQUEST_FLAG_SEQUENCE_START | TRITONSERVER_REQUEST_FLAG_SEQUENCE_END, 1);
   check_call_ok(call);
   call_free(call);
   call = step(server, 7, 0, 1);
@@ -110,17 +110,17 @@ static void sequence_rules(void **state)
   server_finish(server, repo);
 }
 
-#define ACCUMULATE_MODEL                                                                 \
-  "backend: \"identity\"\nmax_batch_size: 1\n"                                           \
-  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                    \
-  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                  \
-  "sequence_batching {\n"                                                                \
-  "  max_sequence_idle_microseconds: 5000000\n"                                          \
-  "  state [ { input_name: \"INPUT_STATE\" output_name: \"OUTPUT_STATE\"\n"              \
-  "            data_type: TYPE_FP32 dims: [ 1 ]\n"                                       \
-  "            initial_state: { data_type: TYPE_FP32 dims: [ 1 ] zero_data: true\n"      \
-  "                             name: \"zeros\" } } ]\n"                                 \
-  "}\n"                                                                                  \
+#define ACCUMULATE_MODEL                                                                           \
+  "backend: \"identity\"\nmax_batch_size: 1\n"                                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n"                            \
+  "sequence_batching {\n"                                                                          \
+  "  max_sequence_idle_microseconds: 5000000\n"                                                    \
+  "  state [ { input_name: \"INPUT_STATE\" output_name: \"OUTPUT_STATE\"\n"                        \
+  "            data_type: TYPE_FP32 dims: [ 1 ]\n"                                                 \
+  "            initial_state: { data_type: TYPE_FP32 dims: [ 1 ] zero_data: true\n"                \
+  "                             name: \"zeros\" } } ]\n"                                           \
+  "}\n"                                                                                            \
   "parameters { key: \"mode\" value { string_value: \"accumulate\" } }\n"
 
 static void implicit_state_is_kept_per_sequence(void **state)

@@ -68,8 +68,7 @@ static void server_is_live_ready_and_describes_itself(void **state)
   /* TYPE_STRING is reported with its protocol name. */
   check_ok(TRITONSERVER_ServerModelMetadata(server, "strings", -1, &message), "ModelMetadata");
   model = message_json(message);
-  json_object *output0 =
-      json_object_array_get_idx(json_object_object_get(model, "outputs"), 0);
+  json_object *output0 = json_object_array_get_idx(json_object_object_get(model, "outputs"), 0);
   assert_string_equal(json_string(output0, "datatype"), "BYTES");
   json_object_put(model);
 
@@ -81,7 +80,7 @@ static void server_is_live_ready_and_describes_itself(void **state)
   assert_string_equal(json_string(config, "name"), "identity");
   assert_string_equal(json_string(config, "backend"), "identity");
   static const char *always_present[] = {"batch_input", "batch_output", "default_model_filename",
-                                         "parameters", "model_warmup", "version_policy"};
+                                         "parameters",  "model_warmup", "version_policy"};
   for (size_t i = 0; i < sizeof(always_present) / sizeof(always_present[0]); i++)
     if (!json_object_object_get_ex(config, always_present[i], NULL))
       fail_msg("model config JSON lacks '%s'", always_present[i]);
@@ -207,12 +206,12 @@ static void stopped_server_is_not_ready(void **state)
   free(repo);
 }
 
-#define WARMED_MODEL(extra)                                                        \
-  "backend: \"identity\"\nmax_batch_size: 8\n"                                     \
-  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"              \
-  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
-  "instance_group [ { count: 1 kind: KIND_CPU } ]\n"                               \
-  "model_warmup [ { name: \"zeros\" batch_size: 2 inputs { key: \"INPUT0\" value {" \
+#define WARMED_MODEL(extra)                                                                        \
+  "backend: \"identity\"\nmax_batch_size: 8\n"                                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                            \
+  "instance_group [ { count: 1 kind: KIND_CPU } ]\n"                                               \
+  "model_warmup [ { name: \"zeros\" batch_size: 2 inputs { key: \"INPUT0\" value {"                \
   " data_type: TYPE_FP32 dims: [ 4 ] zero_data: true } } } ]\n" extra
 
 static void warmup_runs_before_the_model_is_ready(void **state)
@@ -220,9 +219,9 @@ static void warmup_runs_before_the_model_is_ready(void **state)
   (void)state;
   char *repo = repo_create();
   repo_add_model(repo, "warmed", WARMED_MODEL(""), V1, 1);
-  repo_add_model(repo, "warmup_fails",
-                 WARMED_MODEL("parameters { key: \"error_all\" value { string_value: \"true\" } }\n"),
-                 V1, 1);
+  repo_add_model(
+      repo, "warmup_fails",
+      WARMED_MODEL("parameters { key: \"error_all\" value { string_value: \"true\" } }\n"), V1, 1);
   TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
   TRITONSERVER_Server *server = server_start(options);
   TRITONSERVER_ServerOptionsDelete(options);

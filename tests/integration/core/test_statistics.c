@@ -23,8 +23,7 @@ static int64_t get_int(json_object *object, const char *path)
        key = strtok_r(NULL, ".", &saveptr)) {
     json_object *child;
     if (!json_object_object_get_ex(node, key, &child))
-      fail_msg("statistics lack '%s' (at '%s'): %s", path, key,
-               json_object_to_json_string(object));
+      fail_msg("statistics lack '%s' (at '%s'): %s", path, key, json_object_to_json_string(object));
     node = child;
   }
   return json_object_get_int64(node);

@@ -23,12 +23,12 @@ static const int V1[] = {1};
 
 enum { REQUESTS = 40 };
 
-#define BUSY_MODEL(delay_ms)                                                       \
-  "backend: \"identity\"\nmax_batch_size: 4\n"                                     \
-  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"              \
-  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"            \
-  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                               \
-  "dynamic_batching { max_queue_delay_microseconds: 2000 }\n"                      \
+#define BUSY_MODEL(delay_ms)                                                                       \
+  "backend: \"identity\"\nmax_batch_size: 4\n"                                                     \
+  "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                              \
+  "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"                            \
+  "instance_group [ { count: 2 kind: KIND_CPU } ]\n"                                               \
+  "dynamic_batching { max_queue_delay_microseconds: 2000 }\n"                                      \
   "parameters { key: \"execute_delay_ms\" value { string_value: \"" delay_ms "\" } }\n"
 
 typedef struct traffic {
@@ -113,11 +113,11 @@ static void finish_traffic(traffic *t, int *succeeded, int *failed)
     pthread_mutex_unlock(&call->lock);
     if (sync_error) {
       if (finals != 0 || releases != 0)
-        fail_msg("request %d failed at send but also got %d responses / %d releases", i,
-                 finals, releases);
+        fail_msg("request %d failed at send but also got %d responses / %d releases", i, finals,
+                 releases);
     } else if (finals != 1 || releases != 1) {
-      fail_msg("request %d got %d final responses and %d releases (expected 1 and 1)", i,
-               finals, releases);
+      fail_msg("request %d got %d final responses and %d releases (expected 1 and 1)", i, finals,
+               releases);
     }
   }
   assert_int_equal(*succeeded + *failed, REQUESTS);
@@ -140,7 +140,7 @@ static void unload_during_traffic_loses_and_duplicates_nothing(void **state)
   int succeeded, failed;
   finish_traffic(t, &succeeded, &failed);
   assert_true(succeeded >= REQUESTS / 3 - 4); /* those sent before the unload */
-  assert_true(failed > 0);                     /* those sent after it */
+  assert_true(failed > 0);                    /* those sent after it */
   assert_false(model_ready(t->server, "busy", -1));
   stop_traffic(t, repo);
 }

@@ -67,7 +67,8 @@ static void gauge_sets_and_increments(void **state)
 {
   (void)state;
   TRITONSERVER_MetricFamily *family = NULL;
-  assert_null(TRITONSERVER_MetricFamilyNew(&family, TRITONSERVER_METRIC_KIND_GAUGE, "test_gauge", "g"));
+  assert_null(
+      TRITONSERVER_MetricFamilyNew(&family, TRITONSERVER_METRIC_KIND_GAUGE, "test_gauge", "g"));
   TRITONSERVER_Metric *metric = NULL;
   assert_null(TRITONSERVER_MetricNew(&metric, family, NULL, 0));
   assert_null(TRITONSERVER_MetricSet(metric, 10));
@@ -94,7 +95,8 @@ static void histogram_observes_into_cumulative_buckets(void **state)
   TRITONSERVER_MetricArgs *args = NULL;
   assert_null(TRITONSERVER_MetricArgsNew(&args));
   const double unsorted[] = {1, 0.5};
-  expect_code(TRITONSERVER_MetricArgsSetHistogram(args, unsorted, 2), TRITONSERVER_ERROR_INVALID_ARG);
+  expect_code(TRITONSERVER_MetricArgsSetHistogram(args, unsorted, 2),
+              TRITONSERVER_ERROR_INVALID_ARG);
   const double buckets[] = {0.1, 1, 10};
   assert_null(TRITONSERVER_MetricArgsSetHistogram(args, buckets, 3));
   assert_null(TRITONSERVER_MetricNewWithArgs(&metric, family, NULL, 0, args));
@@ -126,16 +128,19 @@ static void family_rules(void **state)
   TRITONSERVER_MetricFamily *family = NULL, *other = NULL;
   expect_code(TRITONSERVER_MetricFamilyNew(&family, TRITONSERVER_METRIC_KIND_GAUGE, "bad name", ""),
               TRITONSERVER_ERROR_INVALID_ARG);
-  assert_null(TRITONSERVER_MetricFamilyNew(&family, TRITONSERVER_METRIC_KIND_GAUGE, "test_shared", "d"));
-  expect_code(TRITONSERVER_MetricFamilyNew(&other, TRITONSERVER_METRIC_KIND_COUNTER, "test_shared", "d"),
-              TRITONSERVER_ERROR_ALREADY_EXISTS);
+  assert_null(
+      TRITONSERVER_MetricFamilyNew(&family, TRITONSERVER_METRIC_KIND_GAUGE, "test_shared", "d"));
+  expect_code(
+      TRITONSERVER_MetricFamilyNew(&other, TRITONSERVER_METRIC_KIND_COUNTER, "test_shared", "d"),
+      TRITONSERVER_ERROR_ALREADY_EXISTS);
   TRITONSERVER_MetricKind kind;
   assert_null(TRITONSERVER_GetMetricFamilyKind(family, &kind));
   assert_int_equal(kind, TRITONSERVER_METRIC_KIND_GAUGE);
 
   /* Labels must be strings. */
   int64_t number = 1;
-  TRITONSERVER_Parameter *label = TRITONSERVER_ParameterNew("n", TRITONSERVER_PARAMETER_INT, &number);
+  TRITONSERVER_Parameter *label =
+      TRITONSERVER_ParameterNew("n", TRITONSERVER_PARAMETER_INT, &number);
   const TRITONSERVER_Parameter *labels[] = {label};
   TRITONSERVER_Metric *metric = NULL;
   expect_code(TRITONSERVER_MetricNew(&metric, family, labels, 1), TRITONSERVER_ERROR_INVALID_ARG);

@@ -11,8 +11,8 @@
 static void data_type_strings_round_trip(void **state)
 {
   (void)state;
-  static const char *names[] = {"BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16",
-                                "INT32", "INT64", "FP16", "FP32", "FP64", "BYTES", "BF16"};
+  static const char *names[] = {"BOOL",  "UINT8", "UINT16", "UINT32", "UINT64", "INT8",  "INT16",
+                                "INT32", "INT64", "FP16",   "FP32",   "FP64",   "BYTES", "BF16"};
   for (int i = 0; i < 14; i++) {
     TRITONSERVER_DataType type = (TRITONSERVER_DataType)(i + 1);
     assert_string_equal(TRITONSERVER_DataTypeString(type), names[i]);
@@ -48,16 +48,22 @@ static void other_enum_strings(void **state)
   assert_string_equal(TRITONSERVER_MemoryTypeString(TRITONSERVER_MEMORY_GPU), "GPU");
   assert_string_equal(TRITONSERVER_ParameterTypeString(TRITONSERVER_PARAMETER_DOUBLE), "DOUBLE");
   assert_string_equal(TRITONSERVER_ParameterTypeString(TRITONSERVER_PARAMETER_BYTES), "BYTES");
-  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_AUTO), "AUTO");
-  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_CPU), "CPU");
-  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_GPU), "GPU");
-  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_MODEL), "MODEL");
+  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_AUTO),
+                      "AUTO");
+  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_CPU),
+                      "CPU");
+  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_GPU),
+                      "GPU");
+  assert_string_equal(TRITONSERVER_InstanceGroupKindString(TRITONSERVER_INSTANCEGROUPKIND_MODEL),
+                      "MODEL");
   assert_string_equal(TRITONSERVER_InferenceTraceLevelString(TRITONSERVER_TRACE_LEVEL_TIMESTAMPS),
                       "TIMESTAMPS");
-  assert_string_equal(TRITONSERVER_InferenceTraceActivityString(TRITONSERVER_TRACE_COMPUTE_INPUT_END),
-                      "COMPUTE_INPUT_END");
-  assert_string_equal(TRITONSERVER_InferenceTraceActivityString((TRITONSERVER_InferenceTraceActivity)42),
-                      "<unknown>");
+  assert_string_equal(
+      TRITONSERVER_InferenceTraceActivityString(TRITONSERVER_TRACE_COMPUTE_INPUT_END),
+      "COMPUTE_INPUT_END");
+  assert_string_equal(
+      TRITONSERVER_InferenceTraceActivityString((TRITONSERVER_InferenceTraceActivity)42),
+      "<unknown>");
 }
 
 int main(void)

@@ -40,7 +40,8 @@ static void values_are_stored(void **state)
   assert_null(TRITONSERVER_ServerOptionsSetServerId(o, "torchd"));
   assert_null(TRITONSERVER_ServerOptionsSetModelRepositoryPath(o, "/r1"));
   assert_null(TRITONSERVER_ServerOptionsSetModelRepositoryPath(o, "/r2"));
-  assert_null(TRITONSERVER_ServerOptionsSetModelControlMode(o, TRITONSERVER_MODEL_CONTROL_EXPLICIT));
+  assert_null(
+      TRITONSERVER_ServerOptionsSetModelControlMode(o, TRITONSERVER_MODEL_CONTROL_EXPLICIT));
   assert_null(TRITONSERVER_ServerOptionsSetStartupModel(o, "a"));
   assert_null(TRITONSERVER_ServerOptionsSetStartupModel(o, "b"));
   assert_null(TRITONSERVER_ServerOptionsSetStrictModelConfig(o, false));
@@ -69,7 +70,8 @@ static void values_are_stored(void **state)
   assert_string_equal(o->backend_directory, "/b");
   assert_int_equal(o->backend_configs.count, 2);
   assert_string_equal(options_settings_find(&o->backend_configs, "pytorch", "shm-size"), "1");
-  assert_string_equal(options_settings_find(&o->backend_configs, "", "default-max-batch-size"), "8");
+  assert_string_equal(options_settings_find(&o->backend_configs, "", "default-max-batch-size"),
+                      "8");
   assert_null(options_settings_find(&o->backend_configs, "pytorch", "nope"));
   assert_string_equal(options_settings_find(&o->host_policies, "cpu", "numa-node"), "0");
   assert_int_equal(o->exit_timeout_seconds, 5);
@@ -108,7 +110,8 @@ static void bad_arguments_are_named(void **state)
   TRITONSERVER_ServerOptions *o = NULL;
   assert_null(TRITONSERVER_ServerOptionsNew(&o));
   expect_invalid(TRITONSERVER_ServerOptionsSetModelRepositoryPath(NULL, "/r"), "got NULL");
-  expect_invalid(TRITONSERVER_ServerOptionsSetModelRepositoryPath(o, NULL), "model_repository_path");
+  expect_invalid(TRITONSERVER_ServerOptionsSetModelRepositoryPath(o, NULL),
+                 "model_repository_path");
   expect_invalid(TRITONSERVER_ServerOptionsSetModelRepositoryPath(o, ""), "empty");
   expect_invalid(TRITONSERVER_ServerOptionsSetModelControlMode(o, (TRITONSERVER_ModelControlMode)7),
                  "got 7");
@@ -116,8 +119,8 @@ static void bad_arguments_are_named(void **state)
   expect_invalid(TRITONSERVER_ServerOptionsSetLogFormat(o, (TRITONSERVER_LogFormat)3), "got 3");
   expect_invalid(TRITONSERVER_ServerOptionsSetBackendConfig(o, "b", NULL, "v"), "a setting");
   expect_invalid(TRITONSERVER_ServerOptionsSetModelLoadThreadCount(o, 0), "got 0");
-  TRITONSERVER_Error *error =
-      TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(o, TRITONSERVER_INSTANCEGROUPKIND_CPU, 0, 0.5);
+  TRITONSERVER_Error *error = TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(
+      o, TRITONSERVER_INSTANCEGROUPKIND_CPU, 0, 0.5);
   assert_int_equal(TRITONSERVER_ErrorCode(error), TRITONSERVER_ERROR_UNSUPPORTED);
   TRITONSERVER_ErrorDelete(error);
   assert_int_equal(o->repository_path_count, 0);

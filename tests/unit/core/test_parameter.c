@@ -12,7 +12,8 @@ static void string_parameter_copies_name_and_value(void **state)
 {
   (void)state;
   char value[] = "{\"max_batch_size\":4}";
-  TRITONSERVER_Parameter *p = TRITONSERVER_ParameterNew("config", TRITONSERVER_PARAMETER_STRING, value);
+  TRITONSERVER_Parameter *p =
+      TRITONSERVER_ParameterNew("config", TRITONSERVER_PARAMETER_STRING, value);
   assert_non_null(p);
   value[0] = 'X';
   assert_string_equal(p->name, "config");
