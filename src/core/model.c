@@ -29,9 +29,11 @@
  * ModelSetConfig is accepted only while in_initialize. */
 #include "model.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend_loader.h"
 #include "core_util.h"
@@ -212,7 +214,11 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
   model->refs = 1;
   model->state_ = MODEL_STATE_LOADING;
   pthread_mutex_init(&model->mu, NULL);
-  pthread_cond_init(&model->cv, NULL);
+  pthread_condattr_t attr; /* unload waits against steady-clock deadlines */
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&model->cv, &attr);
+  pthread_condattr_destroy(&attr);
   stats_init(&model->stats);
   const TRITONSERVER_ServerOptions *o = server_options(server);
   model->auto_complete_config = o ? !o->strict_model_config : false;
@@ -259,20 +265,34 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
   return NULL;
 }
 
-void model_unload(TRITONBACKEND_Model *model)
+bool model_unload(TRITONBACKEND_Model *model, uint64_t deadline_ns)
 {
   pthread_mutex_lock(&model->mu);
-  if (model->state_ != MODEL_STATE_READY) {
+  /* UNLOADING here means an earlier unload gave up at its deadline: finish it now. */
+  if (model->state_ != MODEL_STATE_READY && model->state_ != MODEL_STATE_UNLOADING) {
     pthread_mutex_unlock(&model->mu);
-    return;
+    return true;
   }
   model->state_ = MODEL_STATE_UNLOADING;
-  while (model->in_flight > 0)
-    pthread_cond_wait(&model->cv, &model->mu);
+  struct timespec until = {(time_t)(deadline_ns / 1000000000ull), (long)(deadline_ns % 1000000000ull)};
+  while (model->in_flight > 0) {
+    if (!deadline_ns) {
+      pthread_cond_wait(&model->cv, &model->mu);
+    } else if (pthread_cond_timedwait(&model->cv, &model->mu, &until) == ETIMEDOUT &&
+               model->in_flight > 0) {
+      uint64_t left = model->in_flight;
+      pthread_mutex_unlock(&model->mu);
+      CORE_LOG_WARN("exit timeout: '%s' version %llu still has %llu request(s) in flight; "
+                    "not unloaded",
+                    model->name, (unsigned long long)model->version, (unsigned long long)left);
+      return false;
+    }
+  }
   pthread_mutex_unlock(&model->mu);
   teardown(model);
   CORE_LOG_INFO("successfully unloaded '%s' version %llu", model->name,
                 (unsigned long long)model->version);
+  return true;
 }
 
 int model_output_index(TRITONBACKEND_Model *model, const char *name)

@@ -81,8 +81,11 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
 
 /* Unloads a READY model: refuses new requests (UNAVAILABLE), waits for in-flight
  * requests to be released, stops instance threads, runs InstanceFinalize and
- * ModelFinalize. Does not drop the caller's reference. */
-void model_unload(TRITONBACKEND_Model *model);
+ * ModelFinalize. Does not drop the caller's reference. `deadline_ns` (steady clock,
+ * 0 = none) bounds the wait: if requests are still in flight then, the model is left
+ * UNLOADING, not torn down, and false is returned (the server is exiting); calling
+ * model_unload again later finishes the unload. */
+bool model_unload(TRITONBACKEND_Model *model, uint64_t deadline_ns);
 
 void model_ref(TRITONBACKEND_Model *model);
 /* Drops a reference; the last one frees the model's memory (it must be unloaded). */

@@ -93,16 +93,46 @@ static RepoScanOptions scan_options(model_manager *m)
   return opts;
 }
 
-/* Unloads and drops the loaded models of a version list (outside mu). */
-static void unload_versions(manager_version *v, size_t n)
+/* Unloads and drops the loaded models of a version list (outside mu). With a deadline
+ * (steady ns, 0 = none), a model still busy then is abandoned (left running, never
+ * freed: the server is exiting). Returns how many were abandoned. */
+static size_t unload_versions(model_manager *m, manager_version *v, size_t n,
+                              uint64_t deadline_ns)
 {
+  size_t abandoned = 0;
   for (size_t i = 0; i < n; i++) {
     if (v[i].model) {
-      model_unload(v[i].model);
-      model_unref(v[i].model);
+      if (model_unload(v[i].model, deadline_ns)) {
+        model_unref(v[i].model);
+      } else {
+        abandoned++;
+        TRITONBACKEND_Model **grown =
+            realloc(m->abandoned, (m->abandoned_count + 1) * sizeof(*grown));
+        if (grown) { /* else it is simply never freed */
+          m->abandoned = grown;
+          grown[m->abandoned_count++] = v[i].model;
+        }
+      }
       v[i].model = NULL;
     }
   }
+  return abandoned;
+}
+
+size_t manager_reap_abandoned(model_manager *m)
+{
+  size_t kept = 0;
+  pthread_mutex_lock(&m->load_mu);
+  for (size_t i = 0; i < m->abandoned_count; i++) {
+    TRITONBACKEND_Model *model = m->abandoned[i];
+    if (model_unload(model, util_now_ns() + 1)) /* drained since? then finish */
+      model_unref(model);
+    else
+      m->abandoned[kept++] = model;
+  }
+  m->abandoned_count = kept;
+  pthread_mutex_unlock(&m->load_mu);
+  return kept;
 }
 
 /* Loads every selected version of a scanned model. All-or-nothing: on failure the
@@ -185,7 +215,7 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
   if (first) {
     for (size_t i = 0; i < selected_count; i++) {
       if (v[i].model) {
-        unload_versions(&v[i], 1);
+        unload_versions(m, &v[i], 1, 0);
         v[i].state = MODEL_STATE_UNAVAILABLE;
         free(v[i].reason);
         v[i].reason = strdup("unloaded: another version of the model failed to load");
@@ -228,7 +258,7 @@ static TRITONSERVER_Error *load_scanned(model_manager *m, const RepoModel *rm,
     }
   }
   pthread_mutex_unlock(&m->mu);
-  unload_versions(old, old_n);
+  unload_versions(m, old, old_n, 0);
   versions_free(old, old_n);
   versions_free(v, n); /* failed reload: the old versions keep serving */
   return err;
@@ -278,8 +308,9 @@ TRITONSERVER_Error *manager_load(model_manager *m, const char *name, const char 
   return err;
 }
 
-/* Unloads all versions of an entry (caller holds load_mu, not mu). */
-static void unload_entry(model_manager *m, const char *name)
+/* Unloads all versions of an entry (caller holds load_mu, not mu); deadline as in
+ * unload_versions. Returns how many versions were abandoned. */
+static size_t unload_entry(model_manager *m, const char *name, uint64_t deadline_ns)
 {
   pthread_mutex_lock(&m->mu);
   manager_entry *e = entry_find(m, name);
@@ -296,9 +327,9 @@ static void unload_entry(model_manager *m, const char *name)
   }
   pthread_mutex_unlock(&m->mu);
   if (!loaded)
-    return;
+    return 0;
   /* Requests may still find these versions (they refuse new work once unloading). */
-  unload_versions(loaded, n);
+  size_t abandoned = unload_versions(m, loaded, n, deadline_ns);
   free(loaded);
   pthread_mutex_lock(&m->mu);
   e = entry_find(m, name);
@@ -313,6 +344,7 @@ static void unload_entry(model_manager *m, const char *name)
   if (e)
     e->load_failed = false;
   pthread_mutex_unlock(&m->mu);
+  return abandoned;
 }
 
 TRITONSERVER_Error *manager_unload(model_manager *m, const char *name)
@@ -325,7 +357,7 @@ TRITONSERVER_Error *manager_unload(model_manager *m, const char *name)
     e->explicitly_unloaded = true;
   pthread_mutex_unlock(&m->mu);
   if (known)
-    unload_entry(m, name);
+    unload_entry(m, name, 0);
   pthread_mutex_unlock(&m->load_mu);
   if (!known)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -352,7 +384,7 @@ TRITONSERVER_Error *manager_poll(model_manager *m)
     pthread_mutex_unlock(&m->mu);
     if (!gone)
       break;
-    unload_entry(m, gone);
+    unload_entry(m, gone, 0);
     pthread_mutex_lock(&m->mu);
     manager_entry *e = entry_find(m, gone);
     if (e) {
@@ -547,8 +579,9 @@ TRITONSERVER_Error *manager_unregister_repository(model_manager *m, const char *
   return NULL;
 }
 
-void manager_shutdown(model_manager *m)
+size_t manager_shutdown(model_manager *m, uint64_t deadline_ns)
 {
+  size_t abandoned = 0;
   if (m->poll_started) {
     pthread_mutex_lock(&m->mu);
     m->poll_stop = true;
@@ -564,10 +597,11 @@ void manager_shutdown(model_manager *m)
     pthread_mutex_unlock(&m->mu);
     if (!name)
       break;
-    unload_entry(m, name);
+    abandoned += unload_entry(m, name, deadline_ns);
     free(name);
   }
   pthread_mutex_unlock(&m->load_mu);
+  return abandoned;
 }
 
 void manager_destroy(model_manager *m)
@@ -579,6 +613,8 @@ void manager_destroy(model_manager *m)
   }
   free(m->entries);
   m->entries = NULL;
+  free(m->abandoned);
+  m->abandoned = NULL;
   m->entry_count = 0;
   pthread_cond_destroy(&m->poll_cv);
   pthread_mutex_destroy(&m->mu);

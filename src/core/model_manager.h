@@ -43,6 +43,9 @@ typedef struct model_manager {
   bool poll_stop;
   pthread_cond_t poll_cv;
   unsigned poll_secs;
+  /* Models left running when the exit timeout expired (see manager_shutdown). */
+  TRITONBACKEND_Model **abandoned;
+  size_t abandoned_count;
 } model_manager;
 
 void manager_init(model_manager *m, TRITONSERVER_Server *server);
@@ -68,8 +71,13 @@ TRITONSERVER_Error *manager_poll(model_manager *m);
 TRITONSERVER_Error *manager_register_repository(model_manager *m, const char *path);
 TRITONSERVER_Error *manager_unregister_repository(model_manager *m, const char *path);
 
-/* Unloads everything and stops the poll thread (server delete/stop). */
-void manager_shutdown(model_manager *m);
+/* Stops the poll thread and unloads everything (server stop). Models still busy at
+ * `deadline_ns` (steady clock; 0 = wait forever) are abandoned; returns their count. */
+size_t manager_shutdown(model_manager *m, uint64_t deadline_ns);
+
+/* Finishes the unload of abandoned models whose requests have all been released since;
+ * returns how many are still busy (0: everything is unloaded). */
+size_t manager_reap_abandoned(model_manager *m);
 void manager_destroy(model_manager *m);
 
 /* Finds the version serving `version` (-1: highest READY) and takes a model reference

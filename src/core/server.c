@@ -69,7 +69,7 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
   err = manager_startup(&s->models);
   if (err) {
     if (s->options->exit_on_error) {
-      manager_shutdown(&s->models);
+      manager_shutdown(&s->models, 0);
       server_free(s);
       return err;
     }
@@ -83,8 +83,15 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
 TRITONSERVER_Error *TRITONSERVER_ServerStop(TRITONSERVER_Server *server)
 {
   UTIL_CHECK_ARG(server, "non-NULL server");
-  if (!__atomic_exchange_n(&server->stopped, true, __ATOMIC_ACQ_REL))
-    manager_shutdown(&server->models);
+  if (__atomic_exchange_n(&server->stopped, true, __ATOMIC_ACQ_REL))
+    return NULL;
+  /* In-flight requests get exit_timeout seconds to finish (Triton's --exit-timeout-secs). */
+  uint64_t deadline = util_now_ns() + (uint64_t)server->exit_timeout_seconds * 1000000000ull;
+  if (manager_shutdown(&server->models, deadline) > 0) {
+    server->abandoned = true;
+    return util_errorf(TRITONSERVER_ERROR_UNAVAILABLE,
+                       "Exit timeout expired. Exiting immediately.");
+  }
   return NULL;
 }
 
@@ -95,7 +102,11 @@ TRITONSERVER_Error *TRITONSERVER_ServerDelete(TRITONSERVER_Server *server)
   TRITONSERVER_Error *err = TRITONSERVER_ServerStop(server);
   if (err)
     TRITONSERVER_ErrorDelete(err);
-  server_free(server);
+  /* Models abandoned at the exit timeout may still run on their threads and use their
+   * backends: unless they have finished meanwhile, nothing is finalized or freed (the
+   * process is exiting). */
+  if (!server->abandoned || manager_reap_abandoned(&server->models) == 0)
+    server_free(server);
   return NULL;
 }
 

@@ -15,7 +15,8 @@ struct TRITONSERVER_Server {
   TRITONSERVER_ServerOptions *options; /* owned deep copy */
   backend_registry backends;
   model_manager models;
-  bool stopped; /* atomic */
+  bool stopped;   /* atomic */
+  bool abandoned; /* stop timed out with requests in flight: never free */
   unsigned int exit_timeout_seconds;
 };
 

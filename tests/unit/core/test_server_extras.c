@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "triton/core/tritonserver.h"
@@ -187,27 +188,49 @@ static void on_release(TRITONSERVER_InferenceRequest *r, const uint32_t flags, v
   pthread_mutex_unlock(&d->mu);
 }
 
-static void infer_once(TRITONSERVER_Server *s, const char *model, int64_t batch)
+/* An inference in flight: send with infer_send, finish with infer_wait. */
+typedef struct flight {
+  TRITONSERVER_ResponseAllocator *alloc;
+  TRITONSERVER_InferenceRequest *request;
+  done d;
+  float data[32];
+} flight;
+
+static flight *infer_send(TRITONSERVER_Server *s, const char *model, int64_t batch)
 {
-  TRITONSERVER_ResponseAllocator *alloc = NULL;
-  ok(TRITONSERVER_ResponseAllocatorNew(&alloc, alloc_fn, release_fn, NULL));
-  done d = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
+  flight *f = calloc(1, sizeof(*f));
+  pthread_mutex_init(&f->d.mu, NULL);
+  pthread_cond_init(&f->d.cv, NULL);
+  ok(TRITONSERVER_ResponseAllocatorNew(&f->alloc, alloc_fn, release_fn, NULL));
   TRITONSERVER_InferenceRequest *r = NULL;
   ok(TRITONSERVER_InferenceRequestNew(&r, s, model, -1));
-  float data[32] = {0};
   int64_t shape[] = {batch, 4};
   ok(TRITONSERVER_InferenceRequestAddInput(r, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2));
-  ok(TRITONSERVER_InferenceRequestAppendInputData(r, "INPUT0", data, (size_t)batch * 16,
+  ok(TRITONSERVER_InferenceRequestAppendInputData(r, "INPUT0", f->data, (size_t)batch * 16,
                                                   TRITONSERVER_MEMORY_CPU, 0));
-  ok(TRITONSERVER_InferenceRequestSetReleaseCallback(r, on_release, &d));
-  ok(TRITONSERVER_InferenceRequestSetResponseCallback(r, alloc, NULL, on_response, NULL));
+  ok(TRITONSERVER_InferenceRequestSetReleaseCallback(r, on_release, &f->d));
+  ok(TRITONSERVER_InferenceRequestSetResponseCallback(r, f->alloc, NULL, on_response, NULL));
   ok(TRITONSERVER_ServerInferAsync(s, r, NULL));
-  pthread_mutex_lock(&d.mu);
-  while (!d.released)
-    pthread_cond_wait(&d.cv, &d.mu);
-  pthread_mutex_unlock(&d.mu);
-  ok(TRITONSERVER_InferenceRequestDelete(r));
-  ok(TRITONSERVER_ResponseAllocatorDelete(alloc));
+  f->request = r;
+  return f;
+}
+
+static void infer_wait(flight *f)
+{
+  pthread_mutex_lock(&f->d.mu);
+  while (!f->d.released)
+    pthread_cond_wait(&f->d.cv, &f->d.mu);
+  pthread_mutex_unlock(&f->d.mu);
+  ok(TRITONSERVER_InferenceRequestDelete(f->request));
+  ok(TRITONSERVER_ResponseAllocatorDelete(f->alloc));
+  pthread_mutex_destroy(&f->d.mu);
+  pthread_cond_destroy(&f->d.cv);
+  free(f);
+}
+
+static void infer_once(TRITONSERVER_Server *s, const char *model, int64_t batch)
+{
+  infer_wait(infer_send(s, model, batch));
 }
 
 static void metrics_count_known_traffic(void **state)
@@ -262,6 +285,31 @@ static void repositories_register_at_run_time(void **state)
   drop_repo(second);
 }
 
+static void stop_gives_up_after_the_exit_timeout(void **state)
+{
+  (void)state;
+  char *repo = make_repo();
+  write_model(repo, "slow", IDENTITY
+              "parameters { key: \"execute_delay_ms\" value { string_value: \"300\" } }\n");
+  TRITONSERVER_Server *s = start(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  ok(TRITONSERVER_ServerSetExitTimeout(s, 0));
+  flight *f = infer_send(s, "slow", 1);
+  struct timespec pause = {0, 50000000}; /* let it start executing */
+  nanosleep(&pause, NULL);
+  TRITONSERVER_Error *err = TRITONSERVER_ServerStop(s);
+  assert_non_null(err);
+  assert_int_equal(TRITONSERVER_ErrorCode(err), TRITONSERVER_ERROR_UNAVAILABLE);
+  assert_string_equal(TRITONSERVER_ErrorMessage(err), "Exit timeout expired. Exiting immediately.");
+  TRITONSERVER_ErrorDelete(err);
+  bool live = true;
+  ok(TRITONSERVER_ServerIsLive(s, &live));
+  assert_false(live);
+  /* The request still completes; once it has, delete finishes the unload and frees all. */
+  infer_wait(f);
+  ok(TRITONSERVER_ServerDelete(s));
+  drop_repo(repo);
+}
+
 int main(void)
 {
   find_backend_dir();
@@ -269,6 +317,7 @@ int main(void)
       cmocka_unit_test(warmup_runs_before_ready_and_can_fail_the_load),
       cmocka_unit_test(metrics_count_known_traffic),
       cmocka_unit_test(repositories_register_at_run_time),
+      cmocka_unit_test(stop_gives_up_after_the_exit_timeout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
