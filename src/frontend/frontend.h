@@ -57,6 +57,9 @@ typedef struct frontend {
 
   atomic_bool draining;       /* shutting down: new requests get 503 */
   atomic_long live_infers;    /* inference calls not yet fully released */
+  atomic_long suspended;      /* connections suspended for an inference, not yet resumed */
+  pthread_mutex_t calls_lock; /* guards `calls` */
+  struct infer_call *calls;   /* inference calls in flight (infer_handler.c) */
 } frontend;
 
 /* Trace settings at their defaults (level OFF, rate 1000, count -1, mode triton). */

@@ -38,10 +38,14 @@ struct infer_call {
   bool counted_pending;
   TRITONSERVER_InferenceResponse *response; /* kept until the call is freed */
 
-  /* Guards `http_attached`: the completion callback may resume the connection only while
-   * MHD still holds it (at daemon stop MHD completes suspended requests itself). */
+  /* attach_lock guards the reply and these flags. The completion callback builds the
+   * reply under it; it may resume the connection only while MHD still holds the request
+   * (http_attached) and the shutdown has not answered it already (abandoned). */
   pthread_mutex_t attach_lock;
   bool http_attached;
+  bool abandoned;
+  infer_call *prev, *next; /* in fe->calls while listed */
+  bool listed;
 
   /* The reply, written by the completion callback, read after resume. */
   atomic_bool done;
@@ -53,8 +57,32 @@ struct infer_call {
   bool binary;
 };
 
+static void call_unlist(infer_call *call) {
+  frontend *fe = call->fe;
+  pthread_mutex_lock(&fe->calls_lock);
+  if (call->listed) {
+    if (call->prev) call->prev->next = call->next;
+    else fe->calls = call->next;
+    if (call->next) call->next->prev = call->prev;
+    call->listed = false;
+  }
+  pthread_mutex_unlock(&fe->calls_lock);
+}
+
+static void call_list(infer_call *call) {
+  frontend *fe = call->fe;
+  pthread_mutex_lock(&fe->calls_lock);
+  call->prev = NULL;
+  call->next = fe->calls;
+  if (fe->calls) fe->calls->prev = call;
+  fe->calls = call;
+  call->listed = true;
+  pthread_mutex_unlock(&fe->calls_lock);
+}
+
 static void call_unref(infer_call *call) {
   if (atomic_fetch_sub(&call->refs, 1) != 1) return;
+  call_unlist(call);
   if (call->response != NULL) TRITONSERVER_InferenceResponseDelete(call->response);
   infer_request_free(&call->parsed);
   strbuf_free(&call->json);
@@ -283,17 +311,23 @@ static void build_reply(infer_call *call, TRITONSERVER_InferenceResponse *respon
   call->status = MHD_HTTP_OK;
 }
 
-static void finish_call(infer_call *call) {
-  if (call->counted_pending) frontend_pending_add(call->fe, call->model, -1);
+/* Mark the reply complete and resume the connection. Caller holds attach_lock. */
+static void finish_call_locked(infer_call *call) {
   atomic_store(&call->done, true);
-  pthread_mutex_lock(&call->attach_lock);
   if (call->http_attached) MHD_resume_connection(call->connection);
-  pthread_mutex_unlock(&call->attach_lock);
 }
 
 static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t flags,
                         void *userp) {
   infer_call *call = userp;
+  bool final = (flags & TRITONSERVER_RESPONSE_COMPLETE_FINAL) != 0;
+  if (final && call->counted_pending) frontend_pending_add(call->fe, call->model, -1);
+  pthread_mutex_lock(&call->attach_lock);
+  if (call->abandoned) { /* the shutdown already answered this request */
+    pthread_mutex_unlock(&call->attach_lock);
+    if (response != NULL) TRITONSERVER_InferenceResponseDelete(response);
+    return;
+  }
   if (response != NULL) {
     if (call->response != NULL || call->error != NULL) {
       TRITONSERVER_InferenceResponseDelete(response); /* only one response over HTTP */
@@ -309,11 +343,28 @@ static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t
       }
     }
   }
-  if ((flags & TRITONSERVER_RESPONSE_COMPLETE_FINAL) != 0) {
+  if (final) {
     if (call->response == NULL && call->error == NULL)
       set_call_error(call, 500, "inference completed without a response");
-    finish_call(call);
+    finish_call_locked(call);
   }
+  pthread_mutex_unlock(&call->attach_lock);
+}
+
+void infer_abandon_all(frontend *fe) {
+  pthread_mutex_lock(&fe->calls_lock);
+  for (infer_call *call = fe->calls; call != NULL; call = call->next) {
+    pthread_mutex_lock(&call->attach_lock);
+    if (!atomic_load(&call->done) && !call->abandoned) {
+      call->abandoned = true;
+      set_call_error(call, MHD_HTTP_SERVICE_UNAVAILABLE,
+                     "Server is shutting down: the inference did not finish within "
+                     "--exit-timeout-secs");
+      finish_call_locked(call);
+    }
+    pthread_mutex_unlock(&call->attach_lock);
+  }
+  pthread_mutex_unlock(&fe->calls_lock);
 }
 
 static void on_release(TRITONSERVER_InferenceRequest *request, const uint32_t flags,
@@ -522,15 +573,20 @@ void infer_handle(http_request *r) {
   frontend_pending_add(fe, call->model, 1);
   call->counted_pending = true;
   r->infer = call;
+  call_list(call);
+  atomic_fetch_add(&fe->suspended, 1);
   MHD_suspend_connection(r->connection);
   err = TRITONSERVER_ServerInferAsync(fe->server, request, NULL);
   if (err != NULL) { /* the core did not take the request: we still own it */
+    frontend_pending_add(fe, call->model, -1);
+    pthread_mutex_lock(&call->attach_lock);
     set_call_error(call, http_status_from_code(TRITONSERVER_ErrorCode(err)),
                    TRITONSERVER_ErrorMessage(err));
+    finish_call_locked(call);
+    pthread_mutex_unlock(&call->attach_lock);
     TRITONSERVER_ErrorDelete(err);
     TRITONSERVER_InferenceRequestDelete(request);
     call_unref(call);
-    finish_call(call);
   }
 }
 
@@ -538,6 +594,7 @@ static void iovec_response_done(void *cls) { call_unref(cls); }
 
 void infer_take_reply(http_request *r) {
   infer_call *call = r->infer;
+  atomic_fetch_sub(&r->fe->suspended, 1);
   if (!atomic_load(&call->done)) {
     http_reply_error(r, 500, "internal error: resumed before the inference finished");
     return;

@@ -22,6 +22,11 @@ void infer_take_reply(http_request *r);
 /* The HTTP side is done with r->infer (request completed or connection closed). */
 void infer_release_from_http(http_request *r);
 
+/* Shutdown after --exit-timeout-secs: answer every inference still running with 503 and
+ * resume its connection, so the HTTP daemon can stop (MHD refuses to stop with suspended
+ * connections). Results that arrive later are dropped. */
+void infer_abandon_all(frontend *fe);
+
 /* Create / delete the response allocator shared by all inference calls. */
 TRITONSERVER_Error *infer_allocator_new(TRITONSERVER_ResponseAllocator **allocator);
 

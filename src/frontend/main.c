@@ -130,7 +130,7 @@ static int fail(const char *what, TRITONSERVER_Error *err) {
 }
 
 int main(int argc, char **argv) {
-  cli_options cli;
+  static cli_options cli; /* static: still reachable if the exit timeout leaves it in use */
   cli_options_defaults(&cli);
   char *cli_error = cli_parse(argc, argv, &cli);
   if (cli_error != NULL) {
@@ -177,6 +177,9 @@ int main(int argc, char **argv) {
   trace_settings_defaults(&fe.trace);
   atomic_init(&fe.draining, false);
   atomic_init(&fe.live_infers, 0);
+  atomic_init(&fe.suspended, 0);
+  pthread_mutex_init(&fe.calls_lock, NULL);
+  fe.calls = NULL;
   err = infer_allocator_new(&fe.allocator);
   if (err != NULL) return fail("creating the response allocator", err);
 
@@ -213,9 +216,18 @@ int main(int argc, char **argv) {
   }
   long left = atomic_load(&fe.live_infers);
   if (left > 0) {
-    line = errfmt("Timeout %d s: %ld inference request(s) still in flight", cli.exit_timeout_secs, left);
+    line = errfmt("Timeout %d s: %ld inference request(s) still in flight; answering them "
+                  "with 503",
+                  cli.exit_timeout_secs, left);
     log_info(__FILE__, __LINE__, line);
     free(line);
+    /* MHD cannot stop with suspended connections: answer them, then let MHD resume each. */
+    infer_abandon_all(&fe);
+    double resume_deadline = now_seconds() + 5;
+    while (atomic_load(&fe.suspended) > 0 && now_seconds() < resume_deadline) {
+      struct timespec pause = {0, 5 * 1000 * 1000};
+      nanosleep(&pause, NULL);
+    }
   }
   if (http) MHD_stop_daemon(http);
   if (metrics) MHD_stop_daemon(metrics);
@@ -223,9 +235,14 @@ int main(int argc, char **argv) {
   if (err != NULL) TRITONSERVER_ErrorDelete(err);
   err = TRITONSERVER_ServerDelete(server);
   if (err != NULL) TRITONSERVER_ErrorDelete(err);
-  TRITONSERVER_ResponseAllocatorDelete(fe.allocator);
-  shm_registry_destroy(&fe.shm);
-  cli_options_free(&cli);
+  if (atomic_load(&fe.live_infers) == 0) {
+    TRITONSERVER_ResponseAllocatorDelete(fe.allocator);
+    shm_registry_destroy(&fe.shm);
+    cli_options_free(&cli);
+  }
+  /* Else the core gave up waiting (exit timeout) while backends still execute requests
+   * that use the allocator, the option strings and shared memory: leave them to the
+   * process exit instead of freeing them under running threads. */
   return 0;
 
 startup_failed:

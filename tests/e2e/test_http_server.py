@@ -185,3 +185,28 @@ def test_graceful_shutdown_with_requests_in_flight(start_server, identity_repo):
     assert len(results) == 8
     assert all(code == 200 and out["outputs"][0]["data"] == [1, 2] for code, out in results), results
     assert "Received signal 15 (SIGTERM)" in s.read_log()
+
+
+def test_shutdown_timeout_with_requests_still_running(start_server, identity_repo):
+    """--exit-timeout-secs=0: torchd stops while requests are still executing; it must exit
+    cleanly (status 0, no crash) and the clients get an answer or a closed connection."""
+    s = start_server(identity_repo, ["--exit-timeout-secs=0"])
+    body = {"inputs": [{"name": "INPUT0", "shape": [1, 1], "datatype": "FP32", "data": [1]}]}
+    outcomes = []
+
+    def call():
+        try:
+            r = requests.post(f"{s.url}/v2/models/slow/infer", json=body, timeout=30)
+            outcomes.append(r.status_code)
+        except requests.RequestException:
+            outcomes.append("closed")
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.1)
+    s.process.send_signal(signal.SIGTERM)
+    for t in threads:
+        t.join(30)
+    assert s.process.wait(timeout=30) == 0, s.read_log()[-2000:]
+    assert len(outcomes) == 4 and all(o in (200, 500, 503, "closed") for o in outcomes), outcomes
