@@ -255,6 +255,9 @@ static void set_run_options(pt_instance_state *state) {
   state->run_options.jit_profiling = params->enable_jit_profiling;
   state->run_options.jit_executor = params->enable_jit_executor;
   state->run_options.intra_op_threads = params->intra_op_thread_count;
+  state->run_options.device_kind =
+      state->kind == TRITONSERVER_INSTANCEGROUPKIND_GPU ? TS_DEVICE_CUDA : TS_DEVICE_CPU;
+  state->run_options.device_index = state->device_id;
 }
 
 static TRITONSERVER_Error *inspect_schema(pt_instance_state *state) {

@@ -187,7 +187,7 @@ class SwitchScope {
   bool optimize_, cudnn_, fuser_, profiling_, executor_;
 };
 
-c10::IValue make_argument(const ts_value &value) {
+c10::IValue make_argument(const ts_value &value, const ts_run_options &options) {
   if (value.kind == TS_VALUE_NONE) return c10::IValue();
   if (value.kind == TS_VALUE_STRINGS) {
     c10::List<std::string> list;
@@ -197,12 +197,16 @@ c10::IValue make_argument(const ts_value &value) {
     return list;
   }
   std::vector<int64_t> shape(value.shape, value.shape + value.dims_count);
-  auto options = torch::TensorOptions().dtype(scalar_type_of(value.dtype));
+  auto tensor_options = torch::TensorOptions().dtype(scalar_type_of(value.dtype));
   int64_t elements = 1;
   for (int64_t dim : shape) elements *= dim;
   // Zero-size inputs get a real (empty) tensor rather than a view of a NULL pointer.
-  if (elements == 0 || value.data == nullptr) return torch::zeros(shape, options);
-  return torch::from_blob(value.data, shape, options);
+  at::Tensor tensor = elements == 0 || value.data == nullptr
+                         ? torch::zeros(shape, tensor_options)
+                         : torch::from_blob(value.data, shape, tensor_options);
+  if (options.device_kind == TS_DEVICE_CUDA)
+    tensor = tensor.to(c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(options.device_index)));
+  return tensor;
 }
 
 bool is_string_list(const c10::IValue &value) {
@@ -397,12 +401,12 @@ char *ts_module_run(ts_module *module, const char *method_name, const ts_run_opt
         if (args[i].kind != TS_VALUE_TENSOR)
           throw std::invalid_argument(std::string("dictionary input '") + dict_keys[i] +
                                       "' must be a tensor");
-        dict.insert(dict_keys[i], make_argument(args[i]).toTensor());
+        dict.insert(dict_keys[i], make_argument(args[i], *options).toTensor());
       }
       inputs.emplace_back(dict);
     } else {
       inputs.reserve(arg_count);
-      for (size_t i = 0; i < arg_count; ++i) inputs.push_back(make_argument(args[i]));
+      for (size_t i = 0; i < arg_count; ++i) inputs.push_back(make_argument(args[i], *options));
     }
     auto method = module->module.get_method(method_name);
     c10::IValue value = method(std::move(inputs));

@@ -124,6 +124,9 @@ typedef struct {
   int jit_profiling;        /* -1 leave as is, 0/1 set (process-global switch) */
   int jit_executor;         /* -1 leave as is, 0/1 set (process-global switch) */
   int intra_op_threads;     /* > 0: OpenMP threads of the calling thread; <= 0 leave */
+  ts_device_kind device_kind; /* TS_DEVICE_CUDA: inputs are copied to cuda:<device_index>
+                                 before the call (KIND_GPU; untested on this CPU build) */
+  int device_index;
 } ts_run_options;
 
 /* Runs `method_name` with `args`. When `dict_keys` is non-NULL the method is called with a

@@ -40,7 +40,7 @@ static ts_module *load_with(const char *name, bool optimize, const char *method)
 
 static ts_module *load(const char *name) { return load_with(name, false, NULL); }
 
-static const ts_run_options defaults = {true, true, true, -1, -1, -1, 0};
+static const ts_run_options defaults = {true, true, true, -1, -1, -1, 0, TS_DEVICE_CPU, 0};
 
 static ts_value fp32(float *data, const int64_t *shape, size_t dims) {
   ts_value value = {TS_VALUE_TENSOR, TS_DTYPE_FP32, shape, dims, data, NULL, NULL, 0};
@@ -281,7 +281,7 @@ static void test_switches_are_restored_and_threads(void **unused) {
   int64_t shape[1] = {1};
   ts_value args[2] = {fp32(a, shape, 1), fp32(a, shape, 1)};
   /* every switch flipped away from its default: the call still works */
-  ts_run_options options = {false, false, false, 0, 0, 0, 3};
+  ts_run_options options = {false, false, false, 0, 0, 0, 3, TS_DEVICE_CPU, 0};
   ts_result *result = NULL;
   assert_null(ts_module_run(module, "forward", &options, args, 2, NULL, &result));
   ts_result_free(result);
