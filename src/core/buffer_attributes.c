@@ -3,15 +3,14 @@
  * object; the IPC handle is borrowed, never freed here. */
 #include "buffer_attributes.h"
 
-#include <stdio.h>
 #include <stdlib.h>
+
+#include "core_util.h"
 
 static TRITONSERVER_Error *null_argument(const char *function)
 {
-  char message[160];
-  snprintf(message, sizeof(message), "%s: expected buffer attributes and a value pointer, got NULL",
-           function);
-  return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+  return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                     "%s: expected buffer attributes and a value pointer, got NULL", function);
 }
 
 /* Creates attributes for a 0-byte CPU buffer on device 0; the caller owns them. */
@@ -55,11 +54,9 @@ TRITONSERVER_BufferAttributesSetMemoryType(TRITONSERVER_BufferAttributes *buffer
     return null_argument(__func__);
   if (memory_type != TRITONSERVER_MEMORY_CPU && memory_type != TRITONSERVER_MEMORY_CPU_PINNED &&
       memory_type != TRITONSERVER_MEMORY_GPU) {
-    char message[160];
-    snprintf(message, sizeof(message),
-             "%s: expected memory type CPU(0), CPU_PINNED(1) or GPU(2), got %d", __func__,
-             (int)memory_type);
-    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "%s: expected memory type CPU(0), CPU_PINNED(1) or GPU(2), got %d", __func__,
+                       (int)memory_type);
   }
   buffer_attributes->memory_type = memory_type;
   return NULL;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_util.h"
 #include "parameter.h"
 
 struct TRITONSERVER_MetricArgs {
@@ -61,9 +62,7 @@ static TRITONSERVER_MetricFamily *registry = NULL; /* guarded by registry_lock *
 static TRITONSERVER_Error *error_of(TRITONSERVER_Error_Code code, const char *function,
                                     const char *what)
 {
-  char message[512];
-  snprintf(message, sizeof(message), "%s: %s", function, what);
-  return TRITONSERVER_ErrorNew(code, message);
+  return util_errorf(code, "%s: %s", function, what);
 }
 
 static const char *kind_name(TRITONSERVER_MetricKind kind)
@@ -103,16 +102,14 @@ TRITONSERVER_Error *TRITONSERVER_MetricFamilyNew(TRITONSERVER_MetricFamily **fam
                     "expected a family pointer and a name, got NULL");
   if (kind != TRITONSERVER_METRIC_KIND_COUNTER && kind != TRITONSERVER_METRIC_KIND_GAUGE &&
       kind != TRITONSERVER_METRIC_KIND_HISTOGRAM) {
-    char what[128];
-    snprintf(what, sizeof(what), "expected kind COUNTER(0), GAUGE(1) or HISTOGRAM(2), got %d",
-             (int)kind);
-    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, what);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "%s: expected kind COUNTER(0), GAUGE(1) or HISTOGRAM(2), got %d", __func__,
+                       (int)kind);
   }
   if (!valid_metric_name(name)) {
-    char what[256];
-    snprintf(what, sizeof(what),
-             "expected a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*, got '%.128s'", name);
-    return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, what);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "%s: expected a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*, got '%.128s'",
+                       __func__, name);
   }
   TRITONSERVER_MetricFamily *created = calloc(1, sizeof(*created));
   if (created == NULL)
@@ -130,14 +127,15 @@ TRITONSERVER_Error *TRITONSERVER_MetricFamilyNew(TRITONSERVER_MetricFamily **fam
   pthread_mutex_lock(&registry_lock);
   for (TRITONSERVER_MetricFamily *f = registry; f != NULL; f = f->next) {
     if (strcmp(f->name, name) == 0 && f->kind != kind) {
+      TRITONSERVER_Error *error =
+          util_errorf(TRITONSERVER_ERROR_ALREADY_EXISTS,
+                      "%s: metric family '%.128s' already exists as a %s, not a %s", __func__,
+                      name, kind_name(f->kind), kind_name(kind));
       pthread_mutex_unlock(&registry_lock);
-      char what[256];
-      snprintf(what, sizeof(what), "metric family '%.128s' already exists as a %s, not a %s", name,
-               kind_name(f->kind), kind_name(kind));
       free(created->name);
       free(created->description);
       free(created);
-      return error_of(TRITONSERVER_ERROR_ALREADY_EXISTS, __func__, what);
+      return error;
     }
   }
   created->next = registry;
@@ -206,11 +204,10 @@ TRITONSERVER_Error *TRITONSERVER_MetricArgsSetHistogram(TRITONSERVER_MetricArgs 
                     "expected args and a bucket array, got NULL");
   for (uint64_t i = 0; i < buckets_count; i++) {
     if (!isfinite(buckets[i]) || (i > 0 && !(buckets[i] > buckets[i - 1]))) {
-      char what[160];
-      snprintf(what, sizeof(what),
-               "expected finite, strictly increasing bucket bounds, got %g at index %llu",
-               buckets[i], (unsigned long long)i);
-      return error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, what);
+      return util_errorf(
+          TRITONSERVER_ERROR_INVALID_ARG,
+          "%s: expected finite, strictly increasing bucket bounds, got %g at index %llu", __func__,
+          buckets[i], (unsigned long long)i);
     }
   }
   double *copy = NULL;
@@ -262,11 +259,10 @@ static TRITONSERVER_Error *copy_labels(TRITONSERVER_Metric *metric,
   for (uint64_t i = 0; i < label_count; i++) {
     const TRITONSERVER_Parameter *label = labels[i];
     if (label == NULL || label->type != TRITONSERVER_PARAMETER_STRING) {
-      char what[160];
-      snprintf(what, sizeof(what), "expected label %llu to be a STRING parameter, got %s",
-               (unsigned long long)i,
-               label == NULL ? "NULL" : TRITONSERVER_ParameterTypeString(label->type));
-      return error_of(TRITONSERVER_ERROR_INVALID_ARG, function, what);
+      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                         "%s: expected label %llu to be a STRING parameter, got %s", function,
+                         (unsigned long long)i,
+                         label == NULL ? "NULL" : TRITONSERVER_ParameterTypeString(label->type));
     }
     metric->labels[i].name = strdup(label->name);
     metric->labels[i].value = strdup(label->value.string_value);
@@ -291,10 +287,9 @@ static TRITONSERVER_Error *metric_new(TRITONSERVER_Metric **metric,
                     "a histogram metric needs args with buckets "
                     "(TRITONSERVER_MetricArgsSetHistogram), got none");
   if (!histogram && args != NULL && args->buckets != NULL) {
-    char what[160];
-    snprintf(what, sizeof(what), "histogram buckets given for a %s metric",
-             kind_name(family->kind));
-    return error_of(TRITONSERVER_ERROR_INVALID_ARG, function, what);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "%s: histogram buckets given for a %s metric", function,
+                       kind_name(family->kind));
   }
 
   TRITONSERVER_Metric *created = calloc(1, sizeof(*created));
@@ -375,9 +370,8 @@ static TRITONSERVER_Error *check_metric(const TRITONSERVER_Metric *metric, const
                  (metric->kind == TRITONSERVER_METRIC_KIND_GAUGE && allow_gauge) ||
                  (metric->kind == TRITONSERVER_METRIC_KIND_HISTOGRAM && allow_histogram);
   if (!allowed) {
-    char what[128];
-    snprintf(what, sizeof(what), "not supported for a %s metric", kind_name(metric->kind));
-    return error_of(TRITONSERVER_ERROR_UNSUPPORTED, function, what);
+    return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED, "%s: not supported for a %s metric",
+                       function, kind_name(metric->kind));
   }
   return NULL;
 }
@@ -409,10 +403,9 @@ TRITONSERVER_Error *TRITONSERVER_MetricIncrement(TRITONSERVER_Metric *metric, do
   pthread_mutex_lock(&registry_lock);
   TRITONSERVER_Error *error = check_metric(metric, __func__, true, true, false);
   if (error == NULL && metric->kind == TRITONSERVER_METRIC_KIND_COUNTER && !(value >= 0.0)) {
-    char what[128];
-    snprintf(what, sizeof(what), "a counter can only increase: expected a value >= 0, got %g",
-             value);
-    error = error_of(TRITONSERVER_ERROR_INVALID_ARG, __func__, what);
+    error = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                        "%s: a counter can only increase: expected a value >= 0, got %g", __func__,
+                        value);
   }
   if (error == NULL)
     metric->value += value;

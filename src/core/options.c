@@ -10,22 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_util.h"
 #include "log.h"
 
 #define MIB (1024ull * 1024ull)
 
 static TRITONSERVER_Error *invalid(const char *function, const char *what)
 {
-  char message[256];
-  snprintf(message, sizeof(message), "%s: %s", function, what);
-  return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+  return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: %s", function, what);
 }
 
 static TRITONSERVER_Error *out_of_memory(const char *function)
 {
-  char message[256];
-  snprintf(message, sizeof(message), "%s: out of memory", function);
-  return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, message);
+  return util_errorf(TRITONSERVER_ERROR_INTERNAL, "%s: out of memory", function);
 }
 
 #define CHECK_OPTIONS(options)                                                                     \
@@ -378,10 +375,9 @@ TRITONSERVER_ServerOptionsSetModelControlMode(TRITONSERVER_ServerOptions *option
   CHECK_OPTIONS(options);
   if (mode != TRITONSERVER_MODEL_CONTROL_NONE && mode != TRITONSERVER_MODEL_CONTROL_POLL &&
       mode != TRITONSERVER_MODEL_CONTROL_EXPLICIT) {
-    char what[128];
-    snprintf(what, sizeof(what),
-             "expected model control mode NONE(0), POLL(1) or EXPLICIT(2), got %d", (int)mode);
-    return invalid(__func__, what);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "%s: expected model control mode NONE(0), POLL(1) or EXPLICIT(2), got %d",
+                       __func__, (int)mode);
   }
   options->control_mode = mode;
   return NULL;
@@ -393,10 +389,9 @@ TRITONSERVER_ServerOptionsSetRateLimiterMode(TRITONSERVER_ServerOptions *options
 {
   CHECK_OPTIONS(options);
   if (mode != TRITONSERVER_RATE_LIMIT_OFF && mode != TRITONSERVER_RATE_LIMIT_EXEC_COUNT) {
-    char what[128];
-    snprintf(what, sizeof(what), "expected rate limit mode OFF(0) or EXEC_COUNT(1), got %d",
-             (int)mode);
-    return invalid(__func__, what);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "%s: expected rate limit mode OFF(0) or EXEC_COUNT(1), got %d", __func__,
+                       (int)mode);
   }
   options->rate_limit_mode = mode;
   return NULL;
@@ -519,10 +514,9 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogFormat(TRITONSERVER_ServerOp
 {
   CHECK_OPTIONS(options);
   if (format != TRITONSERVER_LOG_DEFAULT && format != TRITONSERVER_LOG_ISO8601) {
-    char what[128];
-    snprintf(what, sizeof(what), "expected log format DEFAULT(0) or ISO8601(1), got %d",
-             (int)format);
-    return invalid(__func__, what);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "%s: expected log format DEFAULT(0) or ISO8601(1), got %d", __func__,
+                       (int)format);
   }
   options->log_format = format;
   core_log_set_format(format);
@@ -534,9 +528,8 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogVerbose(TRITONSERVER_ServerO
 {
   CHECK_OPTIONS(options);
   if (level < 0) {
-    char what[128];
-    snprintf(what, sizeof(what), "expected a verbose level >= 0, got %d", level);
-    return invalid(__func__, what);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s: expected a verbose level >= 0, got %d",
+                       __func__, level);
   }
   options->log_verbose = level;
   core_log_set_verbose(level);
@@ -552,10 +545,9 @@ TRITONSERVER_ServerOptionsSetModelLoadDeviceLimit(TRITONSERVER_ServerOptions *op
 {
   CHECK_OPTIONS(options);
   if (kind != TRITONSERVER_INSTANCEGROUPKIND_GPU) {
-    char what[128];
-    snprintf(what, sizeof(what), "expected instance kind GPU(2) for a device limit, got %d",
-             (int)kind);
-    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_UNSUPPORTED, what);
+    return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
+                       "%s: expected instance kind GPU(2) for a device limit, got %d", __func__,
+                       (int)kind);
   }
   if (!(fraction >= 0.0 && fraction <= 1.0))
     return invalid(__func__, "expected a device limit fraction between 0.0 and 1.0");
