@@ -482,32 +482,20 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogFile(TRITONSERVER_ServerOpti
              : out_of_memory(__func__);
 }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogInfo(TRITONSERVER_ServerOptions *options,
-                                                         bool log)
-{
-  CHECK_OPTIONS(options);
-  options->log_info = log;
-  core_log_set_info(log);
-  return NULL;
-}
+/* Log level switches: stored, and applied to the logger. */
+#define LOG_SWITCH_SETTER(setter, field, apply)                                                    \
+  TRITONSERVER_Error *TRITONSERVER_ServerOptions##setter(TRITONSERVER_ServerOptions *options,      \
+                                                         bool log)                                 \
+  {                                                                                                \
+    CHECK_OPTIONS(options);                                                                        \
+    options->field = log;                                                                          \
+    apply(log);                                                                                    \
+    return NULL;                                                                                   \
+  }
 
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogWarn(TRITONSERVER_ServerOptions *options,
-                                                         bool log)
-{
-  CHECK_OPTIONS(options);
-  options->log_warn = log;
-  core_log_set_warn(log);
-  return NULL;
-}
-
-TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogError(TRITONSERVER_ServerOptions *options,
-                                                          bool log)
-{
-  CHECK_OPTIONS(options);
-  options->log_error = log;
-  core_log_set_error(log);
-  return NULL;
-}
+LOG_SWITCH_SETTER(SetLogInfo, log_info, core_log_set_info)
+LOG_SWITCH_SETTER(SetLogWarn, log_warn, core_log_set_warn)
+LOG_SWITCH_SETTER(SetLogError, log_error, core_log_set_error)
 
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetLogFormat(TRITONSERVER_ServerOptions *options,
                                                            const TRITONSERVER_LogFormat format)
