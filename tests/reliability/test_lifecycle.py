@@ -5,7 +5,6 @@ requests in flight (all answered before exit, within --exit-timeout-secs, exit 0
 with a request that outlives the exit timeout (the process still leaves on time, exit 0,
 the stuck client gets 503 — BUGS.md #1, fixed)."""
 import concurrent.futures
-import json
 import os
 import signal
 import threading

@@ -6,7 +6,6 @@ stays up. The fault models are written by make_fault_models.py into a temp repos
 import concurrent.futures
 import os
 import subprocess
-import sys
 import time
 
 import pytest
