@@ -56,10 +56,56 @@ void handle_health(http_request *r, bool ready) {
   http_reply_empty(r, ok ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST);
 }
 
+/* ---- settings endpoints (logging, trace) -------------------------------------------- */
+
+/* Apply one POSTed key to the working copy `next`; NULL or a message (*status set). */
+typedef char *(*settings_apply_fn)(const char *key, json_object *value, void *next,
+                                   unsigned *status);
+/* Write the settings object as JSON. */
+typedef void (*settings_write_fn)(frontend *fe, const void *settings, strbuf *b);
+
+/*
+ * GET: reply with `live`. POST: apply every key of the body to a copy of `live`
+ * (`size` bytes, `scratch` has room for it); all keys valid → the copy replaces `live`
+ * and is the reply, otherwise nothing changes and the first error is the reply.
+ * `live` is guarded by fe->lock.
+ */
+static void settings_endpoint(http_request *r, void *live, void *scratch, size_t size,
+                              settings_apply_fn apply, settings_write_fn write) {
+  frontend *fe = r->fe;
+  if (strcmp(r->method, "POST") == 0) {
+    json_object *body = NULL;
+    if (!handlers_body_object(r, &body)) return;
+    pthread_mutex_lock(&fe->lock);
+    memcpy(scratch, live, size);
+    char *err = NULL;
+    unsigned status = MHD_HTTP_BAD_REQUEST;
+    if (body != NULL) {
+      json_object_object_foreach(body, key, v) {
+        if (err == NULL) err = apply(key, v, scratch, &status);
+      }
+    }
+    if (err == NULL) memcpy(live, scratch, size);
+    pthread_mutex_unlock(&fe->lock);
+    json_object_put(body);
+    if (err != NULL) {
+      http_reply_error(r, status, err);
+      free(err);
+      return;
+    }
+  }
+  strbuf b;
+  strbuf_init(&b);
+  pthread_mutex_lock(&fe->lock);
+  write(fe, live, &b);
+  pthread_mutex_unlock(&fe->lock);
+  http_reply_strbuf(r, MHD_HTTP_OK, &b);
+}
+
 /* ---- logging ------------------------------------------------------------------------- */
 
-static void write_log_settings(frontend *fe, strbuf *b) {
-  const log_settings *s = &fe->log;
+static void write_log_settings(frontend *fe, const void *settings, strbuf *b) {
+  const log_settings *s = settings;
   const char *file = fe->options->log_file ? fe->options->log_file : "";
   strbuf_puts(b, "{\"log_file\":");
   strbuf_json_string(b, file, strlen(file));
@@ -72,8 +118,9 @@ static void write_log_settings(frontend *fe, strbuf *b) {
 }
 
 /* Apply one POSTed logging key to `next`; returns NULL or a message (*status set). */
-static char *apply_log_key(const char *key, json_object *v, log_settings *next,
+static char *apply_log_key(const char *key, json_object *v, void *settings,
                            unsigned *status) {
+  log_settings *next = settings;
   *status = MHD_HTTP_BAD_REQUEST;
   if (v == NULL) return NULL; /* null: leave unchanged */
   bool *flag = strcmp(key, "log_info") == 0      ? &next->log_info
@@ -109,34 +156,9 @@ static char *apply_log_key(const char *key, json_object *v, log_settings *next,
 }
 
 void handle_logging(http_request *r) {
-  frontend *fe = r->fe;
-  if (strcmp(r->method, "POST") == 0) {
-    json_object *body = NULL;
-    if (!handlers_body_object(r, &body)) return;
-    pthread_mutex_lock(&fe->lock);
-    log_settings next = fe->log;
-    char *err = NULL;
-    unsigned status = MHD_HTTP_BAD_REQUEST;
-    if (body != NULL) {
-      json_object_object_foreach(body, key, v) {
-        if (err == NULL) err = apply_log_key(key, v, &next, &status);
-      }
-    }
-    if (err == NULL) fe->log = next;
-    pthread_mutex_unlock(&fe->lock);
-    json_object_put(body);
-    if (err != NULL) {
-      http_reply_error(r, status, err);
-      free(err);
-      return;
-    }
-  }
-  strbuf b;
-  strbuf_init(&b);
-  pthread_mutex_lock(&fe->lock);
-  write_log_settings(fe, &b);
-  pthread_mutex_unlock(&fe->lock);
-  http_reply_strbuf(r, MHD_HTTP_OK, &b);
+  log_settings scratch;
+  settings_endpoint(r, &r->fe->log, &scratch, sizeof(scratch), apply_log_key,
+                    write_log_settings);
 }
 
 /* ---- trace settings ------------------------------------------------------------------ */
@@ -150,7 +172,9 @@ void trace_settings_defaults(trace_settings *t) {
   snprintf(t->trace_mode, sizeof(t->trace_mode), "triton");
 }
 
-static void write_trace_settings(const trace_settings *t, strbuf *b) {
+static void write_trace_settings(frontend *fe, const void *settings, strbuf *b) {
+  (void)fe;
+  const trace_settings *t = settings;
   strbuf_puts(b, "{\"trace_level\":[");
   const char *level = t->trace_level;
   bool first = true;
@@ -221,54 +245,36 @@ static char *set_trace_level(json_object *v, trace_settings *t) {
   return NULL;
 }
 
+static char *apply_trace_key(const char *key, json_object *v, void *settings,
+                             unsigned *status) {
+  trace_settings *next = settings;
+  trace_settings defaults;
+  trace_settings_defaults(&defaults);
+  *status = MHD_HTTP_BAD_REQUEST;
+  if (strcmp(key, "trace_level") == 0) return set_trace_level(v, next);
+  if (strcmp(key, "trace_rate") == 0)
+    return set_trace_string(key, v, next->trace_rate, sizeof(next->trace_rate),
+                            defaults.trace_rate, true);
+  if (strcmp(key, "trace_count") == 0)
+    return set_trace_string(key, v, next->trace_count, sizeof(next->trace_count),
+                            defaults.trace_count, true);
+  if (strcmp(key, "log_frequency") == 0)
+    return set_trace_string(key, v, next->log_frequency, sizeof(next->log_frequency),
+                            defaults.log_frequency, true);
+  if (strcmp(key, "trace_file") == 0)
+    return set_trace_string(key, v, next->trace_file, sizeof(next->trace_file),
+                            defaults.trace_file, false);
+  if (strcmp(key, "trace_mode") == 0)
+    return set_trace_string(key, v, next->trace_mode, sizeof(next->trace_mode),
+                            defaults.trace_mode, false);
+  return errfmt("unknown trace setting '%s'; expected trace_file, trace_level, trace_rate, "
+                "trace_count, log_frequency or trace_mode",
+                key);
+}
+
+/* One global settings object: per-model trace settings report the global ones. */
 void handle_trace_setting(http_request *r) {
-  frontend *fe = r->fe;
-  if (strcmp(r->method, "POST") == 0) {
-    json_object *body = NULL;
-    if (!handlers_body_object(r, &body)) return;
-    trace_settings defaults;
-    trace_settings_defaults(&defaults);
-    pthread_mutex_lock(&fe->lock);
-    trace_settings next = fe->trace;
-    char *err = NULL;
-    if (body != NULL) {
-      json_object_object_foreach(body, key, v) {
-        if (err != NULL) break;
-        if (strcmp(key, "trace_level") == 0) err = set_trace_level(v, &next);
-        else if (strcmp(key, "trace_rate") == 0)
-          err = set_trace_string(key, v, next.trace_rate, sizeof(next.trace_rate),
-                                 defaults.trace_rate, true);
-        else if (strcmp(key, "trace_count") == 0)
-          err = set_trace_string(key, v, next.trace_count, sizeof(next.trace_count),
-                                 defaults.trace_count, true);
-        else if (strcmp(key, "log_frequency") == 0)
-          err = set_trace_string(key, v, next.log_frequency, sizeof(next.log_frequency),
-                                 defaults.log_frequency, true);
-        else if (strcmp(key, "trace_file") == 0)
-          err = set_trace_string(key, v, next.trace_file, sizeof(next.trace_file),
-                                 defaults.trace_file, false);
-        else if (strcmp(key, "trace_mode") == 0)
-          err = set_trace_string(key, v, next.trace_mode, sizeof(next.trace_mode),
-                                 defaults.trace_mode, false);
-        else
-          err = errfmt("unknown trace setting '%s'; expected trace_file, trace_level, "
-                       "trace_rate, trace_count, log_frequency or trace_mode",
-                       key);
-      }
-    }
-    if (err == NULL) fe->trace = next;
-    pthread_mutex_unlock(&fe->lock);
-    json_object_put(body);
-    if (err != NULL) {
-      http_reply_error(r, MHD_HTTP_BAD_REQUEST, err);
-      free(err);
-      return;
-    }
-  }
-  strbuf b;
-  strbuf_init(&b);
-  pthread_mutex_lock(&fe->lock);
-  write_trace_settings(&fe->trace, &b);
-  pthread_mutex_unlock(&fe->lock);
-  http_reply_strbuf(r, MHD_HTTP_OK, &b);
+  trace_settings scratch;
+  settings_endpoint(r, &r->fe->trace, &scratch, sizeof(scratch), apply_trace_key,
+                    write_trace_settings);
 }
