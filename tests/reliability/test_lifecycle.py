@@ -16,20 +16,22 @@ import requests
 from conftest import assert_alive, io_config, write_model
 
 
-def body_for(i, batched=False):
+def body_for(i, batched=False, input_name="INPUT0"):
     """Request r<i>: INPUT0 = [i, -i] (shape [1, 2] for a batching model)."""
-    return {"id": f"r{i}", "inputs": [{"name": "INPUT0", "shape": [1, 2] if batched else [2],
+    return {"id": f"r{i}", "inputs": [{"name": input_name, "shape": [1, 2] if batched else [2],
                                        "datatype": "FP32",
                                        "data": [float(i), float(-i)]}]}
 
 
 class Load:
     """Client threads sending requests with unique ids to one model until stopped; every
-    answer is checked: a 200 must carry its own id and data, anything else must be a
+    answer is checked: a 200 must carry its own id and expected(i), anything else must be a
     JSON error naming the model. Failures of that contract are collected in .wrong."""
 
-    def __init__(self, srv, model, threads=6, batched=False):
-        self.srv, self.model, self.batched = srv, model, batched
+    def __init__(self, srv, model, threads=6, batched=False, expected=lambda i: [i, -i],
+                 input_name="INPUT0"):
+        self.srv, self.model, self.batched, self.expected = srv, model, batched, expected
+        self.input_name = input_name
         self.ok = 0
         self.refused = []
         self.wrong = []
@@ -47,7 +49,7 @@ class Load:
             with self.lock:
                 i = next(self.counter)
             try:
-                r = session.post(url, json=body_for(i, self.batched), timeout=30)
+                r = session.post(url, json=body_for(i, self.batched, self.input_name), timeout=30)
             except requests.RequestException as e:
                 with self.lock:
                     self.wrong.append(f"r{i}: no answer: {e}")
@@ -55,7 +57,7 @@ class Load:
             with self.lock:
                 if r.status_code == 200:
                     out = r.json()
-                    if out.get("id") != f"r{i}" or out["outputs"][0]["data"] != [i, -i]:
+                    if out.get("id") != f"r{i}" or out["outputs"][0]["data"] != self.expected(i):
                         self.wrong.append(f"r{i}: wrong answer {r.text[:200]}")
                     else:
                         self.ok += 1

@@ -125,3 +125,28 @@ def test_hang_past_the_request_timeout(faults):
     r = faults.infer("hangs", fp32([0, 5], shape=[1, 2]))
     assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [1, 6]
     assert_healthy(faults)
+
+
+def test_pytorch_unload_reload_under_load(start_server, tmp_path):
+    """The identity-backend churn test, with a real TorchScript model: 5 unload/load
+    cycles under 4 clients; every answer right or refused clearly."""
+    from test_lifecycle import Load
+    repo = str(tmp_path / "repo")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "make_fault_models.py"), repo],
+                   check=True, timeout=120)
+    srv = start_server(repo, ["--model-control-mode=explicit", "--load-model=healthy"])
+    traffic = Load(srv, "healthy", threads=4, expected=lambda i: [i + 1, 1 - i],
+                   input_name="INPUT__0")
+    try:
+        for _ in range(5):
+            time.sleep(0.2)
+            assert srv.post("/v2/repository/models/healthy/unload").status_code == 200
+            time.sleep(0.1)
+            assert srv.post("/v2/repository/models/healthy/load").status_code == 200
+    finally:
+        traffic.stop()
+    assert traffic.wrong == [], traffic.wrong[:5]
+    assert traffic.ok > 20 and traffic.refused
+    for error in traffic.refused:
+        assert "healthy" in error, error
+    assert_healthy(srv)
