@@ -356,3 +356,25 @@ def test_large_json_tensor_round_trip(server):
     r = server.infer("id_int64", {"inputs": [{"name": "INPUT0", "shape": [len(ints) + 1],
                                               "datatype": "INT64", "data": ints}]})
     assert r.status_code == 400 and "expects 40001, got 40000" in r.json()["error"]
+
+
+def test_pending_gauge_counts_requests_in_flight(server):
+    import threading
+    import time
+    body = {"inputs": [{"name": "INPUT0", "shape": [1, 1], "datatype": "FP32", "data": [1]}]}
+    def call():
+        requests.post(f"{server.url}/v2/models/slow/infer", json=body, timeout=30)
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for t in threads:
+        t.start()
+    seen = 0
+    deadline = time.time() + 2
+    while time.time() < deadline and seen == 0:
+        seen = metric_value(requests.get(server.metrics_url, timeout=10).text,
+                            "nv_inference_pending_request_count", "slow") or 0
+    for t in threads:
+        t.join(30)
+    assert seen >= 1
+    after = requests.get(server.metrics_url, timeout=10).text
+    assert metric_value(after, "nv_inference_pending_request_count", "slow") == 0
