@@ -98,6 +98,18 @@ static void server_is_live_ready_and_describes_itself(void **state)
 
   check_error(TRITONSERVER_ServerModelMetadata(server, "no_such_model", -1, &message),
               TRITONSERVER_ERROR_NOT_FOUND, NULL);
+
+  /* Batch properties: batching models batch along the first dim; others are unknown. */
+  uint32_t flags = 0;
+  void *unused = NULL;
+  check_ok(TRITONSERVER_ServerModelBatchProperties(server, "identity", -1, &flags, &unused),
+           "ModelBatchProperties(identity)");
+  assert_int_equal(flags, TRITONSERVER_BATCH_FIRST_DIM);
+
+  /* Control mode NONE ignores later repository changes and refuses to poll. */
+  repo_add_model(repo, "added_later", MODEL_ADD_SUB_INT32, V1, 1);
+  check_error(TRITONSERVER_ServerPollModelRepository(server), ANY_CODE, NULL);
+  assert_false(model_ready(server, "added_later", -1));
   server_stop(server);
   repo_remove_tree(repo);
   free(repo);
