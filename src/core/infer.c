@@ -1,7 +1,8 @@
 /* infer.c — TRITONSERVER_ServerInferAsync: resolves the model version, validates the
  * request, and queues it on the model's scheduler. On any error returned here the
- * request was not accepted: the caller still owns it and no callback will run. Once
- * accepted, exactly one final response and one release callback follow. */
+ * request was not accepted: the caller still owns it (and the trace) and no callback
+ * will run. Once accepted, exactly one final response and one release callback follow,
+ * and the trace (if any) gets the request's timestamps and is released with it. */
 #include <stdlib.h>
 
 #include "core_util.h"
@@ -10,6 +11,7 @@
 #include "response.h"
 #include "scheduler.h"
 #include "server.h"
+#include "trace.h"
 #include "validate.h"
 
 /* Undoes the acceptance steps for a request that is refused before queueing. */
@@ -28,8 +30,6 @@ TRITONSERVER_Error *TRITONSERVER_ServerInferAsync(TRITONSERVER_Server *server,
   if (!server || !req)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "TRITONSERVER_ServerInferAsync: expected non-NULL server and request");
-  if (trace)
-    return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED, "inference tracing is not supported");
   if (req->in_flight)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                        "inference request for model '%s' is already in flight", req->model_name);
@@ -59,7 +59,13 @@ TRITONSERVER_Error *TRITONSERVER_ServerInferAsync(TRITONSERVER_Server *server,
     return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   }
   req->in_flight = true;
+  /* The trace is ours from here unless the request is refused (then the caller keeps it). */
+  req->trace = trace;
+  trace_bind(trace, model->name, (int64_t)model->version, req->id);
+  trace_activity(trace, TRITONSERVER_TRACE_REQUEST_START, req->request_start_ns);
+  trace_activity(trace, TRITONSERVER_TRACE_QUEUE_START, util_now_ns());
   if ((err = scheduler_enqueue(model->scheduler, req))) {
+    req->trace = NULL;
     stats_report_request(&model->stats, false, req->batch_size, req->request_start_ns, 0, 0, 0,
                          0, 0);
     refuse(req, model);

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "request.h"
 #include "server.h"
+#include "trace.h"
 
 TRITONSERVER_Error *TRITONBACKEND_ModelName(TRITONBACKEND_Model *model, const char **name)
 {
@@ -252,6 +253,12 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInstanceReportStatistics(
 {
   UTIL_CHECK_ARG(instance && request, "non-NULL instance and request");
   TRITONSERVER_InferenceRequest *req = request_of(request);
+  if (success && req->trace) {
+    trace_activity(req->trace, TRITONSERVER_TRACE_COMPUTE_START, exec_start_ns);
+    trace_activity(req->trace, TRITONSERVER_TRACE_COMPUTE_INPUT_END, compute_start_ns);
+    trace_activity(req->trace, TRITONSERVER_TRACE_COMPUTE_OUTPUT_START, compute_end_ns);
+    trace_activity(req->trace, TRITONSERVER_TRACE_COMPUTE_END, exec_end_ns);
+  }
   stats_report_request(&instance->model->stats, success, req->batch_size, req->request_start_ns,
                        req->queue_start_ns, exec_start_ns, compute_start_ns, compute_end_ns,
                        exec_end_ns);

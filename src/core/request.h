@@ -104,6 +104,7 @@ struct TRITONSERVER_InferenceRequest {
   struct response_sink *sink;
   bool in_flight;
   void *sequence_slot; /* sequence batcher slot while dispatched, else NULL */
+  TRITONSERVER_InferenceTrace *trace; /* owned while in flight; released with the request */
   struct TRITONBACKEND_State **states; /* created by TRITONBACKEND_StateNew */
   size_t state_count;
 };

@@ -12,6 +12,7 @@
 #include "request.h"
 #include "response.h"
 #include "sequence.h"
+#include "trace.h"
 
 void request_reset_runtime(TRITONSERVER_InferenceRequest *req)
 {
@@ -60,6 +61,11 @@ void request_finish(TRITONSERVER_InferenceRequest *req, TRITONSERVER_Error *erro
   if (req->sequence_slot && model && model->sequences)
     sequence_request_done(model->sequences, model->scheduler, req);
   request_reset_runtime(req);
+  if (req->trace) {
+    trace_activity(req->trace, TRITONSERVER_TRACE_REQUEST_END, util_now_ns());
+    trace_release(req->trace);
+    req->trace = NULL;
+  }
   req->in_flight = false;
   TRITONSERVER_InferenceRequestReleaseFn_t release_fn = req->release_fn;
   void *release_userp = req->release_userp;
@@ -254,7 +260,7 @@ TRITONSERVER_Error *TRITONBACKEND_RequestTrace(TRITONBACKEND_Request *request,
                                                TRITONSERVER_InferenceTrace **trace)
 {
   UTIL_CHECK_ARG(request && trace, "non-NULL request and trace");
-  *trace = NULL; /* tracing is not implemented: no trace is attached */
+  *trace = request_of(request)->trace; /* may be NULL: the request is not traced */
   return NULL;
 }
 

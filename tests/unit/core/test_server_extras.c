@@ -1,6 +1,7 @@
 /* test_server_extras.c — server features the integration suite does not drive: model
  * warmup (success, and failure failing the load), the Prometheus metrics snapshot after
- * known traffic, and registering/unregistering a model repository at run time. Uses the
+ * known traffic, registering/unregistering a model repository at run time, the exit
+ * timeout of ServerStop, and inference traces. Uses the
  * identity backend from the build tree (<build>/backends, found from this executable's
  * path <build>/tests/unit/core/<exe>). */
 #include <setjmp.h>
@@ -196,7 +197,16 @@ typedef struct flight {
   float data[32];
 } flight;
 
+static flight *infer_send_traced(TRITONSERVER_Server *s, const char *model, int64_t batch,
+                                 TRITONSERVER_InferenceTrace *trace);
+
 static flight *infer_send(TRITONSERVER_Server *s, const char *model, int64_t batch)
+{
+  return infer_send_traced(s, model, batch, NULL);
+}
+
+static flight *infer_send_traced(TRITONSERVER_Server *s, const char *model, int64_t batch,
+                                 TRITONSERVER_InferenceTrace *trace)
 {
   flight *f = calloc(1, sizeof(*f));
   pthread_mutex_init(&f->d.mu, NULL);
@@ -210,7 +220,7 @@ static flight *infer_send(TRITONSERVER_Server *s, const char *model, int64_t bat
                                                   TRITONSERVER_MEMORY_CPU, 0));
   ok(TRITONSERVER_InferenceRequestSetReleaseCallback(r, on_release, &f->d));
   ok(TRITONSERVER_InferenceRequestSetResponseCallback(r, f->alloc, NULL, on_response, NULL));
-  ok(TRITONSERVER_ServerInferAsync(s, r, NULL));
+  ok(TRITONSERVER_ServerInferAsync(s, r, trace));
   f->request = r;
   return f;
 }
@@ -310,6 +320,71 @@ static void stop_gives_up_after_the_exit_timeout(void **state)
   drop_repo(repo);
 }
 
+/* What a trace saw: activities in order, and its release. */
+typedef struct trace_log {
+  TRITONSERVER_InferenceTraceActivity seen[32];
+  int count;
+  int released;
+  char model[64];
+} trace_log;
+
+static void on_activity(TRITONSERVER_InferenceTrace *trace, TRITONSERVER_InferenceTraceActivity activity,
+                        uint64_t timestamp_ns, void *userp)
+{
+  (void)trace;
+  assert_true(timestamp_ns > 0);
+  trace_log *log = userp;
+  if (log->count < 32)
+    log->seen[log->count++] = activity;
+}
+
+static void on_trace_release(TRITONSERVER_InferenceTrace *trace, void *userp)
+{
+  trace_log *log = userp;
+  const char *model = NULL;
+  ok(TRITONSERVER_InferenceTraceModelName(trace, &model));
+  snprintf(log->model, sizeof(log->model), "%s", model);
+  log->released++;
+  ok(TRITONSERVER_InferenceTraceDelete(trace));
+}
+
+static bool saw(const trace_log *log, TRITONSERVER_InferenceTraceActivity activity)
+{
+  for (int i = 0; i < log->count; i++)
+    if (log->seen[i] == activity)
+      return true;
+  return false;
+}
+
+static void traces_get_the_request_timestamps(void **state)
+{
+  (void)state;
+  char *repo = make_repo();
+  write_model(repo, "m", IDENTITY);
+  TRITONSERVER_Server *s = start(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  trace_log log = {0};
+  TRITONSERVER_InferenceTrace *trace = NULL;
+  ok(TRITONSERVER_InferenceTraceNew(&trace, TRITONSERVER_TRACE_LEVEL_TIMESTAMPS, 0, on_activity,
+                                    on_trace_release, &log));
+  TRITONSERVER_InferenceTrace *child = NULL;
+  ok(TRITONSERVER_InferenceTraceSpawnChildTrace(trace, &child));
+  uint64_t id = 0, parent = 0;
+  ok(TRITONSERVER_InferenceTraceId(trace, &id));
+  ok(TRITONSERVER_InferenceTraceParentId(child, &parent));
+  assert_int_equal(parent, id);
+  ok(TRITONSERVER_InferenceTraceDelete(child));
+  infer_wait(infer_send_traced(s, "m", 1, trace));
+  assert_int_equal(log.released, 1);
+  assert_string_equal(log.model, "m");
+  assert_int_equal(log.seen[0], TRITONSERVER_TRACE_REQUEST_START);
+  assert_true(saw(&log, TRITONSERVER_TRACE_QUEUE_START));
+  assert_true(saw(&log, TRITONSERVER_TRACE_COMPUTE_START));
+  assert_true(saw(&log, TRITONSERVER_TRACE_COMPUTE_END));
+  assert_int_equal(log.seen[log.count - 1], TRITONSERVER_TRACE_REQUEST_END);
+  ok(TRITONSERVER_ServerDelete(s));
+  drop_repo(repo);
+}
+
 int main(void)
 {
   find_backend_dir();
@@ -318,6 +393,7 @@ int main(void)
       cmocka_unit_test(metrics_count_known_traffic),
       cmocka_unit_test(repositories_register_at_run_time),
       cmocka_unit_test(stop_gives_up_after_the_exit_timeout),
+      cmocka_unit_test(traces_get_the_request_timestamps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
