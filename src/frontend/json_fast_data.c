@@ -141,6 +141,61 @@ static char *range_error(const decoder *d, const char *literal, size_t n) {
                 (int)n, literal, d->index, d->input, d->model, dtype_name(d->datatype));
 }
 
+/*
+ * Decimal literal → double without strtod when that is exact enough: up to 19 significant
+ * digits read into a uint64 and a power of ten from 10^-22..10^22 (all exact doubles).
+ * For FP64 only the exact case (mantissa <= 2^53, Clinger's fast path) is taken; for FP32
+ * the result is within 1.5 ulp of a double, far below float precision. Returns false when
+ * the caller should use strtod.
+ */
+static bool fast_decimal(const char *s, size_t n, bool single, double *out) {
+  static const double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  bool negative = s[0] == '-';
+  if (negative) ++i;
+  uint64_t mantissa = 0;
+  int digits = 0, exponent = 0;
+  for (; i < n && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (digits == 0 && s[i] == '0') continue; /* leading zeros */
+    if (++digits > 19) return false;
+    mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (i < n && s[i] == '.') {
+    for (++i; i < n && s[i] >= '0' && s[i] <= '9'; ++i) {
+      if (digits == 0 && s[i] == '0') {
+        --exponent;
+        continue;
+      }
+      if (++digits > 19) return false;
+      mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
+      --exponent;
+    }
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool negative_exponent = i < n && s[i] == '-';
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    int e = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; ++i) {
+      if (e > 10000) return false;
+      e = e * 10 + (s[i] - '0');
+    }
+    exponent += negative_exponent ? -e : e;
+  }
+  if (mantissa == 0) {
+    *out = negative ? -0.0 : 0.0;
+    return true;
+  }
+  if (exponent < -22 || exponent > 22) return false;
+  if (!single && mantissa > ((uint64_t)1 << 53)) return false;
+  double value = (double)mantissa;
+  value = exponent < 0 ? value / powers[-exponent] : value * powers[exponent];
+  *out = negative ? -value : value;
+  return true;
+}
+
 /* Store one literal (`n` bytes at `s`: a number or true/false) as element d->index. */
 static char *store(decoder *d, const char *s, size_t n, bool is_bool, bool has_fraction) {
   size_t size = dtype_size(d->datatype);
@@ -152,6 +207,18 @@ static char *store(decoder *d, const char *s, size_t n, bool is_bool, bool has_f
     return NULL;
   }
   if (is_bool) return type_error(d, "a boolean");
+  if (d->datatype == DTYPE_FP32 || d->datatype == DTYPE_FP64) {
+    double v = 0;
+    if (fast_decimal(s, n, d->datatype == DTYPE_FP32, &v)) {
+      if (dst && d->datatype == DTYPE_FP32) {
+        float f = (float)v;
+        memcpy(dst, &f, 4);
+      } else if (dst) {
+        memcpy(dst, &v, 8);
+      }
+      return NULL;
+    }
+  }
   char literal[80];
   if (n >= sizeof(literal)) return range_error(d, s, n > 40 ? 40 : n);
   memcpy(literal, s, n);

@@ -130,12 +130,46 @@ static void test_forged_marker(void **state) {
   infer_request_free(&fast);
 }
 
+/* Many random FP32/FP64 literals: the fast decimal conversion must give exactly what the
+ * strtod-based DOM path gives. */
+static void test_random_floats_match_strtod(void **state) {
+  (void)state;
+  static char json[200000];
+  const char *types[] = {"FP32", "FP64"};
+  unsigned seed = 12345;
+  for (int t = 0; t < 2; ++t) {
+    size_t used = (size_t)snprintf(json, sizeof(json),
+                                   "{\"inputs\":[{\"name\":\"x\",\"shape\":[4000],"
+                                   "\"datatype\":\"%s\",\"data\":[",
+                                   types[t]);
+    for (int i = 0; i < 4000; ++i) {
+      seed = seed * 1103515245u + 12345u;
+      double v = ((double)(seed >> 8) / (1 << 24) - 0.5) * (i % 7 == 0 ? 1e6 : 1.0);
+      float f = (float)v;
+      const char *formats[] = {"%.9g", "%.17g", "%.3f", "%g", "%.6e"};
+      used += (size_t)snprintf(json + used, sizeof(json) - used, formats[i % 5],
+                               t == 0 && i % 2 ? (double)f : v);
+      json[used++] = i == 3999 ? ']' : ',';
+    }
+    used += (size_t)snprintf(json + used, sizeof(json) - used, "}]}");
+    infer_request dom, fast;
+    char *dom_err, *fast_err;
+    parse_both(json, &dom, &fast, &dom_err, &fast_err);
+    assert_null(dom_err);
+    assert_null(fast_err);
+    assert_memory_equal(dom.inputs[0].data, fast.inputs[0].data, dom.inputs[0].byte_size);
+    infer_request_free(&dom);
+    infer_request_free(&fast);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_same_tensors),
       cmocka_unit_test(test_same_errors),
       cmocka_unit_test(test_plan),
       cmocka_unit_test(test_forged_marker),
+      cmocka_unit_test(test_random_floats_match_strtod),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
