@@ -91,6 +91,18 @@ static const char *json_type_word(json_object *v) {
   return "something else";
 }
 
+/* Text of a JSON value for messages. json-c clamps integers beyond the 64-bit range to
+ * the limits, so a clamped value is described as a bound, not as a number never sent. */
+static const char *json_value_text(json_object *v) {
+  if (json_object_is_type(v, json_type_int)) {
+    int64_t s = json_object_get_int64(v);
+    if (s == INT64_MAX && json_object_get_uint64(v) == UINT64_MAX)
+      return "a number of 18446744073709551615 or more";
+    if (s == INT64_MIN) return "a number of -9223372036854775808 or less";
+  }
+  return json_object_to_json_string(v);
+}
+
 /* Read a non-negative JSON integer into *out; false if `v` is not one. */
 static bool json_get_u64(json_object *v, uint64_t *out) {
   if (!json_object_is_type(v, json_type_int)) return false;
@@ -188,7 +200,7 @@ static bool write_element(data_writer *w, json_object *v) {
     if (!integer_in_range(w->datatype, v, &bits)) {
       w->error = errfmt("value %s at element %llu of input '%s' for model '%s' is out of "
                         "range for %s",
-                        json_object_to_json_string(v), (unsigned long long)w->index,
+                        json_value_text(v), (unsigned long long)w->index,
                         w->input_name, w->model_name, type_name);
       return false;
     }
@@ -254,7 +266,7 @@ static char *parse_shape(parse_context *c, json_object *input, infer_input *in) 
     if (!json_get_u64(dim, &value) || value > INT64_MAX)
       return errfmt("unable to parse 'shape' of input '%s' for model '%s': expected "
                     "non-negative integers, got %s at index %zu",
-                    in->name, c->model, json_object_to_json_string(dim), d);
+                    in->name, c->model, json_value_text(dim), d);
     in->shape[d] = (int64_t)value;
   }
   return NULL;
@@ -432,7 +444,7 @@ static char *parse_input(parse_context *c, json_object *input, size_t index,
     if (!json_get_u64(binary_size, &size))
       return errfmt("'binary_data_size' of input '%s' for model '%s' must be a "
                     "non-negative integer, got %s",
-                    in->name, c->model, json_object_to_json_string(binary_size));
+                    in->name, c->model, json_value_text(binary_size));
     return take_binary(c, in, size, declared);
   }
   /* Shared memory: the region is resolved by the handler (shm_registry). */
@@ -480,7 +492,7 @@ static char *parse_output(parse_context *c, json_object *output, size_t index,
   if (json_object_object_get_ex(params, "classification", &v) &&
       (!json_get_u64(v, &out->classification) || out->classification == 0))
     return errfmt("'classification' of output '%s' must be a positive integer, got %s",
-                  out->name, json_object_to_json_string(v));
+                  out->name, json_value_text(v));
   if (json_object_object_get_ex(params, "shared_memory_region", &v)) {
     if (!json_object_is_type(v, json_type_string))
       return errfmt("'shared_memory_region' of output '%s' must be a string", out->name);
@@ -513,7 +525,7 @@ static char *parse_bool_param(json_object *v, const char *key, bool *out) {
 static char *parse_u64_param(json_object *v, const char *key, uint64_t *out) {
   if (!json_get_u64(v, out))
     return errfmt("request parameter '%s' must be a non-negative integer, got %s", key,
-                  json_object_to_json_string(v));
+                  json_value_text(v));
   return NULL;
 }
 
@@ -535,7 +547,7 @@ static char *parse_parameters(parse_context *c, json_object *params) {
       } else if (!json_get_u64(v, &r->sequence_id)) {
         err = errfmt("request parameter 'sequence_id' must be a non-negative integer or a "
                      "string, got %s",
-                     json_object_to_json_string(v));
+                     json_value_text(v));
       }
     } else if (strcmp(key, "sequence_start") == 0) {
       err = parse_bool_param(v, key, &r->sequence_start);
