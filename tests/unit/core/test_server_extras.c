@@ -1,7 +1,7 @@
 /* test_server_extras.c — server features the integration suite does not drive: model
  * warmup (success, and failure failing the load), the Prometheus metrics snapshot after
  * known traffic, registering/unregistering a model repository at run time, the exit
- * timeout of ServerStop, and inference traces. Uses the
+ * timeout of ServerStop, inference traces, and classification labels. Uses the
  * identity backend from the build tree (<build>/backends, found from this executable's
  * path <build>/tests/unit/core/<exe>). */
 #include <setjmp.h>
@@ -168,13 +168,27 @@ typedef struct done {
   bool released;
 } done;
 
+/* Asks the response for the label of class `class_index` of output 0. */
+typedef struct label_probe {
+  size_t class_index;
+  char label[64];
+  bool found;
+} label_probe;
+
 static void on_response(TRITONSERVER_InferenceResponse *r, const uint32_t flags, void *userp)
 {
-  (void)flags, (void)userp;
+  (void)flags;
   if (r) {
     TRITONSERVER_Error *err = TRITONSERVER_InferenceResponseError(r); /* owned by r */
     if (err)
       fail_msg("response error: %s", TRITONSERVER_ErrorMessage(err));
+    label_probe *probe = userp;
+    const char *label = NULL;
+    if (probe) {
+      ok(TRITONSERVER_InferenceResponseOutputClassificationLabel(r, 0, probe->class_index, &label));
+      probe->found = label != NULL;
+      snprintf(probe->label, sizeof(probe->label), "%s", label ? label : "");
+    }
     TRITONSERVER_InferenceResponseDelete(r);
   }
 }
@@ -198,15 +212,15 @@ typedef struct flight {
 } flight;
 
 static flight *infer_send_traced(TRITONSERVER_Server *s, const char *model, int64_t batch,
-                                 TRITONSERVER_InferenceTrace *trace);
+                                 TRITONSERVER_InferenceTrace *trace, label_probe *probe);
 
 static flight *infer_send(TRITONSERVER_Server *s, const char *model, int64_t batch)
 {
-  return infer_send_traced(s, model, batch, NULL);
+  return infer_send_traced(s, model, batch, NULL, NULL);
 }
 
 static flight *infer_send_traced(TRITONSERVER_Server *s, const char *model, int64_t batch,
-                                 TRITONSERVER_InferenceTrace *trace)
+                                 TRITONSERVER_InferenceTrace *trace, label_probe *probe)
 {
   flight *f = calloc(1, sizeof(*f));
   pthread_mutex_init(&f->d.mu, NULL);
@@ -219,7 +233,7 @@ static flight *infer_send_traced(TRITONSERVER_Server *s, const char *model, int6
   ok(TRITONSERVER_InferenceRequestAppendInputData(r, "INPUT0", f->data, (size_t)batch * 16,
                                                   TRITONSERVER_MEMORY_CPU, 0));
   ok(TRITONSERVER_InferenceRequestSetReleaseCallback(r, on_release, &f->d));
-  ok(TRITONSERVER_InferenceRequestSetResponseCallback(r, f->alloc, NULL, on_response, NULL));
+  ok(TRITONSERVER_InferenceRequestSetResponseCallback(r, f->alloc, NULL, on_response, probe));
   ok(TRITONSERVER_ServerInferAsync(s, r, trace));
   f->request = r;
   return f;
@@ -373,7 +387,7 @@ static void traces_get_the_request_timestamps(void **state)
   ok(TRITONSERVER_InferenceTraceParentId(child, &parent));
   assert_int_equal(parent, id);
   ok(TRITONSERVER_InferenceTraceDelete(child));
-  infer_wait(infer_send_traced(s, "m", 1, trace));
+  infer_wait(infer_send_traced(s, "m", 1, trace, NULL));
   assert_int_equal(log.released, 1);
   assert_string_equal(log.model, "m");
   assert_int_equal(log.seen[0], TRITONSERVER_TRACE_REQUEST_START);
@@ -381,6 +395,33 @@ static void traces_get_the_request_timestamps(void **state)
   assert_true(saw(&log, TRITONSERVER_TRACE_COMPUTE_START));
   assert_true(saw(&log, TRITONSERVER_TRACE_COMPUTE_END));
   assert_int_equal(log.seen[log.count - 1], TRITONSERVER_TRACE_REQUEST_END);
+  ok(TRITONSERVER_ServerDelete(s));
+  drop_repo(repo);
+}
+
+static void responses_name_classification_labels(void **state)
+{
+  (void)state;
+  char *repo = make_repo();
+  write_model(repo, "labelled",
+              "backend: \"identity\"\nmax_batch_size: 8\n"
+              "input [ { name: \"INPUT0\" data_type: TYPE_FP32 dims: [ 4 ] } ]\n"
+              "output [ { name: \"OUTPUT0\" data_type: TYPE_FP32 dims: [ 4 ] "
+              "label_filename: \"labels.txt\" } ]\n");
+  char path[PATH_MAX];
+  snprintf(path, sizeof(path), "%s/labelled/labels.txt", repo);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("cat\ndog\nbird\n", f);
+  fclose(f);
+  TRITONSERVER_Server *s = start(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  label_probe probe = {.class_index = 1};
+  infer_wait(infer_send_traced(s, "labelled", 1, NULL, &probe));
+  assert_true(probe.found);
+  assert_string_equal(probe.label, "dog");
+  label_probe beyond = {.class_index = 3};
+  infer_wait(infer_send_traced(s, "labelled", 1, NULL, &beyond));
+  assert_false(beyond.found); /* past the end of the label file: no label */
   ok(TRITONSERVER_ServerDelete(s));
   drop_repo(repo);
 }
@@ -394,6 +435,7 @@ int main(void)
       cmocka_unit_test(repositories_register_at_run_time),
       cmocka_unit_test(stop_gives_up_after_the_exit_timeout),
       cmocka_unit_test(traces_get_the_request_timestamps),
+      cmocka_unit_test(responses_name_classification_labels),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
