@@ -51,8 +51,12 @@ typedef struct model_manager {
 void manager_init(model_manager *m, TRITONSERVER_Server *server);
 
 /* Startup loading per control mode: NONE/POLL load every model; EXPLICIT loads the
- * startup models ("*" = all). Returns an error naming failed models if any failed (the
- * others stay loaded). Starts the poll thread in POLL mode. */
+ * startup models ("*" = all), with up to model_load_thread_count loader threads.
+ * Returns "failed to load all models" if any failed (the others stay loaded). In POLL
+ * mode starts the poll thread: it rescans every 15 s, or every N s when the global
+ * backend config has "repository-poll-secs"=N
+ * (TRITONSERVER_ServerOptionsSetBackendConfig(o, "", "repository-poll-secs", "N");
+ * the setting is not passed on to backends). */
 TRITONSERVER_Error *manager_startup(model_manager *m);
 
 /* Loads (or reloads) one model. `override_json` (may be NULL) replaces config.pbtxt.
