@@ -297,3 +297,22 @@ def test_no_header_injection_through_names(jail):
         assert "x-injected" not in headers, (path, headers)
         json.loads(body)  # the name, if echoed, is inside a valid JSON string
     assert_alive(srv)
+
+
+def test_no_file_written_through_settings_apis(jail, tmp_path):
+    """The logging and trace settings cannot make the server write a file of the client's
+    choosing: log_file is refused (Triton's message), and whatever trace_file accepts, no
+    file appears there after traced inferences (BUGS.md #4)."""
+    srv, _, _ = jail
+    target = tmp_path / "written_by_torchd"
+    r = srv.post("/v2/logging", json={"log_file": str(target)})
+    assert r.status_code in (400, 501)
+    assert r.json()["error"] == "log file location can not be updated through network protocol"
+    r = srv.post("/v2/trace/setting", json={"trace_file": str(target) + ".trace",
+                                            "trace_level": ["TIMESTAMPS"], "trace_rate": "1",
+                                            "log_frequency": "1"})
+    assert r.status_code in (200, 400, 501), r.text
+    for _ in range(3):
+        assert_alive(srv)
+    assert sorted(os.listdir(tmp_path)) == [], os.listdir(tmp_path)
+    srv.post("/v2/trace/setting", json={"trace_level": ["OFF"], "trace_file": None})
