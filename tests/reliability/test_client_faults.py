@@ -455,3 +455,37 @@ def test_compressed_bodies(fresh_server):
     assert r.status_code == 200 and r.headers.get("Content-Encoding") == "gzip"
     assert r.json()["outputs"][0]["data"] == [2, 3, 4, 5]  # requests inflates it
     assert_alive(fresh_server)
+
+
+def test_expect_continue_and_http10(fresh_server):
+    """Expect: 100-continue with a body over the limit is refused before the body comes;
+    within the limit the server says 100 Continue; an HTTP/1.0 request is answered."""
+    body = json.dumps(ADDSUB_GOOD).encode()
+    s = raw_connect(fresh_server)
+    try:
+        s.sendall(b"POST /v2/models/addsub/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n"
+                  b"Expect: 100-continue\r\n\r\n")
+        status, _, text, _ = read_http_response(s)
+        assert status == 413 and "--http-max-input-size" in json.loads(text)["error"]
+    finally:
+        s.close()
+    s = raw_connect(fresh_server)
+    try:
+        s.sendall(b"POST /v2/models/addsub/infer HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n"
+                  b"Expect: 100-continue\r\n\r\n" % len(body))
+        status, _, _, rest = read_http_response(s)
+        assert status == 100
+        s.sendall(body)
+        status, _, text, _ = read_http_response_with(s, rest)
+        assert status == 200 and json.loads(text)["outputs"][0]["data"] == [2, 3, 4, 5]
+    finally:
+        s.close()
+    s = raw_connect(fresh_server)
+    try:
+        s.sendall(b"POST /v2/models/addsub/infer HTTP/1.0\r\nContent-Length: %d\r\n\r\n" % len(body)
+                  + body)
+        status, _, text, _ = read_http_response(s)
+        assert status == 200 and json.loads(text)["outputs"][0]["data"] == [2, 3, 4, 5]
+    finally:
+        s.close()
+    assert_alive(fresh_server)
