@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,26 @@ static uint32_t read_le32(const unsigned char *p) {
 static void write_double(strbuf *b, double v, bool single) {
   if (isnan(v)) strbuf_append(b, "NaN", 3);
   else if (isinf(v)) strbuf_puts(b, v > 0 ? "Infinity" : "-Infinity");
-  else strbuf_printf(b, single ? "%.9g" : "%.17g", v);
+  else if (strbuf_reserve(b, 32)) /* "%.17g" needs at most 24 characters */
+    b->len += (size_t)snprintf(b->data + b->len, 32, single ? "%.9g" : "%.17g", v);
+}
+
+/* Integers without printf: the hot path of integer tensors. */
+static void write_u64(strbuf *b, uint64_t v, bool negative) {
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  if (!strbuf_reserve(b, n + 1)) return;
+  if (negative) b->data[b->len++] = '-';
+  while (n > 0) b->data[b->len++] = digits[--n];
+  b->data[b->len] = '\0';
+}
+
+static void write_i64(strbuf *b, int64_t v) {
+  write_u64(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 /* Write the flat `data` array of one JSON output. */
@@ -41,14 +61,14 @@ static char *write_data(strbuf *b, const response_output *o, uint64_t elements) 
     const unsigned char *e = p + offset;
     switch (o->datatype) {
     case DTYPE_BOOL: strbuf_puts(b, e[0] ? "true" : "false"); break;
-    case DTYPE_UINT8: strbuf_printf(b, "%u", e[0]); break;
-    case DTYPE_INT8: strbuf_printf(b, "%d", (int8_t)e[0]); break;
-    case DTYPE_UINT16: { uint16_t v; memcpy(&v, e, 2); strbuf_printf(b, "%u", v); break; }
-    case DTYPE_INT16: { int16_t v; memcpy(&v, e, 2); strbuf_printf(b, "%d", v); break; }
-    case DTYPE_UINT32: { uint32_t v; memcpy(&v, e, 4); strbuf_printf(b, "%" PRIu32, v); break; }
-    case DTYPE_INT32: { int32_t v; memcpy(&v, e, 4); strbuf_printf(b, "%" PRId32, v); break; }
-    case DTYPE_UINT64: { uint64_t v; memcpy(&v, e, 8); strbuf_printf(b, "%" PRIu64, v); break; }
-    case DTYPE_INT64: { int64_t v; memcpy(&v, e, 8); strbuf_printf(b, "%" PRId64, v); break; }
+    case DTYPE_UINT8: write_u64(b, e[0], false); break;
+    case DTYPE_INT8: write_i64(b, (int8_t)e[0]); break;
+    case DTYPE_UINT16: { uint16_t v; memcpy(&v, e, 2); write_u64(b, v, false); break; }
+    case DTYPE_INT16: { int16_t v; memcpy(&v, e, 2); write_i64(b, v); break; }
+    case DTYPE_UINT32: { uint32_t v; memcpy(&v, e, 4); write_u64(b, v, false); break; }
+    case DTYPE_INT32: { int32_t v; memcpy(&v, e, 4); write_i64(b, v); break; }
+    case DTYPE_UINT64: { uint64_t v; memcpy(&v, e, 8); write_u64(b, v, false); break; }
+    case DTYPE_INT64: { int64_t v; memcpy(&v, e, 8); write_i64(b, v); break; }
     case DTYPE_FP32: { float v; memcpy(&v, e, 4); write_double(b, v, true); break; }
     case DTYPE_FP64: { double v; memcpy(&v, e, 8); write_double(b, v, false); break; }
     case DTYPE_BYTES: {

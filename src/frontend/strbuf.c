@@ -9,7 +9,7 @@
 
 void strbuf_init(strbuf *b) { memset(b, 0, sizeof(*b)); }
 
-static bool reserve(strbuf *b, size_t extra) {
+bool strbuf_reserve(strbuf *b, size_t extra) {
   if (b->failed) return false;
   if (b->len + extra + 1 <= b->cap) return true;
   size_t cap = b->cap ? b->cap : 256;
@@ -31,7 +31,7 @@ static bool reserve(strbuf *b, size_t extra) {
 }
 
 void strbuf_append(strbuf *b, const char *data, size_t len) {
-  if (!reserve(b, len)) return;
+  if (!strbuf_reserve(b, len)) return;
   if (len) memcpy(b->data + b->len, data, len);
   b->len += len;
   b->data[b->len] = '\0';
@@ -48,7 +48,7 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) {
   int n = vsnprintf(small, sizeof(small), fmt, args);
   if (n >= 0 && (size_t)n < sizeof(small)) {
     strbuf_append(b, small, (size_t)n);
-  } else if (n >= 0 && reserve(b, (size_t)n)) {
+  } else if (n >= 0 && strbuf_reserve(b, (size_t)n)) {
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, copy);
     b->len += (size_t)n;
   }

@@ -23,6 +23,9 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf
 /* Append `s` (`len` bytes) as a JSON string literal with quotes; control characters and
  * bytes that are not valid UTF-8 are written as \u00XX escapes. */
 void strbuf_json_string(strbuf *b, const char *s, size_t len);
+/* Make room for `extra` more bytes (plus the NUL); false if memory ran out. The caller may
+ * then write up to `extra` bytes at data + len and advance len itself. */
+bool strbuf_reserve(strbuf *b, size_t extra);
 /* Take the buffer (malloc'd, caller frees); the strbuf is reset. NULL if failed. */
 char *strbuf_detach(strbuf *b, size_t *len);
 void strbuf_free(strbuf *b);
