@@ -274,3 +274,31 @@ def test_odd_repository_contents(start_server, tmp_path):
     for name in ("good", "big_config", "odd_versions"):
         r = srv.infer(name, body_for(3))
         assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [3, -3], r.text
+
+
+def test_model_deleted_from_polled_repository_under_load(start_server, tmp_path):
+    """A model folder removed (and later restored) while 4 clients use it: answers are right
+    until the poll unloads it, then clear refusals; it serves again once restored."""
+    import shutil
+    repo = str(tmp_path / "repo")
+    write_model(repo, "fleeting", io_config("fleeting", "TYPE_FP32", [-1]))
+    srv = start_server(repo, ["--model-control-mode=poll", "--repository-poll-secs=1"])
+    load = Load(srv, "fleeting", threads=4)
+    try:
+        time.sleep(0.3)
+        shutil.rmtree(os.path.join(repo, "fleeting"))
+        deadline = time.time() + 10
+        while time.time() < deadline and srv.get("/v2/models/fleeting/ready").status_code == 200:
+            time.sleep(0.1)
+        assert srv.get("/v2/models/fleeting/ready").status_code != 200
+        time.sleep(0.3)
+        write_model(repo, "fleeting", io_config("fleeting", "TYPE_FP32", [-1]))
+        deadline = time.time() + 10
+        while time.time() < deadline and srv.get("/v2/models/fleeting/ready").status_code != 200:
+            time.sleep(0.1)
+        time.sleep(0.3)
+    finally:
+        load.stop()
+    assert load.wrong == [], load.wrong[:5]
+    assert load.ok > 20 and load.refused
+    assert srv.infer("fleeting", body_for(4)).json()["outputs"][0]["data"] == [4, -4]
