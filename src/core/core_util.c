@@ -3,6 +3,7 @@
 #include "core_util.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,12 +75,14 @@ char *util_path_join(const char *a, const char *b) { return util_strdupf("%s/%s"
 int64_t util_element_count(const int64_t *dims, size_t count)
 {
   int64_t n = 1;
+  bool saturated = false;
   for (size_t i = 0; i < count; i++) {
     if (dims[i] < 0)
       return -1;
-    n *= dims[i];
+    if (__builtin_mul_overflow(n, dims[i], &n))
+      saturated = true;
   }
-  return n;
+  return saturated ? INT64_MAX : n;
 }
 
 TRITONSERVER_Error *util_read_file(const char *path, const char *what, void **data, size_t *size)

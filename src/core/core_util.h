@@ -52,7 +52,7 @@ char *util_dims_string(const int64_t *dims, size_t count, char *buf, size_t buf_
 char *util_path_join(const char *a, const char *b);
 
 /* Element count of a shape (product of dims; 1 for an empty shape). A negative dim
- * yields -1. */
+ * yields -1; a product beyond INT64_MAX saturates at INT64_MAX (never overflows). */
 int64_t util_element_count(const int64_t *dims, size_t count);
 
 #endif

@@ -295,7 +295,16 @@ TRITONSERVER_Error *validate_request(TRITONSERVER_InferenceRequest *req, TRITONB
       if ((err = check_bytes_input(in, elements, prefix, model_name)))
         return err;
     } else {
-      uint64_t expected = (uint64_t)elements * TRITONSERVER_DataTypeByteSize(in->datatype);
+      uint64_t expected = 0;
+      bool too_big = __builtin_mul_overflow((uint64_t)elements,
+                                            (uint64_t)TRITONSERVER_DataTypeByteSize(in->datatype),
+                                            &expected) ||
+                     elements == INT64_MAX;
+      if (too_big)
+        return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                           "%sinput byte size mismatch for input '%s' for model '%s'. The shape "
+                           "holds more elements than fit in memory, got %llu bytes",
+                           prefix, in->name, model_name, (unsigned long long)in->byte_size);
       if (expected != in->byte_size)
         return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                            "%sinput byte size mismatch for input '%s' for model '%s'. Expected "

@@ -273,6 +273,20 @@ static void input_buffer_attributes_describe_each_buffer(void **state)
   fixture_free(f);
 }
 
+static void huge_shapes_are_rejected_without_overflow(void **state)
+{
+  (void)state;
+  fixture *f = fixture_new("backend: \"identity\"\nmax_batch_size: 0\n"
+                           "input [ { name: \"A\" data_type: TYPE_FP32 dims: [ -1, -1 ] } ]\n"
+                           "output [ { name: \"Y\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n",
+                           NULL);
+  int64_t huge[] = {INT64_C(1) << 40, INT64_C(1) << 40};
+  add(f, "A", TRITONSERVER_TYPE_FP32, huge, 2, F, 16);
+  expect(f, "input byte size mismatch for input 'A' for model 'm'. The shape holds more "
+            "elements than fit in memory, got 16 bytes");
+  fixture_free(f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -284,6 +298,7 @@ int main(void)
       cmocka_unit_test(bytes_elements_are_walked_across_buffers),
       cmocka_unit_test(unknown_requested_output),
       cmocka_unit_test(input_buffer_attributes_describe_each_buffer),
+      cmocka_unit_test(huge_shapes_are_rejected_without_overflow),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
