@@ -459,6 +459,14 @@ char *ts_result_output(ts_result *result, size_t index, ts_output *out) {
 
 void ts_result_free(ts_result *result) { delete result; }
 
+void ts_current_switches(ts_switches *out) {
+  out->optimized_execution = torch::jit::getGraphExecutorOptimize();
+  out->cudnn_enabled = at::globalContext().userEnabledCuDNN();
+  out->tensor_fuser = torch::jit::tensorExprFuserEnabled();
+  out->jit_profiling = torch::jit::getProfilingMode().load();
+  out->jit_executor = torch::jit::getExecutorMode().load();
+}
+
 int ts_intra_op_threads(void) { return at::get_num_threads(); }
 
 char *ts_set_inter_op_threads(int count, int *effective_out) {

@@ -159,6 +159,13 @@ size_t ts_result_count(const ts_result *result);
 char *ts_result_output(ts_result *result, size_t index, ts_output *out);
 void ts_result_free(ts_result *result);
 
+/* The calling thread's view of the switches ts_module_run scopes (for diagnostics and
+ * for tests that check nothing leaks out of a call). */
+typedef struct {
+  bool optimized_execution, cudnn_enabled, tensor_fuser, jit_profiling, jit_executor;
+} ts_switches;
+void ts_current_switches(ts_switches *out);
+
 /* ---- process-wide settings ---- */
 /* LibTorch's intra-op thread count as seen by the calling thread. */
 int ts_intra_op_threads(void);

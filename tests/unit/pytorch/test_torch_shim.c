@@ -280,11 +280,22 @@ static void test_switches_are_restored_and_threads(void **unused) {
   float a[1] = {1};
   int64_t shape[1] = {1};
   ts_value args[2] = {fp32(a, shape, 1), fp32(a, shape, 1)};
-  /* every switch flipped away from its default: the call still works */
-  ts_run_options options = {false, false, false, 0, 0, 0, 3, TS_DEVICE_CPU, 0};
+  /* every switch flipped: the call works, and afterwards every switch is as before
+   * (Triton left process-global ones set, leaking into other models) */
+  ts_switches before, after;
+  ts_current_switches(&before);
+  ts_run_options options = {false, !before.optimized_execution, !before.cudnn_enabled,
+                            !before.tensor_fuser, !before.jit_profiling, !before.jit_executor,
+                            3, TS_DEVICE_CPU, 0};
   ts_result *result = NULL;
   assert_null(ts_module_run(module, "forward", &options, args, 2, NULL, &result));
   ts_result_free(result);
+  ts_current_switches(&after);
+  assert_int_equal(after.optimized_execution, before.optimized_execution);
+  assert_int_equal(after.cudnn_enabled, before.cudnn_enabled);
+  assert_int_equal(after.tensor_fuser, before.tensor_fuser);
+  assert_int_equal(after.jit_profiling, before.jit_profiling);
+  assert_int_equal(after.jit_executor, before.jit_executor);
   assert_int_equal(ts_intra_op_threads(), 3); /* the calling (instance) thread's count */
   options.intra_op_threads = 1;
   assert_null(ts_module_run(module, "forward", &options, args, 2, NULL, &result));
