@@ -1,0 +1,112 @@
+/* test_shm_registry.c — system shared-memory regions: register a POSIX shm window,
+ * resolve tensor ranges inside it (bounds), status JSON, duplicates, unregister. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "shm_registry.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static char key[64];
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(key, sizeof(key), "/torchd_unit_shm_%d", (int)getpid());
+  int fd = shm_open(key, O_CREAT | O_RDWR, 0600);
+  assert_true(fd >= 0);
+  assert_int_equal(ftruncate(fd, 128), 0);
+  close(fd);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  shm_unlink(key);
+  return 0;
+}
+
+static void test_register_resolve_unregister(void **state) {
+  (void)state;
+  shm_registry r;
+  shm_registry_init(&r);
+  int status = 0;
+  assert_null(shm_registry_register(&r, "win", key, 32, 64, &status));
+  void *a = NULL, *b = NULL;
+  assert_null(shm_registry_resolve(&r, "win", 0, 64, &a));
+  assert_null(shm_registry_resolve(&r, "win", 16, 8, &b));
+  assert_ptr_equal((char *)b, (char *)a + 16);
+  memcpy(a, "hello", 5); /* the window is writable */
+  char *err = shm_registry_resolve(&r, "win", 60, 8, &b);
+  assert_non_null(strstr(err, "exceeds the region's 64 bytes"));
+  free(err);
+  err = shm_registry_resolve(&r, "win", UINT64_MAX, 2, &b);
+  assert_non_null(err);
+  free(err);
+  err = shm_registry_resolve(&r, "nope", 0, 1, &b);
+  assert_non_null(strstr(err, "Unable to find system shared memory region: 'nope'"));
+  free(err);
+
+  err = shm_registry_register(&r, "win", key, 0, 8, &status);
+  assert_non_null(strstr(err, "already in manager"));
+  free(err);
+  strbuf s;
+  strbuf_init(&s);
+  assert_null(shm_registry_status(&r, NULL, &s));
+  char expected[160];
+  snprintf(expected, sizeof(expected),
+           "[{\"name\":\"win\",\"key\":\"%s\",\"offset\":32,\"byte_size\":64}]", key);
+  assert_string_equal(s.data, expected);
+  strbuf_free(&s);
+  err = shm_registry_status(&r, "other", &s);
+  assert_non_null(err);
+  free(err);
+  strbuf_free(&s);
+
+  assert_null(shm_registry_unregister(&r, "win"));
+  err = shm_registry_resolve(&r, "win", 0, 1, &b);
+  assert_non_null(err);
+  free(err);
+  shm_registry_destroy(&r);
+}
+
+static void test_bad_registrations(void **state) {
+  (void)state;
+  shm_registry r;
+  shm_registry_init(&r);
+  int status = 0;
+  char *err = shm_registry_register(&r, "x", "/torchd_no_such_key", 0, 8, &status);
+  assert_non_null(strstr(err, "Unable to open shared memory region"));
+  assert_int_equal(status, 400);
+  free(err);
+  err = shm_registry_register(&r, "x", key, 100, 64, &status); /* past the object's end */
+  assert_non_null(strstr(err, "fewer than offset 100 + byte_size 64"));
+  free(err);
+  err = shm_registry_register(&r, "x", key, 0, 0, &status);
+  assert_non_null(strstr(err, "byte_size must be greater than 0"));
+  free(err);
+  assert_null(shm_registry_register(&r, "a", key, 0, 8, &status));
+  assert_null(shm_registry_register(&r, "b", key, 8, 8, &status));
+  assert_null(shm_registry_unregister(&r, NULL)); /* all */
+  strbuf s;
+  strbuf_init(&s);
+  assert_null(shm_registry_status(&r, "", &s));
+  assert_string_equal(s.data, "[]");
+  strbuf_free(&s);
+  shm_registry_destroy(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_register_resolve_unregister),
+      cmocka_unit_test(test_bad_registrations),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
