@@ -22,12 +22,12 @@ their documented answers for test_models.py.
 | no_parameters | 3 versions without a parameters section: no INFO line at all |
 | weight_sharing | 16 KIND_CPU instances with ENABLE_WEIGHT_SHARING: 15 reuse lines |
 | no_weight_sharing | 4 KIND_CPU instances without it: 0 reuse lines |
-| string_batched | string upper-casing, max_queue_delay 200 ms so concurrent requests batch |
+| string_batched | string upper-casing; preferred batch 7 rows, queue delay up to 2 s, so the test's 4 concurrent requests (7 rows) form one batch |
 | autocomplete | config without input/output; forward(alpha, beta) -> (alpha+beta, alpha-beta) |
 | scalar_output | returns a 0-dim tensor: each request fails "is a scalar" |
 | wrong_output_dtype | config FP32, model returns INT64: dtype mismatch error |
 | missing_output_index | config has OUTPUT__1, model returns one tensor |
-| ragged_sum | `allow_ragged_batch` INPUT__0 + batch_input INDEX__1 (BATCH_ACCUMULATED_ELEMENT_COUNT, INT64), 200 ms queue delay: OUTPUT__0 [1] = the sum of each request's own elements |
+| ragged_sum | `allow_ragged_batch` INPUT__0 + batch_input INDEX__1 (BATCH_ACCUMULATED_ELEMENT_COUNT, INT64), preferred batch 3, queue delay up to 2 s: OUTPUT__0 [1] = the sum of each request's own elements |
 | sequence_state | sequence batching: START__1 control, state STATE_IN__2 -> STATE_OUT__1; OUTPUT__0 is the running sum of INPUT__0 over the sequence |
 
 | model (pytorch_extra_faulty) | expected load error |
@@ -215,8 +215,8 @@ def cases() -> List[Case]:
              model_config("string_batched", [tensor_config("INPUT__0", "STRING", [1], reshape=[])],
                           [tensor_config("OUTPUT__0", "STRING", [1], reshape=[])],
                           max_batch_size=8,
-                          dynamic_batching="preferred_batch_size: [ 4 ] "
-                                           "max_queue_delay_microseconds: 200000"),
+                          dynamic_batching="preferred_batch_size: [ 7 ] "
+                                           "max_queue_delay_microseconds: 2000000"),
              {1: s(Upper())}, samples=[Sample([["ab", "c"]], [["AB", "C"]])]),
         Case("pytorch_extra", "autocomplete",
              'name: "autocomplete"\nbackend: "pytorch"\nmax_batch_size: 0\n',
@@ -232,7 +232,8 @@ def cases() -> List[Case]:
              model_config("ragged_sum",
                           [fp32("INPUT__0").replace("dims:", "allow_ragged_batch: true\n    dims:")],
                           [fp32("OUTPUT__0", (1,))], max_batch_size=8,
-                          dynamic_batching="max_queue_delay_microseconds: 200000",
+                          dynamic_batching="preferred_batch_size: [ 3 ] "
+                                           "max_queue_delay_microseconds: 2000000",
                           extra='batch_input [ { kind: BATCH_ACCUMULATED_ELEMENT_COUNT '
                                 'target_name: "INDEX__1" data_type: TYPE_INT64 '
                                 'source_input: "INPUT__0" } ]'),

@@ -154,7 +154,27 @@ static void test_autocomplete(void **unused) {
   pt_server_stop(lenient, lenient_log);
 }
 
-/* Four concurrent requests, held together by a 200 ms queue delay, each get their rows. */
+/* True when the model's statistics list an execution with `rows` rows. */
+static bool ran_batch_of(TRITONSERVER_Server *on, const char *model, int64_t rows) {
+  TRITONSERVER_Message *message = NULL;
+  check_ok(TRITONSERVER_ServerModelStatistics(on, model, -1, &message), "statistics");
+  json_object *stats = message_json(message), *models = NULL, *batches = NULL;
+  assert_true(json_object_object_get_ex(stats, "model_stats", &models));
+  assert_true(json_object_object_get_ex(json_object_array_get_idx(models, 0), "batch_stats",
+                                        &batches));
+  bool found = false;
+  for (size_t i = 0; i < json_object_array_length(batches); ++i) {
+    json_object *size = NULL;
+    if (json_object_object_get_ex(json_object_array_get_idx(batches, i), "batch_size", &size))
+      found = found || json_object_get_int64(size) == rows;
+  }
+  if (!found) fprintf(stderr, "%s batch_stats: %s\n", model, json_object_to_json_string(batches));
+  json_object_put(stats);
+  return found;
+}
+
+/* Four concurrent requests (7 rows, the preferred batch size) form one batch; each gets
+ * its own rows back. */
 static void test_batched_strings_scatter_per_request(void **unused) {
   (void)unused;
   pt_load_ok(server, "string_batched");
@@ -188,6 +208,7 @@ static void test_batched_strings_scatter_per_request(void **unused) {
     call_free(calls[r]);
     free(buffers[r]);
   }
+  assert_true(ran_batch_of(server, "string_batched", 7));
 }
 
 static void expect_run_error(const char *model, TRITONSERVER_Error_Code code, const char *text) {
@@ -213,7 +234,7 @@ static void test_output_errors(void **unused) {
                    "which doesn't exist. This model has 1 outputs");
 }
 
-/* Three requests of different lengths batched together (200 ms queue delay) into one flat
+/* Three requests of different lengths batched together (preferred batch 3) into one flat
  * tensor; the BATCH_ACCUMULATED_ELEMENT_COUNT batch input tells the model where each ends. */
 static void test_ragged_batch_with_batch_input(void **unused) {
   (void)unused;
@@ -235,22 +256,7 @@ static void test_ragged_batch_with_batch_input(void **unused) {
     assert_true(output_fp32(calls[r], "OUTPUT__0", 1)[0] == sums[r]);
     call_free(calls[r]);
   }
-  /* they really ran as one batch of 3 */
-  TRITONSERVER_Message *message = NULL;
-  check_ok(TRITONSERVER_ServerModelStatistics(server, "ragged_sum", -1, &message), "statistics");
-  json_object *stats = message_json(message), *models = NULL, *batches = NULL;
-  assert_true(json_object_object_get_ex(stats, "model_stats", &models));
-  assert_true(json_object_object_get_ex(json_object_array_get_idx(models, 0), "batch_stats",
-                                        &batches));
-  bool saw_three = false;
-  for (size_t i = 0; i < json_object_array_length(batches); ++i) {
-    json_object *size = NULL;
-    if (json_object_object_get_ex(json_object_array_get_idx(batches, i), "batch_size", &size))
-      saw_three = saw_three || json_object_get_int64(size) == 3;
-  }
-  if (!saw_three) fprintf(stderr, "batch_stats: %s\n", json_object_to_json_string(batches));
-  assert_true(saw_three);
-  json_object_put(stats);
+  assert_true(ran_batch_of(server, "ragged_sum", 3)); /* they really ran together */
 }
 
 /* Sends value `x` in sequence `id` (START/END flags as given); returns OUTPUT__0. */
