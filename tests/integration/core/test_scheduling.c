@@ -170,11 +170,16 @@ static void full_queue_rejects(void **state)
   char *repo;
   TRITONSERVER_Server *server = server_with_model(
       &repo, "m",
-      ONE_SLOW_INSTANCE("400") "dynamic_batching { default_queue_policy { max_queue_size: 1 } }\n");
-  infer_call *blocker = send_one(server, 0, 0);
+      ONE_SLOW_INSTANCE("400")
+      /* The blocker runs at level 1, which has no size limit, so however slowly a loaded
+       * machine dispatches it, only level 2 (one slot) can be full. */
+      "dynamic_batching { priority_levels: 2 default_priority_level: 2 "
+      "default_queue_policy { max_queue_size: 1 } "
+      "priority_queue_policy { key: 1 value { max_queue_size: 0 } } }\n");
+  infer_call *blocker = send_one(server, 1, 0);
   sleep_ms(100);
-  infer_call *queued = send_one(server, 0, 0);
-  infer_call *rejected = send_one(server, 0, 0);
+  infer_call *queued = send_one(server, 2, 0);
+  infer_call *rejected = send_one(server, 2, 0);
   call_wait(blocker, 10000);
   call_wait(queued, 10000);
   call_wait(rejected, 10000);
