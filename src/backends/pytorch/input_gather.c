@@ -33,6 +33,22 @@ static int64_t element_count(const int64_t *shape, uint32_t dims) {
   return count;
 }
 
+/* Points *buffer at the input's data when it is exactly one host buffer holding all of
+ * it (borrowed from the request); leaves it NULL when a copy is needed instead. */
+static TRITONSERVER_Error *single_host_buffer(const request_input *in, const void **buffer) {
+  *buffer = NULL;
+  if (in->buffer_count != 1) return NULL;
+  const void *found = NULL;
+  uint64_t size = 0;
+  TRITONSERVER_MemoryType memory_type = TRITONSERVER_MEMORY_CPU;
+  int64_t memory_id = 0;
+  TRITONSERVER_Error *error =
+      TRITONBACKEND_InputBuffer(in->input, 0, &found, &size, &memory_type, &memory_id);
+  if (error == NULL && memory_type != TRITONSERVER_MEMORY_GPU && size == in->byte_size)
+    *buffer = found;
+  return error;
+}
+
 /* Copies every buffer of `input` to `out` (byte_size bytes). */
 static TRITONSERVER_Error *copy_buffers(const request_input *in, char *out) {
   uint64_t offset = 0;
@@ -168,19 +184,14 @@ static TRITONSERVER_Error *gather_tensor(pt_batch *batch, const pt_io_config *co
   if (total_bytes == 0 || used == 0) return NULL;
 
   /* Zero copy: one request that is the whole batch, with its data in one CPU buffer. */
-  if (used == 1 && ins[first].input != NULL && model->buffer_count == 1 &&
-      model->byte_size == total_bytes) {
+  if (used == 1 && ins[first].input != NULL && model->byte_size == total_bytes) {
     const void *buffer = NULL;
-    uint64_t size = 0;
-    TRITONSERVER_MemoryType memory_type = TRITONSERVER_MEMORY_CPU;
-    int64_t memory_id = 0;
-    TRITONSERVER_Error *error =
-        TRITONBACKEND_InputBuffer(model->input, 0, &buffer, &size, &memory_type, &memory_id);
-    if (error == NULL && memory_type != TRITONSERVER_MEMORY_GPU && size == total_bytes) {
+    TRITONSERVER_Error *error = single_host_buffer(model, &buffer);
+    if (error != NULL) TRITONSERVER_ErrorDelete(error);
+    if (buffer != NULL) {
       arg->data = (void *)buffer; /* read only: forward sees it through from_blob */
       return NULL;
     }
-    if (error != NULL) TRITONSERVER_ErrorDelete(error);
   }
   char *data = pt_batch_keep(batch, calloc(1, total_bytes));
   if (data == NULL) return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
@@ -205,18 +216,12 @@ static TRITONSERVER_Error *string_bytes(pt_batch *batch, const request_input *in
                                         const char **bytes) {
   *bytes = NULL;
   if (in->byte_size == 0) return NULL;
-  if (in->buffer_count == 1) {
-    const void *buffer = NULL;
-    uint64_t size = 0;
-    TRITONSERVER_MemoryType memory_type = TRITONSERVER_MEMORY_CPU;
-    int64_t memory_id = 0;
-    TRITONSERVER_Error *error =
-        TRITONBACKEND_InputBuffer(in->input, 0, &buffer, &size, &memory_type, &memory_id);
-    if (error != NULL) return error;
-    if (memory_type != TRITONSERVER_MEMORY_GPU) {
-      *bytes = buffer;
-      return NULL;
-    }
+  const void *buffer = NULL;
+  TRITONSERVER_Error *error = single_host_buffer(in, &buffer);
+  if (error != NULL) return error;
+  if (buffer != NULL) {
+    *bytes = buffer;
+    return NULL;
   }
   char *copy = pt_batch_keep(batch, malloc(in->byte_size));
   if (copy == NULL) return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");

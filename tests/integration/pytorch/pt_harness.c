@@ -44,6 +44,13 @@ TRITONSERVER_Server *pt_server_start(const char *repo, char **log_path) {
   return start_server(repo, true, log_path);
 }
 
+TRITONSERVER_Server *pt_group_server(const char *group, char **log_path) {
+  char *repo = pt_repo_path(group);
+  TRITONSERVER_Server *server = start_server(repo, true, log_path);
+  free(repo);
+  return server;
+}
+
 TRITONSERVER_Server *pt_server_start_lenient(const char *repo, char **log_path) {
   return start_server(repo, false, log_path);
 }

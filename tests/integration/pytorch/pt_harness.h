@@ -24,6 +24,8 @@ void pt_harness_init(int argc, char **argv);
 /* A server in EXPLICIT control mode on `repo` (no model loaded), logging INFO, WARN and
  * ERROR lines to a fresh file whose path is written to log_path (caller frees). */
 TRITONSERVER_Server *pt_server_start(const char *repo, char **log_path);
+/* pt_server_start on the generated repository <models>/<group>. */
+TRITONSERVER_Server *pt_group_server(const char *group, char **log_path);
 /* The same with strict model config off, so backends may auto-complete configs. */
 TRITONSERVER_Server *pt_server_start_lenient(const char *repo, char **log_path);
 /* Stops the server and removes its log file (frees log_path). */

@@ -23,9 +23,7 @@ static char *log_path;
 
 static int start(void **unused) {
   (void)unused;
-  char *repo = pt_repo_path("pytorch_extra");
-  server = pt_server_start(repo, &log_path);
-  free(repo);
+  server = pt_group_server("pytorch_extra", &log_path);
   return 0;
 }
 
@@ -110,9 +108,8 @@ static void test_method_name_and_frozen_model(void **unused) {
 
 static void test_bf16(void **unused) {
   (void)unused;
-  char *repo = pt_repo_path("bf16"), *bf16_log = NULL;
-  TRITONSERVER_Server *other = pt_server_start(repo, &bf16_log);
-  free(repo);
+  char *bf16_log = NULL;
+  TRITONSERVER_Server *other = pt_group_server("bf16", &bf16_log);
   pt_load_ok(other, "dtype_bf16");
   const uint16_t in[2] = {0x3f80, 0xc000}; /* 1.0, -2.0 */
   const uint16_t expected[2] = {0x4000, 0xbf80}; /* 2.0, -1.0 */

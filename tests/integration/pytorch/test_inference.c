@@ -22,17 +22,13 @@ static char *log_path;
 
 static int start(void **unused) {
   (void)unused;
-  char *repo = pt_repo_path("pytorch");
-  server = pt_server_start(repo, &log_path);
-  free(repo);
+  server = pt_group_server("pytorch", &log_path);
   return 0;
 }
 
 static int stop(void **unused) {
   (void)unused;
-  server_stop(server);
-  unlink(log_path);
-  free(log_path);
+  pt_server_stop(server, log_path);
   return 0;
 }
 
@@ -327,10 +323,8 @@ static void test_zero_size_and_zero_batch(void **unused) {
 
 static void test_raising_model_keeps_serving(void **unused) {
   (void)unused;
-  char *faulty = pt_repo_path("faulty");
   char *faulty_log = NULL;
-  TRITONSERVER_Server *other = pt_server_start(faulty, &faulty_log);
-  free(faulty);
+  TRITONSERVER_Server *other = pt_group_server("faulty", &faulty_log);
   pt_load_ok(other, "raises");
   float bad[2] = {1, -1}, good[2] = {1, 2}, plus_one[2] = {2, 3};
   int64_t shape[2] = {1, 2};
@@ -344,9 +338,7 @@ static void test_raising_model_keeps_serving(void **unused) {
   check_call_ok(call);
   expect_fp32(call, "OUTPUT__0", plus_one, 2);
   call_free(call);
-  server_stop(other);
-  unlink(faulty_log);
-  free(faulty_log);
+  pt_server_stop(other, faulty_log);
 }
 
 int main(int argc, char **argv) {

@@ -20,8 +20,8 @@
 
 /* Loads `model` from `group` and expects failure with `fragment` in the message. */
 static void expect_load_failure(const char *group, const char *model, const char *fragment) {
-  char *repo = pt_repo_path(group), *log_path = NULL;
-  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
+  char *log_path = NULL;
+  TRITONSERVER_Server *server = pt_group_server(group, &log_path);
   TRITONSERVER_Error *error = pt_load(server, model);
   if (error == NULL) fail_msg("model '%s' loaded but must fail with '%s'", model, fragment);
   if (strstr(TRITONSERVER_ErrorMessage(error), fragment) == NULL)
@@ -30,7 +30,6 @@ static void expect_load_failure(const char *group, const char *model, const char
   TRITONSERVER_ErrorDelete(error);
   assert_false(model_ready(server, model, -1));
   pt_server_stop(server, log_path);
-  free(repo);
 }
 
 static void test_triton_load_failures(void **unused) {
@@ -74,9 +73,8 @@ static void test_our_load_failures(void **unused) {
 
 static void test_parameter_lines_once_per_version(void **unused) {
   (void)unused;
-  char *repo = pt_repo_path("pytorch_extra"), *log_path = NULL;
-  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
-  free(repo);
+  char *log_path = NULL;
+  TRITONSERVER_Server *server = pt_group_server("pytorch_extra", &log_path);
   pt_load_ok(server, "all_parameters");
   pt_load_ok(server, "no_parameters");
   const char *lines[] = {
@@ -111,9 +109,8 @@ static void test_parameter_lines_once_per_version(void **unused) {
 
 static void test_weight_sharing(void **unused) {
   (void)unused;
-  char *repo = pt_repo_path("pytorch_extra"), *log_path = NULL;
-  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
-  free(repo);
+  char *log_path = NULL;
+  TRITONSERVER_Server *server = pt_group_server("pytorch_extra", &log_path);
   pt_load_ok(server, "weight_sharing");
   pt_load_ok(server, "no_weight_sharing");
   assert_int_equal(pt_log_count(log_path, "Reusing TorchScript model for instance 'weight_sharing'"),
