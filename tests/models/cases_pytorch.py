@@ -27,7 +27,7 @@ their documented answers for test_models.py.
 | scalar_output | returns a 0-dim tensor: each request fails "is a scalar" |
 | wrong_output_dtype | config FP32, model returns INT64: dtype mismatch error |
 | missing_output_index | config has OUTPUT__1, model returns one tensor |
-| ragged_sum | `allow_ragged_batch` INPUT__0 + batch_input INDEX__1 (BATCH_ACCUMULATED_ELEMENT_COUNT, INT64), preferred batch 3, queue delay up to 2 s: OUTPUT__0 [1] = the sum of each request's own elements |
+| ragged_sum | `allow_ragged_batch` INPUT__0 + batch_input INDEX__1 (BATCH_ACCUMULATED_ELEMENT_COUNT, INT64), preferred batch 3, queue delay up to 2 s: OUTPUT__0 [1] = the sum of each request's own elements; OUTPUT__1 = 2x, split back by batch_output BATCH_SCATTER_WITH_INPUT_SHAPE |
 | sequence_state | sequence batching: START__1 control, state STATE_IN__2 -> STATE_OUT__1; OUTPUT__0 is the running sum of INPUT__0 over the sequence |
 
 | model (pytorch_extra_faulty) | expected load error |
@@ -130,14 +130,14 @@ class Accumulate(torch.nn.Module):
 
 
 class RaggedSum(torch.nn.Module):
-    def forward(self, x: torch.Tensor, ends: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, ends: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         sums: List[torch.Tensor] = []
         start = 0
         for i in range(ends.shape[0]):
             end = int(ends[i])
             sums.append(x[start:end].sum().unsqueeze(0))
             start = end
-        return torch.stack(sums)
+        return torch.stack(sums), x * 2
 
 
 def sequence_config(name: str, input_name: str) -> str:
@@ -231,14 +231,17 @@ def cases() -> List[Case]:
         Case("pytorch_extra", "ragged_sum",
              model_config("ragged_sum",
                           [fp32("INPUT__0").replace("dims:", "allow_ragged_batch: true\n    dims:")],
-                          [fp32("OUTPUT__0", (1,))], max_batch_size=8,
+                          [fp32("OUTPUT__0", (1,)), fp32("OUTPUT__1")], max_batch_size=8,
                           dynamic_batching="preferred_batch_size: [ 3 ] "
                                            "max_queue_delay_microseconds: 2000000",
                           extra='batch_input [ { kind: BATCH_ACCUMULATED_ELEMENT_COUNT '
                                 'target_name: "INDEX__1" data_type: TYPE_INT64 '
-                                'source_input: "INPUT__0" } ]'),
+                                'source_input: "INPUT__0" } ]\n'
+                                'batch_output [ { target_name: "OUTPUT__1" '
+                                'kind: BATCH_SCATTER_WITH_INPUT_SHAPE source_input: "INPUT__0" } ]'),
              {1: s(RaggedSum())},
-             samples=[Sample([T([1.0, 2.0, 3.0]), T([1, 3])], [T([[1.0], [5.0]])])]),
+             samples=[Sample([T([1.0, 2.0, 3.0]), T([1, 3])],
+                             [T([[1.0], [5.0]]), T([2.0, 4.0, 6.0])])]),
         Case("pytorch_extra", "sequence_state", sequence_config("sequence_state", "INPUT__0"),
              {1: s(Accumulate())},
              samples=[Sample([T([2.0]), T([0], dtype=torch.int32), T([3.0])], [T([5.0]), T([5.0])])]),

@@ -130,8 +130,26 @@ static pt_error *read_batch_inputs(struct json_object *root, pt_model_config *co
     batch_input->dtype = pt_dtype_from_config_name(batch_input->dtype_name);
   }
   struct json_object *batch_outputs = member(root, "batch_output");
-  config->batch_output_count = batch_outputs != NULL ? json_object_array_length(batch_outputs) : 0;
+  count = batch_outputs != NULL ? json_object_array_length(batch_outputs) : 0;
+  config->batch_output_targets = calloc(count + 1, sizeof(char *));
+  config->batch_output_sources = calloc(count + 1, sizeof(char *));
+  if (config->batch_output_targets == NULL || config->batch_output_sources == NULL)
+    return pt_error_new(PT_ERR_INTERNAL, "out of memory");
+  for (size_t i = 0; i < count; ++i) {
+    struct json_object *entry = json_object_array_get_idx(batch_outputs, i);
+    config->batch_output_targets[i] = first_string(entry, "target_name");
+    config->batch_output_sources[i] = first_string(entry, "source_input");
+    config->batch_output_count = i + 1;
+    if (config->batch_output_targets[i] == NULL || config->batch_output_sources[i] == NULL)
+      return pt_error_new(PT_ERR_INTERNAL, "out of memory");
+  }
   return NULL;
+}
+
+int pt_model_config_find_batch_output(const pt_model_config *config, const char *name) {
+  for (size_t i = 0; i < config->batch_output_count; ++i)
+    if (strcmp(config->batch_output_targets[i], name) == 0) return (int)i;
+  return -1;
 }
 
 pt_error *pt_model_config_parse(const char *json, size_t size, pt_model_config *config) {
@@ -180,6 +198,12 @@ void pt_model_config_free(pt_model_config *config) {
     free(config->batch_inputs[i].dtype_name);
   }
   free(config->batch_inputs);
+  for (size_t i = 0; i < config->batch_output_count; ++i) {
+    free(config->batch_output_targets[i]);
+    free(config->batch_output_sources[i]);
+  }
+  free(config->batch_output_targets);
+  free(config->batch_output_sources);
   for (size_t i = 0; i < config->control_count; ++i) {
     free(config->controls[i].name);
     free(config->controls[i].kind);
@@ -263,6 +287,20 @@ pt_error *pt_model_config_validate(const pt_model_config *config) {
   if (error == NULL) error = validate_ios(config, config->outputs, config->output_count, "output");
   for (size_t i = 0; error == NULL && i < config->batch_input_count; ++i)
     error = validate_batch_input(config, &config->batch_inputs[i]);
+  for (size_t i = 0; error == NULL && i < config->batch_output_count; ++i) {
+    int output = pt_model_config_find_output(config, config->batch_output_targets[i]);
+    if (output < 0 || pt_model_config_find_input(config, config->batch_output_sources[i]) < 0)
+      return pt_error_new(PT_ERR_INVALID_ARG,
+                          "batch_output of model '%s' must name an output of the model as "
+                          "target_name and an input as source_input, got '%s' and '%s'",
+                          config->name, config->batch_output_targets[i],
+                          config->batch_output_sources[i]);
+    if (config->outputs[output].dtype == 13)
+      return pt_error_new(PT_ERR_INVALID_ARG,
+                          "batch_output '%s' of model '%s' is TYPE_STRING, which batch outputs "
+                          "do not support",
+                          config->batch_output_targets[i], config->name);
+  }
   for (size_t i = 0; error == NULL && i < config->control_count; ++i) {
     const pt_control_config *control = &config->controls[i];
     int index = 0;

@@ -61,6 +61,8 @@ typedef struct {
   size_t batch_input_count;
   pt_batch_input *batch_inputs;
   size_t batch_output_count;
+  char **batch_output_targets;   /* BATCH_SCATTER_WITH_INPUT_SHAPE target output names */
+  char **batch_output_sources;   /* ... and the source input each follows */
   pt_control_config *controls;
   size_t control_count;
   pt_state_config *states;
@@ -83,6 +85,9 @@ pt_error *pt_model_config_validate(const pt_model_config *config);
  * 2 ..._WITH_ZERO, 3 BATCH_MAX_ELEMENT_COUNT_AS_SHAPE, 4 BATCH_ITEM_SHAPE,
  * 5 BATCH_ITEM_SHAPE_FLATTEN; -1 when unknown. */
 int pt_batch_input_kind(const char *kind);
+
+/* Index of the batch_output whose target is output `name`, or -1. */
+int pt_model_config_find_batch_output(const pt_model_config *config, const char *name);
 
 /* Index of the input/output named `name`, or -1. */
 int pt_model_config_find_input(const pt_model_config *config, const char *name);

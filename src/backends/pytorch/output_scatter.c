@@ -202,6 +202,48 @@ static void scatter_one(pt_batch *batch, const char *name, const ts_output *item
   }
 }
 
+/* batch_output BATCH_SCATTER_WITH_INPUT_SHAPE (§4.5): request r gets the next
+ * elements-of-its-source-input values of the output, shaped like that source input. */
+static void scatter_by_source_shape(pt_batch *batch, const char *name, const ts_output *item,
+                                    const char *source) {
+  int64_t available = 1;
+  for (size_t d = 0; d < item->dims_count; ++d) available *= item->shape[d];
+  size_t element_size = pt_dtype_byte_size(item->dtype);
+  int64_t offset = 0;
+  for (uint32_t r = 0; r < batch->slot_count; ++r) {
+    pt_slot *slot = &batch->slots[r];
+    if (!slot->in_batch) continue;
+    TRITONBACKEND_Input *input = NULL;
+    const int64_t *shape = NULL;
+    uint32_t dims = 0;
+    TRITONSERVER_Error *error = TRITONBACKEND_RequestInput(slot->request, source, &input);
+    if (error == NULL)
+      error = TRITONBACKEND_InputProperties(input, NULL, NULL, &shape, &dims, NULL, NULL);
+    int64_t elements = 1;
+    for (uint32_t d = 0; error == NULL && d < dims; ++d) elements *= shape[d];
+    int64_t first = offset;
+    offset += error == NULL ? elements : 0;
+    if (error == NULL && first + elements > available) {
+      char *prefix = request_prefix(slot->request);
+      error = pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
+                              "%sfailed to split the output tensor '%s' in responses: expected "
+                              "at least %lld elements in model output, got %lld",
+                              prefix, name, (long long)(first + elements), (long long)available);
+      free(prefix);
+    }
+    if (error == NULL && slot->response != NULL && requested(slot->request, name))
+      error = write_output(slot->response, name, item->dtype, shape, dims,
+                           item->data == NULL ? NULL
+                                              : (const char *)item->data +
+                                                    (size_t)first * element_size,
+                           (size_t)elements * element_size, NULL, 0);
+    if (error != NULL) {
+      pt_batch_fail(batch, r, error);
+      TRITONSERVER_ErrorDelete(error);
+    }
+  }
+}
+
 TRITONSERVER_Error *pt_scatter_outputs(pt_batch *batch, ts_result *result) {
   const pt_model_config *config = &batch->instance->model->config;
   for (size_t i = 0; i < config->output_count && pt_batch_open_count(batch) > 0; ++i) {
@@ -210,7 +252,12 @@ TRITONSERVER_Error *pt_scatter_outputs(pt_batch *batch, ts_result *result) {
         find_item(result, config->outputs[i].name, batch->instance->output_indices[i], &item);
     if (error == NULL) error = check_item(&config->outputs[i], &item);
     if (error != NULL) return error;
-    scatter_one(batch, config->outputs[i].name, &item, TO_RESPONSE);
+    int batch_output = pt_model_config_find_batch_output(config, config->outputs[i].name);
+    if (batch_output >= 0)
+      scatter_by_source_shape(batch, config->outputs[i].name, &item,
+                              config->batch_output_sources[batch_output]);
+    else
+      scatter_one(batch, config->outputs[i].name, &item, TO_RESPONSE);
   }
   for (size_t i = 0; i < config->state_count && pt_batch_open_count(batch) > 0; ++i) {
     ts_output item;

@@ -251,6 +251,18 @@ static void test_ragged_batch_with_batch_input(void **unused) {
     call_wait(calls[r], 10000);
     check_call_ok(calls[r]);
     assert_true(output_fp32(calls[r], "OUTPUT__0", 1)[0] == sums[r]);
+    /* batch_output: this request's own elements, doubled, shaped like its input */
+    TRITONSERVER_DataType dtype;
+    const int64_t *shape;
+    uint64_t dims;
+    const void *base;
+    size_t size;
+    pt_output(calls[r], "OUTPUT__1", &dtype, &shape, &dims, &base, &size);
+    assert_int_equal(dims, 2);
+    assert_int_equal(shape[0], 1);
+    assert_int_equal(shape[1], lengths[r]);
+    for (int64_t i = 0; i < lengths[r]; ++i)
+      assert_true(((const float *)base)[i] == 2 * data[r][i]);
     call_free(calls[r]);
   }
   assert_true(ran_batch_of(server, "ragged_sum", 3)); /* they really ran together */
