@@ -65,6 +65,23 @@ static void warn_removed_keys(const pt_model_state *state) {
                 state->name);
 }
 
+/* Triton's backend logs the platform it runs each model with (§0.1); only TorchScript is
+ * implemented here, so a PT2/AOTInductor model is refused clearly instead of misread. */
+static TRITONSERVER_Error *check_platform(const pt_model_state *state) {
+  struct json_object *value = NULL;
+  const char *platform = json_object_object_get_ex(state->config.root, "platform", &value)
+                             ? json_object_get_string(value)
+                             : "";
+  PT_LOG_INFO("Model platform for '%s': '%s'.", state->name, platform != NULL ? platform : "");
+  if (platform != NULL && strcmp(platform, "torch_aoti") == 0)
+    return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
+                           "model '%s' has platform 'torch_aoti' (a model.pt2 AOTInductor "
+                           "package), which the torchd PyTorch backend does not run yet; it "
+                           "runs TorchScript (platform 'pytorch_libtorch', model.pt)",
+                           state->name);
+  return NULL;
+}
+
 TRITONSERVER_Error *pt_model_state_create(TRITONBACKEND_Model *model,
                                           pt_model_state **state_out) {
   *state_out = NULL;
@@ -85,6 +102,7 @@ TRITONSERVER_Error *pt_model_state_create(TRITONBACKEND_Model *model,
     state->repository = strdup(repository);
     error = read_config(model, &state->config);
   }
+  if (error == NULL) error = check_platform(state);
   if (error == NULL) error = pt_to_triton(pt_parameters_parse(state->config.parameters,
                                                               &state->params));
   if (error == NULL) {

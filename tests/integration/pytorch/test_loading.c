@@ -155,6 +155,32 @@ static int64_t stat_value(json_object *stats, const char *group, const char *fie
   return json_object_get_int64(count);
 }
 
+static void test_platform_line_and_pt2_refused(void **unused) {
+  (void)unused;
+  char *repo = repo_create(), *log_path = NULL;
+  pt_repo_add(repo, "aoti",
+              "name: \"aoti\"\nplatform: \"torch_aoti\"\nbackend: \"pytorch\"\n"
+              "max_batch_size: 0\n"
+              "input [ { name: \"INPUT__0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n"
+              "output [ { name: \"OUTPUT__0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n",
+              "pytorch/identity_fp32/1/model.pt", 1);
+  pt_repo_add(repo, "scripted",
+              "name: \"scripted\"\nplatform: \"pytorch_libtorch\"\nmax_batch_size: 0\n"
+              "input [ { name: \"INPUT__0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n"
+              "output [ { name: \"OUTPUT__0\" data_type: TYPE_FP32 dims: [ -1 ] } ]\n",
+              "pytorch/identity_fp32/1/model.pt", 1);
+  TRITONSERVER_Server *server = pt_server_start(repo, &log_path);
+  pt_load_ok(server, "scripted");
+  assert_int_equal(pt_log_count(log_path, "Model platform for 'scripted': 'pytorch_libtorch'."), 1);
+  TRITONSERVER_Error *error = pt_load(server, "aoti");
+  assert_non_null(error);
+  assert_non_null(strstr(TRITONSERVER_ErrorMessage(error), "has platform 'torch_aoti'"));
+  TRITONSERVER_ErrorDelete(error);
+  pt_server_stop(server, log_path);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
 static void test_statistics_and_kind_model_and_file_name(void **unused) {
   (void)unused;
   char *repo = repo_create(), *log_path = NULL;
@@ -201,6 +227,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_parameter_lines_once_per_version),
       cmocka_unit_test(test_weight_sharing),
       cmocka_unit_test(test_statistics_and_kind_model_and_file_name),
+      cmocka_unit_test(test_platform_line_and_pt2_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
