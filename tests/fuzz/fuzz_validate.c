@@ -23,6 +23,7 @@
  */
 #include "triton/core/tritonserver.h"
 
+#include <ftw.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -70,6 +71,7 @@ enum { MODEL_COUNT = sizeof(MODELS) / sizeof(MODELS[0]) };
 
 static TRITONSERVER_Server *server;
 static TRITONSERVER_ResponseAllocator *allocator;
+static char repo[] = "/tmp/torchd_fuzz_validate_XXXXXX";
 
 static void die(const char *what, TRITONSERVER_Error *error) {
   fprintf(stderr, "fuzz_validate: %s: %s\n", what,
@@ -91,6 +93,16 @@ static void write_repository(char *dir) {
     fprintf(f, "name: \"%s\"\n%s", MODELS[i].name, MODELS[i].config);
     fclose(f);
   }
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st, (void)flag, (void)ftw;
+  return remove(path);
+}
+
+/* At exit: the repository goes (the server is left running; the process is ending). */
+static void remove_repository(void) {
+  nftw(repo, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Output buffers: plain malloc, released by the core through cpu_release. */
@@ -117,8 +129,8 @@ static TRITONSERVER_Error *cpu_release(TRITONSERVER_ResponseAllocator *a, void *
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
-  static char repo[] = "/tmp/torchd_fuzz_validate_XXXXXX";
   write_repository(repo);
+  atexit(remove_repository);
   TRITONSERVER_ServerOptions *options = NULL;
   TRITONSERVER_Error *e = TRITONSERVER_ServerOptionsNew(&options);
   if (!e) e = TRITONSERVER_ServerOptionsSetModelRepositoryPath(options, repo);
