@@ -489,3 +489,32 @@ def test_expect_continue_and_http10(fresh_server):
     finally:
         s.close()
     assert_alive(fresh_server)
+
+
+def test_metrics_port_faults(fresh_server):
+    """The metrics port takes the same abuse: 20 stalled clients, garbage, a wrong method,
+    a huge body; /metrics is still served and the HTTP port unaffected."""
+    port = int(fresh_server.metrics_url.split(":")[2].split("/")[0])
+    hung = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(20)]
+    try:
+        for s in hung:
+            s.sendall(b"GET /metr")
+        for junk in (b"\x00\xff\r\n\r\n", b"POST /metrics HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n",
+                     b"GET /" + b"m" * 50_000 + b" HTTP/1.1\r\n\r\n"):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            try:
+                s.sendall(junk)
+                s.settimeout(1)
+                try:
+                    s.recv(4096)
+                except (socket.timeout, ConnectionResetError):
+                    pass
+            finally:
+                s.close()
+        r = requests.get(fresh_server.metrics_url, timeout=10)
+        assert r.status_code == 200 and "nv_inference_request_success" in r.text
+        assert requests.post(fresh_server.metrics_url, timeout=10).status_code in (404, 405)
+    finally:
+        for s in hung:
+            s.close()
+    assert_alive(fresh_server)
