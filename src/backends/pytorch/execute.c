@@ -190,6 +190,8 @@ TRITONSERVER_Error *pt_execute(pt_instance_state *instance, TRITONBACKEND_Reques
                                uint32_t request_count) {
   PT_LOG_VERBOSE("model \"%s\", instance \"%s\", executing %u requests", instance->model->name,
                  instance->name, request_count);
+  PT_LOG_VERBOSE("TRITONBACKEND_ModelExecute: Running %s with %u requests", instance->name,
+                 request_count);
   uint64_t exec_start = pt_now_ns();
   pt_batch batch = {.instance = instance, .slot_count = request_count};
   batch.slots = calloc(request_count + 1, sizeof(pt_slot));
