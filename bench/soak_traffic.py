@@ -6,10 +6,14 @@ request must come back with exactly the right numbers (add_sub exact; mlp within
 tolerance of a reference computed with torch before the load starts), an invalid one
 must get its documented status and message. Anything else is a failure with a reason.
 
-Kinds (weights in MIX): add_sub JSON and binary, mlp binary with batch 1..4 (dynamic
-batching mixes requests from many clients), and five invalid kinds."""
+Kinds (weights in the mix): add_sub JSON and binary, mlp binary with batch 1..4 (dynamic
+batching mixes requests from many clients), six invalid kinds, and client_abort: a raw
+socket that sends a whole request and resets the connection without reading the answer
+(its verdict is the soak's fd and RSS checks)."""
 import json
 import random
+import socket
+import struct
 
 import numpy as np
 
@@ -40,7 +44,8 @@ class Traffic:
     def __init__(self, mlp_reference=None, seed=0):
         rng = np.random.default_rng(seed)
         self.mix = [("add_sub_json", 30), ("add_sub_binary", 20), ("invalid_shape", 3),
-                    ("unknown_model", 3), ("bad_json", 3), ("bad_dtype", 2)]
+                    ("unknown_model", 3), ("bad_json", 3), ("bad_dtype", 2),
+                    ("client_abort", 2)]
         if mlp_reference is not None:
             self.mlp_inputs = rng.standard_normal((MLP_POOL, 512)).astype(np.float32)
             self.mlp_expected = mlp_reference(self.mlp_inputs)
@@ -144,6 +149,19 @@ class Traffic:
             raise ValueError(f"unknown request kind '{kind}'")
         path, body, status, fragment = case
         return path, body, {}, expect_error(status, fragment)
+
+
+def client_abort(host, port, body):
+    """Sends one add_sub request on a fresh connection and resets it at once. Returns None
+    (nothing to judge) or a reason when the server would not even accept the request."""
+    try:
+        with socket.create_connection((host, port), timeout=10) as s:
+            s.sendall(b"POST /v2/models/add_sub/infer HTTP/1.1\r\nHost: soak\r\n"
+                      b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError as e:
+        return f"could not send: {e}"
+    return None
 
 
 def expect_error(status, fragment):
