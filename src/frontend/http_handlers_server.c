@@ -261,9 +261,16 @@ static char *apply_trace_key(const char *key, json_object *v, void *settings,
   if (strcmp(key, "log_frequency") == 0)
     return set_trace_string(key, v, next->log_frequency, sizeof(next->log_frequency),
                             defaults.log_frequency, true);
-  if (strcmp(key, "trace_file") == 0)
-    return set_trace_string(key, v, next->trace_file, sizeof(next->trace_file),
-                            defaults.trace_file, false);
+  if (strcmp(key, "trace_file") == 0) {
+    /* Like log_file: a client must never choose a file the server writes (null keeps the
+     * configured location). */
+    if (v == NULL) {
+      snprintf(next->trace_file, sizeof(next->trace_file), "%s", defaults.trace_file);
+      return NULL;
+    }
+    *status = MHD_HTTP_NOT_IMPLEMENTED;
+    return errfmt("trace file location can not be updated through network protocol");
+  }
   if (strcmp(key, "trace_mode") == 0)
     return set_trace_string(key, v, next->trace_mode, sizeof(next->trace_mode),
                             defaults.trace_mode, false);

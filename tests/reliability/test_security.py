@@ -301,8 +301,8 @@ def test_no_header_injection_through_names(jail):
 
 def test_no_file_written_through_settings_apis(jail, tmp_path):
     """The logging and trace settings cannot make the server write a file of the client's
-    choosing: log_file is refused (Triton's message), and whatever trace_file accepts, no
-    file appears there after traced inferences (BUGS.md #4)."""
+    choosing: log_file and trace_file are refused with the same message (BUGS.md #4, fixed),
+    and no file appears there after traced inferences."""
     srv, _, _ = jail
     target = tmp_path / "written_by_torchd"
     r = srv.post("/v2/logging", json={"log_file": str(target)})
@@ -311,7 +311,8 @@ def test_no_file_written_through_settings_apis(jail, tmp_path):
     r = srv.post("/v2/trace/setting", json={"trace_file": str(target) + ".trace",
                                             "trace_level": ["TIMESTAMPS"], "trace_rate": "1",
                                             "log_frequency": "1"})
-    assert r.status_code in (200, 400, 501), r.text
+    assert r.status_code == 501, r.text
+    assert r.json()["error"] == "trace file location can not be updated through network protocol"
     for _ in range(3):
         assert_alive(srv)
     assert sorted(os.listdir(tmp_path)) == [], os.listdir(tmp_path)
