@@ -17,7 +17,10 @@
 //
 // Usage:
 //   inprocess_bench --model PATH.pt --name NAME --input 16 [--input 16] [--batches 1,2,4]
-//                   [--seconds 1.0] [--min-calls 5] [--warmup 3] [--threads N] [--header]
+//                   [--seconds 1.0] [--min-calls 5] [--warmup 3] [--threads N] [--optimize]
+//                   [--header]
+// --optimize freezes the module and runs optimize_for_inference on it first, as the
+// PyTorch backend's OPTIMIZE_FOR_INFERENCE parameter does.
 // --input gives one input's dims without the batch dimension (comma-separated); repeat it
 // per forward argument, in order. Inputs are filled with deterministic pseudo-random values.
 
@@ -46,6 +49,7 @@ struct Options {
   long warmup = 3;
   int threads = 0;  // 0: one per core of the affinity mask
   bool header = false;
+  bool optimize = false;  // freeze + optimize_for_inference, as OPTIMIZE_FOR_INFERENCE does
 };
 
 [[noreturn]] void usage_error(const std::string &message) {
@@ -54,7 +58,7 @@ struct Options {
                "usage: inprocess_bench --model PATH.pt --name NAME --input DIMS [--input DIMS]\n"
                "       [--batches 1,2,4,...] [--seconds S] [--min-calls N] [--warmup N]"
                " [--threads N]"
-               " [--header]\n",
+               " [--optimize] [--header]\n",
                message.c_str());
   std::exit(2);
 }
@@ -82,6 +86,10 @@ Options parse_options(int argc, char **argv) {
     std::string flag = argv[i];
     if (flag == "--header") {
       o.header = true;
+      continue;
+    }
+    if (flag == "--optimize") {
+      o.optimize = true;
       continue;
     }
     if (i + 1 >= argc) usage_error("missing value after " + flag);
@@ -172,6 +180,10 @@ int main(int argc, char **argv) {
     c10::InferenceMode inference_mode;
     torch::jit::Module module = torch::jit::load(o.model_path, torch::kCPU);
     module.eval();
+    if (o.optimize) {  // the backend's OPTIMIZE_FOR_INFERENCE, done the same way
+      module = torch::jit::freeze(module);
+      module = torch::jit::optimize_for_inference(module);
+    }
     if (o.header) std::printf("system,model,batch,calls,median_us,p99_us,items_per_s\n");
     for (int64_t batch : o.batches) bench_batch(module, o, batch);
   } catch (const std::exception &e) {

@@ -59,8 +59,10 @@ def load_models(repository: str):
         versions = sorted(int(v) for v in os.listdir(model_dir) if v.isdigit())
         if not versions:
             raise SystemExit(f"python_server: {model_dir} has no version directory")
-        module = torch.jit.load(os.path.join(model_dir, str(versions[-1]), "model.pt"))
-        loaded[name] = (module.eval(), str(versions[-1]))
+        module = torch.jit.load(os.path.join(model_dir, str(versions[-1]), "model.pt")).eval()
+        if MODELS[name].get("optimize_for_inference"):  # what torchd's parameter does
+            module = torch.jit.optimize_for_inference(torch.jit.freeze(module))
+        loaded[name] = (module, str(versions[-1]))
     return loaded
 
 

@@ -4,7 +4,8 @@
 Why this exists: bench/run collects numbers; people read tables and plots. Keeping the
 rendering here keeps the shell script about running things. Reads:
   --servers    CSV from the wrk sweeps: system,model,concurrency,requests,seconds,rps,
-               p50_us,p90_us,p99_us,errors,cpu_us_per_request,rss_mb
+               p50_us,p90_us,p99_us,errors,cpu_us_per_request,rss_mb,mean_batch,batches
+               (batches: "<size>:<executions> ..." the server's batcher formed; torchd only)
   --inprocess  CSV from inprocess_bench: system,model,batch,calls,median_us,p99_us,items_per_s
   --extras     CSV of torchd's memory / start-up / first-request measurements:
                measurement,model,setting,value,unit (optional; empty without torchd)
@@ -51,6 +52,44 @@ def inprocess_limit(inprocess_rows, model, concurrency):
     candidates = [b for b in by_batch if b <= wanted]
     batch = max(candidates) if candidates else min(by_batch)
     return batch, by_batch[batch]
+
+
+def parse_batches(text):
+    """{batch size: executions} from the servers CSV's `batches` column ("1:30 16:2")."""
+    batches = {}
+    for item in (text or "").split():
+        size, _, count = item.partition(":")
+        batches[int(size)] = int(count)
+    return batches
+
+
+def inprocess_call_us(inprocess_rows, model, batch):
+    """Median µs of one in-process forward at `batch`: measured, or interpolated linearly
+    between the nearest measured sizes (proportionally beyond the largest). None if the
+    model was not measured."""
+    points = sorted((int(r["batch"]), float(r["median_us"]))
+                    for r in inprocess_rows if r["model"] == model)
+    if not points:
+        return None
+    for (b0, t0), (b1, t1) in zip(points, points[1:]):
+        if b0 <= batch <= b1:
+            return t0 + (t1 - t0) * (batch - b0) / (b1 - b0)
+    if batch < points[0][0]:
+        return points[0][1]
+    return points[-1][1] * batch / points[-1][0]
+
+
+def limit_at_formed_batches(inprocess_rows, model, batches):
+    """Items/s in-process LibTorch reaches running exactly `batches` ({size: executions})
+    back to back — the limit for a server that formed those batches — or None."""
+    items = sum(size * n for size, n in batches.items())
+    seconds = 0.0
+    for size, n in batches.items():
+        call_us = inprocess_call_us(inprocess_rows, model, size)
+        if call_us is None:
+            return None
+        seconds += n * call_us / 1e6
+    return items / seconds if items and seconds > 0 else None
 
 
 def plot(model, server_rows, inprocess_rows, work_dir, png_path):
@@ -208,13 +247,14 @@ def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
         no_answer = False
         if rows:
             out += ["| system | concurrency | requests/s | p50 ms | p90 ms | p99 ms | errors "
-                    "| server CPU µs/request | server RSS MiB |",
-                    "|---|---|---|---|---|---|---|---|---|"]
+                    "| server CPU µs/request | server RSS MiB | mean batch formed "
+                    "| in-process req/s at those batches |",
+                    "|---|---|---|---|---|---|---|---|---|---|---|"]
             for r in sorted(rows, key=lambda r: (r["system"], int(r["concurrency"]))):
                 if int(r["requests"]) == 0:
                     out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | "
                                f"{r['concurrency']} | 0 | — | — | — | {r['errors']} | — | "
-                               f"{fmt(r['rss_mb'])} |")
+                               f"{fmt(r['rss_mb'])} | — | — |")
                     no_answer = True
                     continue
                 out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | "
@@ -222,7 +262,8 @@ def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
                            f"{fmt(float(r['p50_us']) / 1000, 2)} | "
                            f"{fmt(float(r['p90_us']) / 1000, 2)} | "
                            f"{fmt(float(r['p99_us']) / 1000, 2)} | {r['errors']} | "
-                           f"{fmt(r['cpu_us_per_request'])} | {fmt(r['rss_mb'])} |")
+                           f"{fmt(r['cpu_us_per_request'])} | {fmt(r['rss_mb'])} | "
+                           f"{formed_columns(r, inproc, model)} |")
             out.append("")
             if no_answer:
                 out += ["Rows with 0 requests: no response arrived within the point's duration "
@@ -236,6 +277,16 @@ def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
                            f"{fmt(r['p99_us'], 1)} | {fmt(r['items_per_s'])} |")
             out.append("")
     return "\n".join(out) + "\n"
+
+
+def formed_columns(row, inprocess_rows, model):
+    """"mean batch | in-process req/s at those batches" cells of a server row ("—" when the
+    server did not report batches: the Python server, or a model without batching)."""
+    formed = parse_batches(row.get("batches"))
+    if not formed or MODELS[model]["max_batch_size"] == 0:
+        return "— | —"
+    limit = limit_at_formed_batches(inprocess_rows, model, formed)
+    return f"{float(row['mean_batch']):.1f} | {fmt(limit) if limit else '—'}"
 
 
 def targets(server_rows, inprocess_rows, extras_rows=()):
@@ -261,10 +312,16 @@ def targets(server_rows, inprocess_rows, extras_rows=()):
                      f"{'yes' if ratio >= 8 else 'no'} |")
     else:
         lines.append("| add_sub, c=16: torchd ≥ 8× Python throughput | not measured | — |")
-    for model in ("mlp", "resnet18"):
+    for model in [m for m in MODELS if MODELS[m]["max_batch_size"] > 0]:
         r, limit = point("torchd", model, 16), inprocess_limit(inprocess_rows, model, 16)
         label = f"{model}, c=16: torchd ≥ 0.9× in-process at the batch formed"
-        if r and limit:
+        formed = parse_batches(r.get("batches")) if r else {}
+        formed_limit = limit_at_formed_batches(inprocess_rows, model, formed) if formed else None
+        if r and formed_limit:
+            ratio = float(r["rps"]) / formed_limit
+            lines.append(f"| {label} (mean batch {float(r['mean_batch']):.1f}) | {ratio:.2f}× | "
+                         f"{'yes' if ratio >= 0.9 else 'no'} |")
+        elif r and limit:
             ratio = float(r["rps"]) / float(limit[1]["items_per_s"])
             lines.append(f"| {label} (assumed batch {limit[0]}) | {ratio:.2f}× | "
                          f"{'yes' if ratio >= 0.9 else 'no'} |")

@@ -127,8 +127,7 @@ TRITONSERVER_Error *instances_create(TRITONBACKEND_Model *model)
   return NULL;
 }
 
-/* Runs one batch on `inst` and applies the ownership rule. */
-static void execute_batch(TRITONBACKEND_ModelInstance *inst, sched_batch *batch)
+void instance_execute_batch(TRITONBACKEND_ModelInstance *inst, sched_batch *batch)
 {
   TRITONBACKEND_Model *model = inst->model;
   /* Requests cancelled while queued are answered CANCELLED instead of executed. */
@@ -148,7 +147,9 @@ static void execute_batch(TRITONBACKEND_ModelInstance *inst, sched_batch *batch)
   TRITONBACKEND_Request **reqs = (TRITONBACKEND_Request **)(void *)batch->requests;
   /* Snapshot: after Execute returns NULL the backend may have released (and the
    * frontend reused or freed) every request, so the array is not read again. */
+  uint64_t started = util_now_ns();
   TRITONSERVER_Error *err = model->backend->instance_execute(inst, reqs, batch->count);
+  scheduler_note_execute_ns(model->scheduler, util_now_ns() - started);
   if (err) {
     CORE_LOG_VERBOSE(1, "execute of instance '%s' failed: %s", inst->name,
                      TRITONSERVER_ErrorMessage(err));
@@ -165,7 +166,7 @@ static void *instance_main(void *arg)
   scheduler *s = inst->model->scheduler;
   sched_batch *batch;
   while ((batch = scheduler_next_batch(s, inst->index)) != NULL) {
-    execute_batch(inst, batch);
+    instance_execute_batch(inst, batch);
     sched_batch_free(batch);
   }
   return NULL;

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 
 #include "model.h"
+#include "scheduler.h"
 #include "server.h"
 
 /* Creates every instance of the (normalized) instance_group and runs
@@ -17,6 +18,9 @@ TRITONSERVER_Error *instances_start(TRITONBACKEND_Model *model);
 void instances_join(TRITONBACKEND_Model *model);
 /* Runs ModelInstanceFinalize on initialized instances and frees them all. */
 void instances_finalize(TRITONBACKEND_Model *model);
+/* Runs one batch on `inst` (on the calling thread) and applies the Execute ownership rule;
+ * the caller must have exclusive use of the instance. Does not free the batch. */
+void instance_execute_batch(TRITONBACKEND_ModelInstance *inst, struct sched_batch *batch);
 void instance_free(TRITONBACKEND_ModelInstance *inst);
 
 #endif

@@ -6,6 +6,8 @@
  * strings and arrays; TRITONSERVER_ServerOptionsDelete frees them. */
 #include "options.h"
 
+#include "torchd/torchd_server.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,4 +596,15 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetMetricsConfig(TRITONSERVER_Serv
 {
   return add_setting(options, options ? &options->metrics_configs : NULL, name, setting, value,
                      __func__);
+}
+
+/* ---- torchd extensions (include/torchd/torchd_server.h) ---------------------------- */
+
+TRITONSERVER_Error *TORCHD_ServerOptionsSetInlineExecution(TRITONSERVER_ServerOptions *options,
+                                                           uint64_t max_execute_us)
+{
+  CHECK_OPTIONS(options);
+  options->inline_execute_max_ns =
+      max_execute_us > UINT64_MAX / 1000 ? UINT64_MAX : max_execute_us * 1000;
+  return NULL;
 }

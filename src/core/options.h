@@ -86,6 +86,7 @@ struct TRITONSERVER_ServerOptions {
   size_t device_limit_count;
   options_settings backend_configs; /* group = backend name */
   options_settings host_policies;   /* group = policy name */
+  uint64_t inline_execute_max_ns;   /* torchd extension; default 0: never inline */
   options_settings metrics_configs; /* group = "" for global settings */
 };
 

@@ -4,7 +4,16 @@
  * queues. Instance threads block in scheduler_next_batch(); the default scheduler puts
  * each request in its own batch at once (request_count = 1), while the dynamic batcher's
  * thread forms batches only when an instance is idle, so requests accumulate while all
- * instances are busy. */
+ * instances are busy.
+ *
+ * Inline execution (off unless TORCHD_ServerOptionsSetInlineExecution enabled it): for a
+ * model on the default scheduler (no dynamic or sequence batching, not decoupled) whose
+ * mean execute time is below the limit, scheduler_enqueue borrows an idle instance and
+ * runs the request on the caller's thread. That saves the two thread wake-ups of a
+ * hand-off (caller → instance thread → caller's completion), which dominate the cost of
+ * small models. A borrowed instance's thread takes no work and does not exit until the
+ * instance is returned, so Execute never overlaps on an instance and an unload (which
+ * joins the threads) waits for the inline execution. */
 #include "scheduler.h"
 
 #include <stdlib.h>
@@ -12,8 +21,11 @@
 
 #include "batcher.h"
 #include "core_util.h"
+#include "instance.h"
 #include "model.h"
+#include "options.h"
 #include "sequence.h"
+#include "server.h"
 
 sched_batch *sched_batch_new(uint32_t capacity)
 {
@@ -58,6 +70,19 @@ scheduler *scheduler_new(TRITONBACKEND_Model *model, TRITONSERVER_Error **err)
   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
   pthread_cond_init(&s->batcher_cv, &attr);
   pthread_condattr_destroy(&attr);
+  s->instance_slots = model->instance_count;
+  s->instance_idle = calloc(s->instance_slots ? s->instance_slots : 1, sizeof(bool));
+  s->instance_borrowed = calloc(s->instance_slots ? s->instance_slots : 1, sizeof(bool));
+  if (!s->instance_idle || !s->instance_borrowed) {
+    *err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+    scheduler_free(s);
+    return NULL;
+  }
+  const ModelConfig *cfg = model->config;
+  const TRITONSERVER_ServerOptions *options = model->server ? server_options(model->server) : NULL;
+  bool decoupled = cfg->has_model_transaction_policy && cfg->model_transaction_policy.decoupled;
+  if (options && !cfg->has_dynamic_batching && !cfg->has_sequence_batching && !decoupled)
+    s->inline_max_ns = options->inline_execute_max_ns;
   if (model->config->has_dynamic_batching) {
     s->batcher = batcher_new(model->config, model->name, err);
     if (!s->batcher) {
@@ -84,7 +109,11 @@ void scheduler_push_ready_locked(scheduler *s, sched_batch *b)
     s->ready_head = b;
   s->ready_tail = b;
   s->ready_count++;
-  pthread_cond_signal(&s->work_cv);
+  /* A borrowed instance's thread would take the signal and go back to sleep. */
+  if (s->borrowed_count)
+    pthread_cond_broadcast(&s->work_cv);
+  else
+    pthread_cond_signal(&s->work_cv);
 }
 
 void scheduler_push_pinned_locked(scheduler *s, size_t instance, sched_batch *b)
@@ -115,6 +144,64 @@ void scheduler_push_pinned_locked(scheduler *s, size_t instance, sched_batch *b)
   pthread_cond_broadcast(&s->work_cv);
 }
 
+void scheduler_note_execute_ns(scheduler *s, uint64_t ns)
+{
+  if (!s)
+    return;
+  /* Moving average over ~8 batches; the first sample sets it. Races between instances
+   * only lose a sample. */
+  uint64_t mean = __atomic_load_n(&s->execute_mean_ns, __ATOMIC_RELAXED);
+  mean = mean ? mean - mean / 8 + ns / 8 : ns;
+  __atomic_store_n(&s->execute_mean_ns, mean ? mean : 1, __ATOMIC_RELAXED);
+}
+
+/* Takes an idle instance for inline use; returns its index or -1. Caller holds s->mu. */
+static long borrow_idle_instance_locked(scheduler *s)
+{
+  if (s->ready_head || s->idle_instances == 0)
+    return -1; /* queued work comes first, and goes to the instance threads */
+  for (size_t i = 0; i < s->instance_slots; i++)
+    if (s->instance_idle[i] && !s->instance_borrowed[i]) {
+      s->instance_idle[i] = false;
+      s->instance_borrowed[i] = true;
+      s->borrowed_count++;
+      s->idle_instances--;
+      return (long)i;
+    }
+  return -1;
+}
+
+/* Executes `b` on the caller's thread on an idle instance, if the model allows inline
+ * execution and one is idle. True when it ran (the batch is then freed). */
+static bool try_execute_inline(scheduler *s, sched_batch *b)
+{
+  uint64_t mean = __atomic_load_n(&s->execute_mean_ns, __ATOMIC_RELAXED);
+  /* Only once an instance thread has measured the model: a first request is never
+   * inline, so a slow model never blocks the caller's thread (an HTTP worker). */
+  if (s->inline_max_ns == 0 || mean == 0 || mean > s->inline_max_ns)
+    return false;
+  pthread_mutex_lock(&s->mu);
+  long index = s->stopping ? -1 : borrow_idle_instance_locked(s);
+  pthread_mutex_unlock(&s->mu);
+  if (index < 0)
+    return false;
+  instance_execute_batch(s->model->instances[index], b);
+  sched_batch_free(b);
+  /* Hand the instance back; its thread may have work queued meanwhile, or be stopping.
+   * Nothing of the scheduler is touched after the unlock: once the instance is back,
+   * an unload may join its thread and free the scheduler. */
+  pthread_mutex_lock(&s->mu);
+  s->instance_borrowed[index] = false;
+  s->borrowed_count--;
+  s->instance_idle[index] = true;
+  s->idle_instances++;
+  /* Its thread only needs waking if there is something for it to do. */
+  if (s->ready_head || s->stopping || ((size_t)index < s->pinned_slots && s->pinned_head[index]))
+    pthread_cond_broadcast(&s->work_cv);
+  pthread_mutex_unlock(&s->mu);
+  return true;
+}
+
 TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceRequest *req)
 {
   req->queue_start_ns = util_now_ns();
@@ -133,6 +220,8 @@ TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceReques
     return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   b->requests[0] = req;
   b->count = 1;
+  if (try_execute_inline(s, b))
+    return NULL;
   pthread_mutex_lock(&s->mu);
   scheduler_push_ready_locked(s, b);
   pthread_mutex_unlock(&s->mu);
@@ -142,13 +231,21 @@ TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceReques
 sched_batch *scheduler_next_batch(scheduler *s, size_t instance)
 {
   pthread_mutex_lock(&s->mu);
+  bool tracked = instance < s->instance_slots;
   s->idle_instances++;
+  if (tracked)
+    s->instance_idle[instance] = true;
   if (s->batcher)
     pthread_cond_signal(&s->batcher_cv);
 #define PINNED_READY() (instance < s->pinned_slots && s->pinned_head[instance])
-  while (!PINNED_READY() && !s->ready_head && !s->stopping)
+#define BORROWED() (tracked && s->instance_borrowed[instance])
+  /* While borrowed for inline execution the caller accounts for the idle count. */
+  while (BORROWED() || (!PINNED_READY() && !s->ready_head && !s->stopping))
     pthread_cond_wait(&s->work_cv, &s->mu);
+#undef BORROWED
   s->idle_instances--;
+  if (tracked)
+    s->instance_idle[instance] = false;
   if (PINNED_READY()) {
     sched_batch *p = s->pinned_head[instance];
     s->pinned_head[instance] = p->next;
@@ -199,6 +296,8 @@ void scheduler_free(scheduler *s)
     }
   free(s->pinned_head);
   free(s->pinned_tail);
+  free(s->instance_idle);
+  free(s->instance_borrowed);
   batcher_free(s->batcher);
   pthread_cond_destroy(&s->work_cv);
   pthread_cond_destroy(&s->batcher_cv);

@@ -31,6 +31,16 @@ typedef struct scheduler {
   size_t idle_instances;
   bool stopping;
   struct batcher *batcher; /* NULL: default scheduler */
+  /* Inline execution (torchd extension, off unless the server options enable it): a
+   * caller of scheduler_enqueue may run a request on an idle instance itself instead of
+   * waking that instance's thread, when the model's mean execute time is short. Per
+   * instance: `idle` while its thread waits for work and nobody borrowed it, `borrowed`
+   * while a caller executes on it (its thread then takes no work and does not exit). */
+  bool *instance_idle, *instance_borrowed;
+  size_t instance_slots;
+  size_t borrowed_count;
+  uint64_t inline_max_ns;   /* 0: never inline */
+  uint64_t execute_mean_ns; /* moving average of batch execute time (atomic) */
   pthread_t batcher_thread;
   bool batcher_started;
 } scheduler;
@@ -40,7 +50,9 @@ typedef struct scheduler {
  * (free with scheduler_free after scheduler_stop). */
 scheduler *scheduler_new(TRITONBACKEND_Model *model, TRITONSERVER_Error **err);
 
-/* Queues an accepted, validated request. On rejection (queue full) returns an error and
+/* Queues an accepted, validated request. With inline execution enabled it may instead
+ * execute the request on the calling thread (responses and the release callback then run
+ * before this returns). On rejection (queue full) returns an error and
  * the request stays the caller's; otherwise the scheduler owns it until it is executed. */
 TRITONSERVER_Error *scheduler_enqueue(scheduler *s, TRITONSERVER_InferenceRequest *req);
 
@@ -53,6 +65,9 @@ sched_batch *scheduler_next_batch(scheduler *s, size_t instance);
  * the batcher thread. Instance threads are joined by the model. */
 void scheduler_stop(scheduler *s);
 void scheduler_free(scheduler *s);
+
+/* Folds one batch execute time into the model's moving average (any thread). */
+void scheduler_note_execute_ns(scheduler *s, uint64_t ns);
 
 sched_batch *sched_batch_new(uint32_t capacity);
 void sched_batch_free(sched_batch *b);

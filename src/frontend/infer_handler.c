@@ -25,6 +25,9 @@
 #include <string.h>
 
 enum { MAX_IOV = 64 };
+/* Replies up to this size are sent from one copied buffer rather than zero-copy iovecs
+ * (infer_take_reply): copying 64 KiB costs less than a second send. */
+enum { SMALL_REPLY_BYTES = 64 * 1024 };
 
 struct infer_call {
   atomic_int refs;
@@ -44,6 +47,7 @@ struct infer_call {
   pthread_mutex_t attach_lock;
   bool http_attached;
   bool abandoned;
+  bool suspended; /* the connection is suspended until the reply is complete */
   infer_call *prev, *next; /* in fe->calls while listed */
   bool listed;
 
@@ -311,10 +315,12 @@ static void build_reply(infer_call *call, TRITONSERVER_InferenceResponse *respon
   call->status = MHD_HTTP_OK;
 }
 
-/* Mark the reply complete and resume the connection. Caller holds attach_lock. */
+/* Mark the reply complete and resume the connection if infer_handle suspended it (a
+ * reply completed on the handler's own thread — inline execution, or an immediate error
+ * — is taken without a suspension). Caller holds attach_lock. */
 static void finish_call_locked(infer_call *call) {
   atomic_store(&call->done, true);
-  if (call->http_attached) MHD_resume_connection(call->connection);
+  if (call->http_attached && call->suspended) MHD_resume_connection(call->connection);
 }
 
 static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t flags,
@@ -574,8 +580,6 @@ void infer_handle(http_request *r) {
   call->counted_pending = true;
   r->infer = call;
   call_list(call);
-  atomic_fetch_add(&fe->suspended, 1);
-  MHD_suspend_connection(r->connection);
   err = TRITONSERVER_ServerInferAsync(fe->server, request, NULL);
   if (err != NULL) { /* the core did not take the request: we still own it */
     frontend_pending_add(fe, call->model, -1);
@@ -588,13 +592,27 @@ void infer_handle(http_request *r) {
     TRITONSERVER_InferenceRequestDelete(request);
     call_unref(call);
   }
+  /* Suspend only if the reply is still to come: with inline execution the core often
+   * completed it on this thread already, and a suspension would cost a resume (a thread
+   * wake-up and two epoll changes) for nothing. The completion callback resumes only a
+   * suspended call, both under attach_lock, so suspend always precedes resume. */
+  pthread_mutex_lock(&call->attach_lock);
+  bool done = atomic_load(&call->done);
+  if (!done) {
+    call->suspended = true;
+    atomic_fetch_add(&fe->suspended, 1);
+    MHD_suspend_connection(r->connection);
+  }
+  pthread_mutex_unlock(&call->attach_lock);
+  if (done) infer_take_reply(r);
 }
 
 static void iovec_response_done(void *cls) { call_unref(cls); }
 
 void infer_take_reply(http_request *r) {
   infer_call *call = r->infer;
-  atomic_fetch_sub(&r->fe->suspended, 1);
+  if (call->suspended) atomic_fetch_sub(&r->fe->suspended, 1);
+  call->suspended = false;
   if (!atomic_load(&call->done)) {
     http_reply_error(r, 500, "internal error: resumed before the inference finished");
     return;
@@ -617,6 +635,23 @@ void infer_take_reply(http_request *r) {
       if (response != NULL)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_ENCODING,
                                 encoding == ENCODING_GZIP ? "gzip" : "deflate");
+    }
+  }
+  size_t total = 0;
+  for (unsigned i = 0; i < call->iov_count; ++i) total += call->iov[i].iov_len;
+  if (response == NULL && call->iov_count > 1 && total <= SMALL_REPLY_BYTES) {
+    /* A small reply is copied into one buffer: MHD then sends the headers and the body
+     * with one sendmsg (one TCP segment, one wake-up of the client) — it sends the
+     * headers of an iovec reply on their own. */
+    char *flat = malloc(total ? total : 1);
+    if (flat != NULL) {
+      size_t at = 0;
+      for (unsigned i = 0; i < call->iov_count; ++i) {
+        memcpy(flat + at, call->iov[i].iov_base, call->iov[i].iov_len);
+        at += call->iov[i].iov_len;
+      }
+      response = MHD_create_response_from_buffer(total, flat, MHD_RESPMEM_MUST_FREE);
+      if (response == NULL) free(flat);
     }
   }
   if (response == NULL) { /* identity: the reply points at the output buffers (no copy) */

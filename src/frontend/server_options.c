@@ -2,6 +2,7 @@
 #include "server_options.h"
 
 #include "errfmt.h"
+#include "torchd/torchd_server.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ TRITONSERVER_Error *server_options_from_cli(const cli_options *cli, const char *
   TRITONSERVER_Error *err = TRITONSERVER_ServerOptionsNew(&o);
   if (err != NULL) return err;
   TRY(TRITONSERVER_ServerOptionsSetServerId(o, cli->server_id));
+  TRY(TORCHD_ServerOptionsSetInlineExecution(o, (uint64_t)cli->inline_execution_max_us));
   for (size_t i = 0; i < cli->model_repository_count; ++i)
     TRY(TRITONSERVER_ServerOptionsSetModelRepositoryPath(o, cli->model_repositories[i]));
   TRY(TRITONSERVER_ServerOptionsSetModelControlMode(

@@ -42,8 +42,16 @@ if [ -n "$missing" ]; then
   echo "FAIL: declared in the headers but not exported: $(tr '\n' ' ' <<<"$missing")"
   fail=1
 fi
-# Nothing but the API prefixes may leak out.
-leaked=$(grep -v '^TRITON\(SERVER\|BACKEND\|REPOAGENT\|CACHE\)_' <<<"$exported" || true)
+# Nothing but the API prefixes may leak out, and torchd's own declared extensions
+# (include/torchd/torchd_server.h) must be exported.
+extensions=$(grep -ho 'TORCHD_[A-Za-z0-9]*($' "$headers/../../torchd/torchd_server.h" | tr -d '(' | sort -u)
+missing_ext=$(comm -23 <(sort <<<"$extensions") <(sort <<<"$exported"))
+if [ -n "$missing_ext" ]; then
+  echo "FAIL: torchd extensions not exported: $(tr '\n' ' ' <<<"$missing_ext")"
+  fail=1
+fi
+leaked=$(grep -v '^TRITON\(SERVER\|BACKEND\|REPOAGENT\|CACHE\)_' <<<"$exported" \
+         | comm -23 - <(sort <<<"$extensions") || true)
 if [ -n "$leaked" ]; then
   echo "FAIL: non-API symbols exported: $(tr '\n' ' ' <<<"$leaked")"
   fail=1

@@ -1,0 +1,31 @@
+/* torchd_server.h — torchd's extensions to Triton's in-process server API.
+ *
+ * Why this exists: a few settings of torchd's core have no counterpart in
+ * tritonserver.h. They live here, under the TORCHD_ prefix, so that code written against
+ * Triton's API never sees them and keeps Triton's behaviour unless it opts in. */
+#ifndef TORCHD_SERVER_H
+#define TORCHD_SERVER_H
+
+#include <stdint.h>
+
+#include "triton/core/tritonserver.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Inline execution. When max_execute_us > 0, TRITONSERVER_ServerInferAsync may run a
+ * request on the calling thread — borrowing an idle instance instead of waking its
+ * thread — for models on the default scheduler (no dynamic or sequence batching, not
+ * decoupled) whose mean execute time is at most max_execute_us. The response and
+ * release callbacks then run on the caller's thread before InferAsync returns, so the
+ * caller must not hold a lock those callbacks take. 0 (the default) never executes
+ * inline, as Triton. Returns an error only for NULL options. */
+TRITONSERVER_DECLSPEC TRITONSERVER_Error *TORCHD_ServerOptionsSetInlineExecution(
+    TRITONSERVER_ServerOptions *options, uint64_t max_execute_us);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
