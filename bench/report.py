@@ -4,8 +4,9 @@
 Why this exists: bench/run collects numbers; people read tables and plots. Keeping the
 rendering here keeps the shell script about running things. Reads:
   --servers    CSV from the wrk sweeps: system,model,concurrency,requests,seconds,rps,
-               p50_us,p90_us,p99_us,errors,cpu_us_per_request,rss_mb,mean_batch,batches
-               (batches: "<size>:<executions> ..." the server's batcher formed; torchd only)
+               p50_us,p90_us,p99_us,errors,cpu_us_per_request,rss_mb,mean_batch,batches,repeat
+               (batches: "<size>:<executions> ..." the server's batcher formed; torchd only;
+               several repeats of a point are reduced to the median-throughput one)
   --inprocess  CSV from inprocess_bench: system,model,batch,calls,median_us,p99_us,items_per_s
   --extras     CSV of torchd's memory / start-up / first-request measurements:
                measurement,model,setting,value,unit (optional; empty without torchd)
@@ -52,6 +53,22 @@ def inprocess_limit(inprocess_rows, model, concurrency):
     candidates = [b for b in by_batch if b <= wanted]
     batch = max(candidates) if candidates else min(by_batch)
     return batch, by_batch[batch]
+
+
+def median_repeats(rows):
+    """One row per (system, model, concurrency): the repeat with the median throughput
+    (bench/run measures each point BENCH_REPEATS times). Adds "repeats_rps" — every
+    repeat's req/s, for the spread. Rows without a "repeat" column pass through."""
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["system"], r["model"], r["concurrency"])].append(r)
+    kept = []
+    for group in groups.values():
+        ordered = sorted(group, key=lambda r: float(r["rps"]))
+        median = dict(ordered[(len(ordered) - 1) // 2])
+        median["repeats_rps"] = " / ".join(fmt(r["rps"]) for r in group)
+        kept.append(median)
+    return kept
 
 
 def parse_batches(text):
@@ -218,7 +235,28 @@ def extras_table(extras_rows):
     return out + [""]
 
 
-def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
+def before_after(before_rows, server_rows):
+    """Table of torchd's throughput and p50 per point, in an earlier run (--before) and
+    in this one, for the points both measured."""
+    before = {(r["model"], r["concurrency"]): r for r in before_rows if r["system"] == "torchd"}
+    lines = []
+    for r in sorted((r for r in server_rows if r["system"] == "torchd"),
+                    key=lambda r: (list(MODELS).index(r["model"]) if r["model"] in MODELS
+                                   else 99, int(r["concurrency"]))):
+        b = before.get((r["model"], r["concurrency"]))
+        if not b or float(b["rps"]) <= 0:
+            continue
+        lines.append(f"| {r['model']} | {r['concurrency']} | {fmt(b['rps'])} | {fmt(r['rps'])} | "
+                     f"{float(r['rps']) / float(b['rps']):.2f}× | "
+                     f"{fmt(float(b['p50_us']) / 1000, 2)} | {fmt(float(r['p50_us']) / 1000, 2)} |")
+    if not lines:
+        return []
+    return ["## torchd before and after this run's changes", "",
+            "| model | concurrency | req/s before | req/s now | now / before | p50 ms before "
+            "| p50 ms now |", "|---|---|---|---|---|---|---|"] + lines + [""]
+
+
+def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=(), before_rows=()):
     out = [f"# Benchmark results, {meta['date']}", ""]
     out += ["Made by `bench/run`. Each point runs wrk for "
             f"{meta['settings'].get('seconds per point', '?')} s; requests are KServe v2 "
@@ -234,6 +272,10 @@ def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
         out += [f"| {SYSTEM_TITLES.get(s, s)} | {v:.2f} |" for s, v in meta["startup_s"].items()]
         out += [""]
     out += targets(server_rows, inprocess_rows, extras_rows)
+    section = before_after(before_rows, server_rows) if before_rows else []
+    if section and meta.get("before"):
+        section[2:2] = [f"Before: {meta['before']}", ""]
+    out += section
     out += extras_table(extras_rows)
 
     for model in MODELS:
@@ -248,13 +290,13 @@ def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
         if rows:
             out += ["| system | concurrency | requests/s | p50 ms | p90 ms | p99 ms | errors "
                     "| server CPU µs/request | server RSS MiB | mean batch formed "
-                    "| in-process req/s at those batches |",
-                    "|---|---|---|---|---|---|---|---|---|---|---|"]
+                    "| in-process req/s at those batches | req/s of each repeat |",
+                    "|---|---|---|---|---|---|---|---|---|---|---|---|"]
             for r in sorted(rows, key=lambda r: (r["system"], int(r["concurrency"]))):
                 if int(r["requests"]) == 0:
                     out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | "
                                f"{r['concurrency']} | 0 | — | — | — | {r['errors']} | — | "
-                               f"{fmt(r['rss_mb'])} | — | — |")
+                               f"{fmt(r['rss_mb'])} | — | — | {r.get('repeats_rps', '')} |")
                     no_answer = True
                     continue
                 out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | "
@@ -263,7 +305,7 @@ def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=()):
                            f"{fmt(float(r['p90_us']) / 1000, 2)} | "
                            f"{fmt(float(r['p99_us']) / 1000, 2)} | {r['errors']} | "
                            f"{fmt(r['cpu_us_per_request'])} | {fmt(r['rss_mb'])} | "
-                           f"{formed_columns(r, inproc, model)} |")
+                           f"{formed_columns(r, inproc, model)} | {r.get('repeats_rps', '')} |")
             out.append("")
             if no_answer:
                 out += ["Rows with 0 requests: no response arrived within the point's duration "
@@ -344,6 +386,7 @@ def main(argv) -> int:
     parser.add_argument("--inprocess", required=True)
     parser.add_argument("--extras", help="torchd extras CSV (optional)")
     parser.add_argument("--meta", required=True)
+    parser.add_argument("--before", help="servers CSV of an earlier run to compare torchd with")
     parser.add_argument("--out", required=True, help="Markdown file to write")
     parser.add_argument("--prefix", required=True, help="plot file prefix (e.g. the date)")
     parser.add_argument("--work", required=True, help="folder for gnuplot data files")
@@ -351,7 +394,7 @@ def main(argv) -> int:
 
     with open(args.meta) as f:
         meta = json.load(f)
-    server_rows, inprocess_rows = read_csv(args.servers), read_csv(args.inprocess)
+    server_rows, inprocess_rows = median_repeats(read_csv(args.servers)), read_csv(args.inprocess)
     os.makedirs(args.work, exist_ok=True)
     results_dir = os.path.dirname(os.path.abspath(args.out))
     plots = {}
@@ -360,7 +403,8 @@ def main(argv) -> int:
         if plot(model, server_rows, inprocess_rows, args.work, png):
             plots[model] = png
     with open(args.out, "w") as f:
-        f.write(markdown(meta, server_rows, inprocess_rows, plots, read_csv(args.extras)))
+        f.write(markdown(meta, server_rows, inprocess_rows, plots, read_csv(args.extras),
+                         median_repeats(read_csv(args.before))))
     print(f"report.py: wrote {args.out} and {len(plots)} plot(s)")
     return 0
 

@@ -221,3 +221,46 @@ def test_little_endian_float_layout_of_bodies():
     body, header_length = make_bodies.request_body("mlp")
     first = struct.unpack("<f", body[header_length:header_length + 4])[0]
     assert 0.0 <= first < 1.0
+
+
+def test_batch_stats_subtracts_snapshots(tmp_path):
+    import batch_stats
+
+    def snapshot(name, counts):
+        stats = {"model_stats": [{"name": "mlp", "batch_stats": [
+            {"batch_size": size, "compute_infer": {"count": n, "ns": n * 1000}}
+            for size, n in counts.items()]}]}
+        path = tmp_path / name
+        path.write_text(json.dumps(stats))
+        return str(path)
+
+    before = snapshot("before.json", {1: 5, 4: 2})
+    after = snapshot("after.json", {1: 7, 4: 2, 16: 3})
+    formed = batch_stats.formed(batch_stats.executions(before), batch_stats.executions(after))
+    assert formed == {1: 2, 16: 3}  # size 4 did not run in between: left out
+    assert batch_stats.line(formed) == "10.00,1:2 16:3"  # (2*1 + 3*16) / 5 executions
+    assert batch_stats.line({}) == ","
+    assert batch_stats.executions(str(tmp_path / "missing.json")) == {}
+
+
+def test_inprocess_time_is_interpolated_between_measured_batches():
+    rows = [{"model": "mlp", "batch": str(b), "median_us": str(t)}
+            for b, t in ((1, 100), (4, 160), (16, 400))]
+    assert report.inprocess_call_us(rows, "mlp", 4) == 160
+    assert report.inprocess_call_us(rows, "mlp", 10) == 280  # halfway between 4 and 16
+    assert report.inprocess_call_us(rows, "mlp", 32) == 800  # proportional beyond 16
+    assert report.inprocess_call_us(rows, "resnet18", 4) is None
+    # 2 batches of 1 (200 µs) and 1 of 16 (400 µs): 18 items in 600 µs.
+    assert report.limit_at_formed_batches(rows, "mlp", {1: 2, 16: 1}) == pytest.approx(30000)
+    assert report.parse_batches("1:2 16:1") == {1: 2, 16: 1}
+    assert report.parse_batches("") == {}
+
+
+def test_targets_use_the_batches_formed_when_recorded():
+    inprocess = [{"model": "mlp", "batch": str(b), "items_per_s": "1", "median_us": str(t),
+                  "p99_us": "1"} for b, t in ((1, 1000), (16, 2000))]
+    servers = [{"system": "torchd", "model": "mlp", "concurrency": "16", "rps": "7200",
+                "p50_us": "1", "mean_batch": "16.00", "batches": "16:10"}]
+    lines = "\n".join(report.targets(servers, inprocess, []))
+    # In-process: 16 items per 2000 µs = 8000 items/s; torchd 7200 req/s = 0.90×.
+    assert "in-process at the batch formed (mean batch 16.0) | 0.90× | yes |" in lines
