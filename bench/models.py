@@ -37,7 +37,7 @@ MODELS = {
         "inputs": [("INPUT__0", "FP32", [512])],
         "outputs": [("OUTPUT__0", "FP32", [512])],
         "max_batch_size": 64,
-        "dynamic_batching": "max_queue_delay_microseconds: 200",
+        "dynamic_batching": "max_queue_delay_microseconds: 1000",
     },
     "resnet18": {
         "inputs": [("INPUT__0", "FP32", [3, 224, 224])],

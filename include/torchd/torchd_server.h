@@ -6,6 +6,7 @@
 #ifndef TORCHD_SERVER_H
 #define TORCHD_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "triton/core/tritonserver.h"
@@ -23,6 +24,17 @@ extern "C" {
  * inline, as Triton. Returns an error only for NULL options. */
 TRITONSERVER_DECLSPEC TRITONSERVER_Error *TORCHD_ServerOptionsSetInlineExecution(
     TRITONSERVER_ServerOptions *options, uint64_t max_execute_us);
+
+/* Early close of dynamic batches. A frontend that knows its clients can tell the core
+ * when every one of them is waiting for an answer — so no request can arrive until one
+ * in flight is answered (e.g. every open HTTP/1.1 connection has its request in the
+ * core). The dynamic batcher then closes a batch at once instead of waiting out
+ * max_queue_delay_microseconds, which could only add latency. all_waiting is called
+ * from batcher threads, often: it must be cheap, thread-safe and not call back into
+ * the server. NULL removes the query (the default: batches wait as in Triton). Set it
+ * before requests flow; userp must outlive the server's traffic. */
+TRITONSERVER_DECLSPEC TRITONSERVER_Error *TORCHD_ServerSetClientsWaitingQuery(
+    TRITONSERVER_Server *server, bool (*all_waiting)(void *userp), void *userp);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include "core_util.h"
 #include "model.h"
 #include "response.h"
+#include "server.h"
 
 void req_queue_push(req_queue *q, TRITONSERVER_InferenceRequest *req)
 {
@@ -240,7 +241,7 @@ sched_batch *batcher_form_locked(batcher *b, uint64_t now_ns, uint64_t *wake_at_
   if (total >= (uint64_t)b->max_batch_size)
     cannot_grow = true;
   uint64_t delay_end = oldest + b->max_queue_delay_ns;
-  if (cannot_grow || b->max_queue_delay_ns == 0 || now_ns >= delay_end)
+  if (cannot_grow || b->arrivals_closed || b->max_queue_delay_ns == 0 || now_ns >= delay_end)
     return take_prefix(b, taken);
   *wake_at_ns = delay_end;
   uint64_t deadline = batcher_next_deadline_locked(b);
@@ -280,6 +281,7 @@ void batcher_run(scheduler *s)
     }
     uint64_t wake_at = 0;
     if (b->pending && s->idle_instances > s->ready_count) {
+      b->arrivals_closed = server_clients_all_waiting(s->model->server);
       sched_batch *batch = batcher_form_locked(b, now, &wake_at);
       if (batch) {
         scheduler_push_ready_locked(s, batch);

@@ -31,6 +31,10 @@ typedef struct batcher {
   req_queue delayed;      /* timed-out requests of DELAY levels, served last */
   size_t pending;
   uint64_t next_order_seq; /* preserve_ordering numbering */
+  /* Set by batcher_run before forming: the server's frontend says no request can arrive
+   * until one in flight is answered (TORCHD_ServerSetClientsWaitingQuery), so waiting
+   * out max_queue_delay could only add latency: a batch closes at once. */
+  bool arrivals_closed;
 } batcher;
 
 /* Builds a batcher from config->dynamic_batching. NULL with *err on bad config/OOM.

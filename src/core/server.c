@@ -5,6 +5,8 @@
  * the JSON messages of triton-api.md §4. */
 #include "server.h"
 
+#include "torchd/torchd_server.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,4 +460,24 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelTransactionProperties(TRITONSERVER_S
     *voidp = NULL;
   model_unref(model);
   return NULL;
+}
+
+/* ---- torchd extensions (include/torchd/torchd_server.h) ---------------------------- */
+
+TRITONSERVER_Error *TORCHD_ServerSetClientsWaitingQuery(TRITONSERVER_Server *server,
+                                                       bool (*all_waiting)(void *userp),
+                                                       void *userp)
+{
+  if (server == NULL)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "TORCHD_ServerSetClientsWaitingQuery: expected a server, got NULL");
+  server->clients_all_waiting_userp = userp;
+  server->clients_all_waiting = all_waiting;
+  return NULL;
+}
+
+bool server_clients_all_waiting(const TRITONSERVER_Server *server)
+{
+  return server && server->clients_all_waiting &&
+         server->clients_all_waiting(server->clients_all_waiting_userp);
 }

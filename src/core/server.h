@@ -18,7 +18,14 @@ struct TRITONSERVER_Server {
   bool stopped;   /* atomic */
   bool abandoned; /* stop timed out with requests in flight: never free */
   unsigned int exit_timeout_seconds;
+  /* TORCHD_ServerSetClientsWaitingQuery: set once before requests flow, then read-only. */
+  bool (*clients_all_waiting)(void *userp);
+  void *clients_all_waiting_userp;
 };
+
+/* The frontend's answer to "is every client waiting for an answer?" (false when no
+ * frontend installed the query, or for a NULL server). Any thread. */
+bool server_clients_all_waiting(const TRITONSERVER_Server *server);
 
 /* The server's options (borrowed), or NULL for a NULL server. */
 const TRITONSERVER_ServerOptions *server_options(const TRITONSERVER_Server *server);

@@ -190,6 +190,7 @@ static const flag_spec flags[] = {
     {"exit-on-error", FLAG_BOOL, OFF(exit_on_error), 0, 0, 0, NULL, NULL},
     {"model-load-thread-count", FLAG_INT, OFF(model_load_thread_count), 0, 1, 1024, NULL, NULL},
     {"exit-timeout-secs", FLAG_INT, OFF(exit_timeout_secs), 0, 0, 86400, NULL, NULL},
+    {"close-batches-early", FLAG_BOOL, OFF(close_batches_early), 0, 0, 0, NULL, NULL},
     {"inline-execution-max-us", FLAG_INT, OFF(inline_execution_max_us), 0, 0, 1000000, NULL, NULL},
     {"id", FLAG_STRING, OFF(server_id), 0, 0, 0, NULL, NULL},
     {"allow-http", FLAG_BOOL, OFF(allow_http), 0, 0, 0, NULL, NULL},
@@ -235,6 +236,7 @@ void cli_options_defaults(cli_options *o) {
   o->model_load_thread_count = 4;
   o->exit_timeout_secs = 30;
   o->inline_execution_max_us = 200;
+  o->close_batches_early = true;
   o->server_id = strdup("triton");
   o->allow_http = true;
   o->http_port = 8000;
@@ -405,6 +407,10 @@ const char *cli_usage(void) {
          "                                batcher, is not decoupled, an instance is idle and\n"
          "                                the model's mean execute time is <= n us\n"
          "                                (default 200; 0: always hand off, as Triton)\n"
+         "  --close-batches-early=<bool>  close a dynamic batch before max_queue_delay when\n"
+         "                                every open HTTP connection has its request in the\n"
+         "                                server, so none can arrive to grow it (default\n"
+         "                                true; false: always wait, as Triton)\n"
          "\n"
          "HTTP (KServe v2):\n"
          "  --allow-http=<bool>           serve HTTP (default true)\n"

@@ -4,7 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+bool frontend_clients_all_waiting(void *userp) {
+  frontend *fe = userp;
+  long open = atomic_load(&fe->open_connections);
+  return open > 0 && atomic_load(&fe->waiting_infers) >= open;
+}
+
 void frontend_pending_add(frontend *fe, const char *model, int delta) {
+  atomic_fetch_add(&fe->waiting_infers, delta);
   pthread_mutex_lock(&fe->lock);
   pending_counter *free_slot = NULL;
   for (size_t i = 0; i < PENDING_SLOTS; ++i) {

@@ -58,12 +58,20 @@ typedef struct frontend {
   atomic_bool draining;       /* shutting down: new requests get 503 */
   atomic_long live_infers;    /* inference calls not yet fully released */
   atomic_long suspended;      /* connections suspended for an inference, not yet resumed */
+  atomic_long open_connections; /* HTTP connections open now */
+  atomic_long waiting_infers;   /* inferences handed to the core, not yet answered */
   pthread_mutex_t calls_lock; /* guards `calls` */
   struct infer_call *calls;   /* inference calls in flight (infer_handler.c) */
 } frontend;
 
 /* Trace settings at their defaults (level OFF, rate 1000, count -1, mode triton). */
 void trace_settings_defaults(trace_settings *t);
+
+/* TORCHD_ServerSetClientsWaitingQuery's query (userp: the frontend): true when every
+ * open HTTP connection has its request in the core. An HTTP/1.1 connection sends its
+ * next request only after the answer (libmicrohttpd reads no further while one is in
+ * flight), so then no request can arrive until the core answers one. */
+bool frontend_clients_all_waiting(void *userp);
 
 /* Count one more / one less pending request for `model`. */
 void frontend_pending_add(frontend *fe, const char *model, int delta);

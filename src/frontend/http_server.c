@@ -224,6 +224,16 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *connecti
   return queue_reply(r);
 }
 
+/* Counts open connections for frontend_clients_all_waiting. */
+static void connection_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code) {
+  (void)connection;
+  (void)socket_context;
+  frontend *fe = cls;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&fe->open_connections, 1);
+  else if (code == MHD_CONNECTION_NOTIFY_CLOSED) atomic_fetch_sub(&fe->open_connections, 1);
+}
+
 static void request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                               enum MHD_RequestTerminationCode toe) {
   (void)cls;
@@ -264,7 +274,7 @@ struct MHD_Daemon *http_server_start(frontend *fe, const char *address, int port
       MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
       NULL, access_handler, fe, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, request_completed,
-      NULL, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+      NULL, MHD_OPTION_NOTIFY_CONNECTION, connection_notify, fe, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)300, MHD_OPTION_END);
   if (daemon == NULL)
     *error = errfmt("failed to start the HTTP service at %s:%d (is the port in use?)",

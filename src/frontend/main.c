@@ -15,6 +15,7 @@
 #include "metrics_server.h"
 #include "server_options.h"
 #include "strbuf.h"
+#include "torchd/torchd_server.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -178,6 +179,12 @@ int main(int argc, char **argv) {
   atomic_init(&fe.draining, false);
   atomic_init(&fe.live_infers, 0);
   atomic_init(&fe.suspended, 0);
+  atomic_init(&fe.open_connections, 0);
+  atomic_init(&fe.waiting_infers, 0);
+  if (cli.close_batches_early) {
+    err = TORCHD_ServerSetClientsWaitingQuery(server, frontend_clients_all_waiting, &fe);
+    if (err != NULL) return fail("setting the clients-waiting query", err);
+  }
   pthread_mutex_init(&fe.calls_lock, NULL);
   fe.calls = NULL;
   err = infer_allocator_new(&fe.allocator);

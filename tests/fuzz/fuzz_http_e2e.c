@@ -140,6 +140,8 @@ static void setup(void) {
   atomic_init(&fe.draining, false);
   atomic_init(&fe.live_infers, 0);
   atomic_init(&fe.suspended, 0);
+  atomic_init(&fe.open_connections, 0);
+  atomic_init(&fe.waiting_infers, 0);
   pthread_mutex_init(&fe.calls_lock, NULL);
   fe.calls = NULL;
   err = infer_allocator_new(&fe.allocator);

@@ -281,6 +281,7 @@ static void on_response(TRITONSERVER_InferenceResponse *response, const uint32_t
   if (flags & TRITONSERVER_RESPONSE_COMPLETE_FINAL) {
     call->final_count++;
     call->completed_ns = now_ns();
+    call->final_thread = pthread_self();
     pthread_mutex_lock(&sequence_lock);
     call->sequence = ++completion_sequence;
     pthread_mutex_unlock(&sequence_lock);

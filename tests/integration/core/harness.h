@@ -84,6 +84,7 @@ typedef struct infer_call {
   char *error_message;                      /* NULL: success; owned */
   bool sync_error;                          /* InferAsync itself failed */
   uint64_t completed_ns;                    /* CLOCK_MONOTONIC when FINAL arrived */
+  pthread_t final_thread;                   /* the thread that delivered FINAL */
   int sequence;                             /* global completion order, from 1 */
   void **input_copies;                      /* input data copies, owned */
   size_t input_copy_count;
