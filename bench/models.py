@@ -44,6 +44,9 @@ MODELS = {
         "outputs": [("OUTPUT__0", "FP32", [1000])],
         "max_batch_size": 64,
         "dynamic_batching": "max_queue_delay_microseconds: 1000",
+        # A batch takes 0.1-1 s: a 3-s point would count only a few batches, and whether
+        # the last one ends inside the window would swing the result by 10-30%.
+        "min_point_seconds": 8,
     },
     # The same ResNet-18 file served with the backend's OPTIMIZE_FOR_INFERENCE (freeze +
     # optimize_for_inference at load). Debian's LibTorch runs the plain ResNet-18 several
@@ -59,6 +62,7 @@ MODELS = {
         "outputs": [("OUTPUT__0", "FP32", [1000])],
         "max_batch_size": 8,
         "dynamic_batching": "max_queue_delay_microseconds: 1000",
+        "min_point_seconds": 8,
     },
 }
 
@@ -171,6 +175,9 @@ def main(argv) -> int:
     parser.add_argument("--out", help="repository folder to write")
     parser.add_argument("--inprocess-args", metavar="NAME",
                         help="print inprocess_bench's --input flags for model NAME and exit")
+    parser.add_argument("--point-seconds", nargs=2, metavar=("NAME", "SECONDS"),
+                        help="print how long a wrk point of model NAME runs: SECONDS, or "
+                             "the model's minimum if longer; and exit")
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--only", default=",".join(MODELS),
                         help="comma-separated subset of " + ",".join(MODELS))
@@ -181,6 +188,12 @@ def main(argv) -> int:
                         help="variant: ENABLE_WEIGHT_SHARING")
     parser.add_argument("--warmup", action="store_true", help="variant: a model_warmup entry")
     args = parser.parse_args(argv)
+    if args.point_seconds:
+        name, seconds = args.point_seconds
+        if name not in MODELS:
+            parser.error(f"unknown model '{name}'")
+        print(max(int(seconds), MODELS[name].get("min_point_seconds", 0)))
+        return 0
     if args.inprocess_args:
         if args.inprocess_args not in MODELS:
             parser.error(f"unknown model '{args.inprocess_args}'")

@@ -244,7 +244,9 @@ def before_after(before_rows, server_rows):
                     key=lambda r: (list(MODELS).index(r["model"]) if r["model"] in MODELS
                                    else 99, int(r["concurrency"]))):
         b = before.get((r["model"], r["concurrency"]))
-        if not b or float(b["rps"]) <= 0:
+        # Points with a handful of answers (a ResNet batch outlasting the window) say
+        # nothing about a change.
+        if not b or int(b["requests"]) < 20 or int(r["requests"]) < 20:
             continue
         lines.append(f"| {r['model']} | {r['concurrency']} | {fmt(b['rps'])} | {fmt(r['rps'])} | "
                      f"{float(r['rps']) / float(b['rps']):.2f}× | "
@@ -256,7 +258,25 @@ def before_after(before_rows, server_rows):
             "| p50 ms now |", "|---|---|---|---|---|---|---|"] + lines + [""]
 
 
-def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=(), before_rows=()):
+def floor_table(floor_rows):
+    """The HTTP round trip without inference, per system: the floor under the latencies."""
+    if not floor_rows:
+        return []
+    out = ["## HTTP floor: GET /v2/health/ready (no inference)", "",
+           "The same load generator and pinning, no model: what the network stack and this "
+           "machine cost per request before any inference work.", "",
+           "| system | concurrency | requests/s | p50 µs | p90 µs | p99 µs |",
+           "|---|---|---|---|---|---|"]
+    for r in floor_rows:
+        if not r.get("rps"):
+            continue
+        out.append(f"| {SYSTEM_TITLES.get(r['system'], r['system'])} | {r['concurrency']} | "
+                   f"{fmt(r['rps'])} | {r['p50_us']} | {r['p90_us']} | {r['p99_us']} |")
+    return out + [""]
+
+
+def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=(), before_rows=(),
+             floor_rows=()):
     out = [f"# Benchmark results, {meta['date']}", ""]
     out += ["Made by `bench/run`. Each point runs wrk for "
             f"{meta['settings'].get('seconds per point', '?')} s; requests are KServe v2 "
@@ -276,6 +296,7 @@ def markdown(meta, server_rows, inprocess_rows, plots, extras_rows=(), before_ro
     if section and meta.get("before"):
         section[2:2] = [f"Before: {meta['before']}", ""]
     out += section
+    out += floor_table(floor_rows)
     out += extras_table(extras_rows)
 
     for model in MODELS:
@@ -386,6 +407,7 @@ def main(argv) -> int:
     parser.add_argument("--inprocess", required=True)
     parser.add_argument("--extras", help="torchd extras CSV (optional)")
     parser.add_argument("--meta", required=True)
+    parser.add_argument("--floor", help="CSV of GET /v2/health/ready runs (optional)")
     parser.add_argument("--before", help="servers CSV of an earlier run to compare torchd with")
     parser.add_argument("--out", required=True, help="Markdown file to write")
     parser.add_argument("--prefix", required=True, help="plot file prefix (e.g. the date)")
@@ -404,7 +426,7 @@ def main(argv) -> int:
             plots[model] = png
     with open(args.out, "w") as f:
         f.write(markdown(meta, server_rows, inprocess_rows, plots, read_csv(args.extras),
-                         median_repeats(read_csv(args.before))))
+                         median_repeats(read_csv(args.before)), read_csv(args.floor)))
     print(f"report.py: wrote {args.out} and {len(plots)} plot(s)")
     return 0
 

@@ -264,3 +264,17 @@ def test_targets_use_the_batches_formed_when_recorded():
     lines = "\n".join(report.targets(servers, inprocess, []))
     # In-process: 16 items per 2000 µs = 8000 items/s; torchd 7200 req/s = 0.90×.
     assert "in-process at the batch formed (mean batch 16.0) | 0.90× | yes |" in lines
+
+
+def test_before_after_skips_points_with_few_answers():
+    def row(model, c, requests, rps):
+        return {"system": "torchd", "model": model, "concurrency": str(c),
+                "requests": str(requests), "rps": str(rps), "p50_us": "1000"}
+    before = [row("mlp", 16, 900, 300), row("resnet18", 64, 5, 1)]
+    now = [row("mlp", 16, 1800, 600), row("resnet18", 64, 40, 8)]
+    lines = "\n".join(report.before_after(before, now))
+    assert "| mlp | 16 | 300 | 600 | 2.00× | 1.00 | 1.00 |" in lines
+    assert "resnet18" not in lines
+    floor = report.floor_table([{"system": "torchd", "concurrency": "1", "rps": "20000",
+                                 "p50_us": "45", "p90_us": "60", "p99_us": "90"}])
+    assert "| torchd | 1 | 20,000 | 45 | 60 | 90 |" in "\n".join(floor)

@@ -210,3 +210,51 @@ def test_shutdown_timeout_with_requests_still_running(start_server, identity_rep
         t.join(30)
     assert s.process.wait(timeout=30) == 0, s.read_log()[-2000:]
     assert len(outcomes) == 4 and all(o in (200, 500, 503, "closed") for o in outcomes), outcomes
+
+
+BATCHED = ('name: "batched"\nbackend: "identity"\nmax_batch_size: 8\n'
+           'input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]\n'
+           'output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 2 ] } ]\n'
+           'dynamic_batching { max_queue_delay_microseconds: 1500000 }\n')
+
+
+def test_batches_close_early_when_every_connection_waits(start_server, tmp_path):
+    repo = str(tmp_path / "repo")
+    write_model(repo, "batched", BATCHED)
+    body = {"inputs": [{"name": "INPUT0", "shape": [1, 2], "datatype": "FP32", "data": [1, 2]}]}
+    early = start_server(repo)
+    # The only connection has its request in the server: nothing can come to grow the
+    # batch, so it closes at once instead of after the 1.5 s queue delay.
+    started = time.time()
+    r = early.infer("batched", body)
+    assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [1, 2]
+    assert time.time() - started < 1.0
+    early.session.close()  # an idle keep-alive connection could still send: not waiting
+
+    # Four clients, each with its own open connection (answered once, so the server has
+    # it), send at once: the batch closes when the fourth request is in, as one batch.
+    barrier = threading.Barrier(4)
+
+    def one(i):
+        with requests.Session() as session:
+            assert session.get(early.url + "/v2/health/ready", timeout=30).status_code == 200
+            barrier.wait()
+            started = time.time()
+            b = {"inputs": [{"name": "INPUT0", "shape": [1, 2], "datatype": "FP32",
+                             "data": [i, i]}]}
+            r = session.post(early.url + "/v2/models/batched/infer", json=b, timeout=30)
+            seconds = time.time() - started
+            barrier.wait()  # keep the connection open until every client is answered
+            return r.status_code, r.json(), seconds
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(one, range(4)))
+    for i, (code, answer, seconds) in enumerate(results):
+        assert code == 200 and answer["outputs"][0]["data"] == [i, i], answer
+        assert answer["parameters"]["batch_size"] == 4, answer
+        assert seconds < 1.0, results
+
+    # With the flag off, the batch waits out the delay as in Triton.
+    waiting = start_server(repo, ["--close-batches-early=false"])
+    started = time.time()
+    assert waiting.infer("batched", body).status_code == 200
+    assert time.time() - started >= 1.4

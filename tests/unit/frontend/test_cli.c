@@ -1,4 +1,5 @@
 /* test_cli.c — torchd's command line: defaults, both value spellings, bad values. */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +38,13 @@ static void test_defaults_need_only_repository(void **state) {
   assert_null(o.backend_directory);
   assert_string_equal(o.server_id, "triton");
   assert_int_equal(o.http_max_input_size, 64u << 20);
+  assert_int_equal(o.inline_execution_max_us, 200);
+  assert_true(o.close_batches_early);
+  /* One HTTP thread per core this process may use, 1..8. */
+  cpu_set_t set;
+  assert_int_equal(sched_getaffinity(0, sizeof(set), &set), 0);
+  int cores = CPU_COUNT(&set);
+  assert_int_equal(o.http_thread_count, cores > 8 ? 8 : cores);
   cli_options_free(&o);
 }
 
@@ -46,7 +54,8 @@ static void test_both_value_spellings_and_repeats(void **state) {
                   "--http-port", "9000", "--metrics-port=9002", "--model-control-mode",
                   "explicit", "--load-model=m1", "--load-model", "m2", "--log-verbose=1",
                   "--backend-directory", "/opt/backends", "--id=torchd-test",
-                  "--exit-timeout-secs=5", "--http-thread-count=2"};
+                  "--exit-timeout-secs=5", "--http-thread-count=2",
+                  "--inline-execution-max-us=0", "--close-batches-early=false"};
   cli_options o;
   assert_null(parse(ARGC(argv), argv, &o));
   assert_int_equal(o.model_repository_count, 2);
@@ -61,6 +70,8 @@ static void test_both_value_spellings_and_repeats(void **state) {
   assert_string_equal(o.server_id, "torchd-test");
   assert_int_equal(o.exit_timeout_secs, 5);
   assert_int_equal(o.http_thread_count, 2);
+  assert_int_equal(o.inline_execution_max_us, 0);
+  assert_false(o.close_batches_early);
   cli_options_free(&o);
 }
 
