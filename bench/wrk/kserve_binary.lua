@@ -27,11 +27,5 @@ wrk.headers["Content-Type"] = "application/octet-stream"
 wrk.headers["Inference-Header-Content-Length"] =
   string.match(read_file(prefix .. ".hlen", "r"), "%d+")
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  local errors = e.connect + e.read + e.write + e.timeout + e.status
-  local seconds = summary.duration / 1e6
-  io.write(string.format("BENCH_RESULT,%d,%.3f,%.1f,%d,%d,%d,%d\n",
-    summary.requests, seconds, summary.requests / seconds,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), errors))
-end
+-- done(): the BENCH_RESULT line, shared with get_health.lua.
+dofile(string.match(debug.getinfo(1, "S").source, "^@(.*/)") .. "bench_result.lua")

@@ -1,8 +1,36 @@
-/* frontend.c — shared frontend state helpers: the per-model pending counters. */
+/* frontend.c — shared frontend state: its set-up, the clients-waiting query and the
+ * per-model pending counters. */
 #include "frontend.h"
+
+#include "infer_handler.h"
+#include "torchd/torchd_server.h"
 
 #include <stdio.h>
 #include <string.h>
+
+TRITONSERVER_Error *frontend_init(frontend *fe, TRITONSERVER_Server *server,
+                                  const cli_options *options) {
+  fe->server = server;
+  fe->options = options;
+  pthread_mutex_init(&fe->lock, NULL);
+  shm_registry_init(&fe->shm);
+  fe->log = (log_settings){options->log_info, options->log_warning, options->log_error,
+                           options->log_verbose, options->log_format};
+  trace_settings_defaults(&fe->trace);
+  atomic_init(&fe->draining, false);
+  atomic_init(&fe->live_infers, 0);
+  atomic_init(&fe->suspended, 0);
+  atomic_init(&fe->open_connections, 0);
+  atomic_init(&fe->waiting_infers, 0);
+  pthread_mutex_init(&fe->calls_lock, NULL);
+  fe->calls = NULL;
+  if (options->close_batches_early) {
+    TRITONSERVER_Error *err =
+        TORCHD_ServerSetClientsWaitingQuery(server, frontend_clients_all_waiting, fe);
+    if (err != NULL) return err;
+  }
+  return infer_allocator_new(&fe->allocator);
+}
 
 bool frontend_clients_all_waiting(void *userp) {
   frontend *fe = userp;

@@ -67,13 +67,21 @@ typedef struct frontend {
 /* Trace settings at their defaults (level OFF, rate 1000, count -1, mode triton). */
 void trace_settings_defaults(trace_settings *t);
 
+/* Sets up `fe` (zeroed storage) for `server` and the parsed flags (both borrowed; they
+ * must outlive it): locks, shared-memory registry, log and trace settings, counters, the
+ * response allocator, and — with --close-batches-early — the core's clients-waiting
+ * query. Returns the error of the step that failed (the caller reports it and exits). */
+TRITONSERVER_Error *frontend_init(frontend *fe, TRITONSERVER_Server *server,
+                                  const cli_options *options);
+
 /* TORCHD_ServerSetClientsWaitingQuery's query (userp: the frontend): true when every
  * open HTTP connection has its request in the core. An HTTP/1.1 connection sends its
  * next request only after the answer (libmicrohttpd reads no further while one is in
  * flight), so then no request can arrive until the core answers one. */
 bool frontend_clients_all_waiting(void *userp);
 
-/* Count one more / one less pending request for `model`. */
+/* Count one more / one less pending request for `model`; also counts it in
+ * waiting_infers (frontend_clients_all_waiting). */
 void frontend_pending_add(frontend *fe, const char *model, int delta);
 /* Pending count for `model` (any version). */
 uint64_t frontend_pending_get(frontend *fe, const char *model);

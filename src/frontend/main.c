@@ -15,7 +15,6 @@
 #include "metrics_server.h"
 #include "server_options.h"
 #include "strbuf.h"
-#include "torchd/torchd_server.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -169,26 +168,8 @@ int main(int argc, char **argv) {
   print_model_table(server);
 
   static frontend fe;
-  fe.server = server;
-  fe.options = &cli;
-  pthread_mutex_init(&fe.lock, NULL);
-  shm_registry_init(&fe.shm);
-  fe.log = (log_settings){cli.log_info, cli.log_warning, cli.log_error, cli.log_verbose,
-                          cli.log_format};
-  trace_settings_defaults(&fe.trace);
-  atomic_init(&fe.draining, false);
-  atomic_init(&fe.live_infers, 0);
-  atomic_init(&fe.suspended, 0);
-  atomic_init(&fe.open_connections, 0);
-  atomic_init(&fe.waiting_infers, 0);
-  if (cli.close_batches_early) {
-    err = TORCHD_ServerSetClientsWaitingQuery(server, frontend_clients_all_waiting, &fe);
-    if (err != NULL) return fail("setting the clients-waiting query", err);
-  }
-  pthread_mutex_init(&fe.calls_lock, NULL);
-  fe.calls = NULL;
-  err = infer_allocator_new(&fe.allocator);
-  if (err != NULL) return fail("creating the response allocator", err);
+  err = frontend_init(&fe, server, &cli);
+  if (err != NULL) return fail("setting up the HTTP frontend", err);
 
   struct MHD_Daemon *http = NULL, *metrics = NULL;
   char *start_error = NULL;

@@ -128,24 +128,10 @@ static void setup(void) {
   TRITONSERVER_ServerOptionsDelete(options);
   if (err != NULL) die("creating the server", err);
 
-  /* The frontend state as main.c sets it up (that part of main() is not a function). */
+  /* The frontend state, set up as main.c sets it up. */
   static frontend fe;
-  fe.server = server;
-  fe.options = &cli;
-  pthread_mutex_init(&fe.lock, NULL);
-  shm_registry_init(&fe.shm);
-  fe.log = (log_settings){cli.log_info, cli.log_warning, cli.log_error, cli.log_verbose,
-                          cli.log_format};
-  trace_settings_defaults(&fe.trace);
-  atomic_init(&fe.draining, false);
-  atomic_init(&fe.live_infers, 0);
-  atomic_init(&fe.suspended, 0);
-  atomic_init(&fe.open_connections, 0);
-  atomic_init(&fe.waiting_infers, 0);
-  pthread_mutex_init(&fe.calls_lock, NULL);
-  fe.calls = NULL;
-  err = infer_allocator_new(&fe.allocator);
-  if (err != NULL) die("response allocator", err);
+  err = frontend_init(&fe, server, &cli);
+  if (err != NULL) die("frontend", err);
 
   char *start_error = NULL;
   struct MHD_Daemon *http = http_server_start(&fe, cli.http_address, cli.http_port,
