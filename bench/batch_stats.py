@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Prints the batches a model's dynamic batcher formed between two statistics snapshots.
 
 Why this exists: issue 6 compares torchd's throughput with in-process LibTorch "at the

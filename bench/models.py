@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Generates the benchmark model repository: add_sub, mlp and resnet18 (TorchScript).
 
 Why this exists: every system in a benchmark run (torchd, the Python server, the in-process
@@ -15,9 +15,9 @@ mlp and resnet18 use dynamic batching (max_batch_size 64). Weights are seeded, s
 makes the same models. Idempotent: a model whose model.pt is newer than this script is
 skipped (--force rewrites).
 
-Usage: /usr/bin/python3 bench/models.py --out <repository dir> [--force] [--only m1,m2]
-       /usr/bin/python3 bench/models.py --inprocess-args resnet18   (prints --input 3,224,224)
-       /usr/bin/python3 bench/models.py --out <dir> --only resnet18 --variant-of <repository>
+Usage: .venv/bin/python bench/models.py --out <repository dir> [--force] [--only m1,m2]
+       .venv/bin/python bench/models.py --inprocess-args resnet18   (prints --input 3,224,224)
+       .venv/bin/python bench/models.py --out <dir> --only resnet18 --variant-of <repository>
            [--instances 8] [--weight-sharing] [--warmup]   (config variants, weights linked)
 """
 

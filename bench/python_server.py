@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The Python baseline of the benchmarks: a KServe v2 server as a user would write it.
 
 Why this exists: torchd's promise is to beat what users would otherwise build, and the
@@ -17,7 +17,7 @@ input order and output names); the highest numeric version directory is served.
 Threads: torch's intra-op pool gets one thread per core this process may run on
 (sched_getaffinity), or --threads.
 
-Usage: /usr/bin/python3 bench/python_server.py --model-repository DIR [--port 8100]
+Usage: .venv/bin/python bench/python_server.py --model-repository DIR [--port 8100]
 """
 
 import argparse

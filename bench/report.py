@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Turns one benchmark run's CSV files into plots (gnuplot PNG) and a Markdown report.
 
 Why this exists: bench/run collects numbers; people read tables and plots. Keeping the

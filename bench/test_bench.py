@@ -4,7 +4,7 @@ Why this exists: a benchmark whose requests are malformed, whose baseline server
 wrongly or whose report computes the targets wrongly produces confident nonsense. These
 tests check the request bodies wrk posts, the Python baseline server's KServe v2 handling
 (in-process and over real HTTP), and the report's target arithmetic.
-Run: /usr/bin/python3 -m pytest -q bench/test_bench.py
+Run: .venv/bin/python -m pytest -q bench/test_bench.py
 """
 
 import asyncio

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Generates the TorchScript files of the bundled example repository (examples/models/).
 
 Why this exists: the example models are small enough to describe in a README and answer
@@ -6,7 +6,7 @@ questions a person can check by hand, but binary model files are not committed. 
 configs and label files are committed beside them; this script writes only
 `<dir>/<model>/1/model.pt` (and copies a missing config/label file from the committed
 examples/models/ when <dir> is somewhere else). scripts/setup runs it as
-`/usr/bin/python3 examples/make_example_models.py examples/models`.
+`.venv/bin/python examples/make_example_models.py examples/models`.
 
 Idempotent: a model file newer than this script is left alone (pass --force to rewrite).
 

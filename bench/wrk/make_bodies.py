@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Writes the request bodies wrk posts: one KServe v2 binary-tensor request per model.
 
 Why this exists: wrk sends one fixed body per script; building it here, from the model
@@ -10,7 +10,7 @@ raw little-endian input tensors) and <out>/<model>.hlen (the JSON header's lengt
 the value of the Inference-Header-Content-Length header). Batching models get batch 1.
 All outputs are requested as binary data. Input values are seeded pseudo-random numbers.
 
-Usage: /usr/bin/python3 bench/wrk/make_bodies.py --out <dir>
+Usage: .venv/bin/python bench/wrk/make_bodies.py --out <dir>
 """
 
 import argparse

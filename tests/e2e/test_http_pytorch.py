@@ -3,6 +3,7 @@ JSON and binary, strings with NULs, batching and non-batching, naming convention
 versions and policies, classification with labels, a model that raises, concurrency."""
 import concurrent.futures
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -161,7 +162,7 @@ def test_readme_example_answers(start_server, tmp_path):
     repo = tmp_path / "models"
     shutil.copytree(os.path.join(ROOT, "examples", "models"), repo,
                     ignore=shutil.ignore_patterns("model.pt"))
-    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "examples", "make_example_models.py"),
+    subprocess.run([sys.executable, os.path.join(ROOT, "examples", "make_example_models.py"),
                     str(repo)], check=True, timeout=120, stdout=sys.stderr)
     s = start_server(str(repo))
     r = s.infer("quadrant", {"inputs": [tensor("POINT", "FP32", [1, 2], [3, 1])]})

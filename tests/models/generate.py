@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Generates torchd's test model repositories into --out (see README.md beside this file).
 
 Why this exists: tests need real TorchScript models, which are binary and must match the
@@ -12,7 +12,7 @@ nothing is done and torch is not even imported. Otherwise the models are written
 temporary folder under <out> and each repository folder is swapped in when complete, so a
 failed run never leaves half a repository behind.
 
-Usage: /usr/bin/python3 tests/models/generate.py --out <dir> [--force]
+Usage: .venv/bin/python tests/models/generate.py --out <dir> [--force]
 """
 
 import argparse

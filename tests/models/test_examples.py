@@ -4,7 +4,7 @@ Why this exists: the README's quick start tells users what the example models an
 test generates the example model files into a temporary folder with
 examples/make_example_models.py and checks those exact answers, plus the script's
 idempotence.
-Run: /usr/bin/python3 -m pytest -q tests/models/test_examples.py
+Run: .venv/bin/python -m pytest -q tests/models/test_examples.py
 """
 
 import os

@@ -8,7 +8,7 @@ name the same models.
 
 The repositories come from $TORCHD_TEST_MODELS (set by ctest to the test_models fixture's
 output) or are generated into a temporary folder.
-Run: /usr/bin/python3 -m pytest -q tests/models
+Run: .venv/bin/python -m pytest -q tests/models
 """
 
 import importlib

@@ -1,8 +1,8 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Writes the PyTorch fault models that tests/models lacks into one repository, for
-test_model_faults.py (run with Debian's /usr/bin/python3, which has torch; ~3 s).
+test_model_faults.py (run with the venv's python (.venv/bin/python), which has torch; ~3 s).
 
-Usage: /usr/bin/python3 make_fault_models.py <repository dir>
+Usage: .venv/bin/python make_fault_models.py <repository dir>
 
   healthy        INPUT__0 FP32 [-1] -> OUTPUT__0 = INPUT__0 + 1        (must keep serving)
   truncated      a valid TorchScript archive cut to half its size          (load fails)

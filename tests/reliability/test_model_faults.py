@@ -5,6 +5,7 @@ clients get a clear error, the healthy model keeps serving throughout, and the s
 stays up. The fault models are written by make_fault_models.py into a temp repository."""
 import concurrent.futures
 import os
+import sys
 import subprocess
 import time
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.skipif(not os.path.isdir(PYTORCH_BACKEND),
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory, start_server):
     repo = str(tmp_path_factory.mktemp("fault_models"))
-    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "make_fault_models.py"), repo],
+    subprocess.run([sys.executable, os.path.join(HERE, "make_fault_models.py"), repo],
                    check=True, timeout=120)
     return start_server(repo, ["--exit-on-error=false", "--strict-readiness=false"])
 
@@ -132,7 +133,7 @@ def test_pytorch_unload_reload_under_load(start_server, tmp_path):
     cycles under 4 clients; every answer right or refused clearly."""
     from test_lifecycle import Load
     repo = str(tmp_path / "repo")
-    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "make_fault_models.py"), repo],
+    subprocess.run([sys.executable, os.path.join(HERE, "make_fault_models.py"), repo],
                    check=True, timeout=120)
     srv = start_server(repo, ["--model-control-mode=explicit", "--load-model=healthy"])
     traffic = Load(srv, "healthy", threads=4, expected=lambda i: [i + 1, 1 - i],

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Scripts the small TorchScript models test_torch_shim.c loads (run with /usr/bin/python3).
+"""Scripts the small TorchScript models test_torch_shim.c loads (run with .venv/bin/python).
 
 Why it exists: the shim test checks LibTorch plumbing (schema kinds, argument passing,
 output splitting, errors) without the core or the shared model repositories, so it makes
