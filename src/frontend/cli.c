@@ -236,7 +236,7 @@ void cli_options_defaults(cli_options *o) {
   o->model_load_thread_count = 4;
   o->exit_timeout_secs = 30;
   o->inline_execution_max_us = 200;
-  o->close_batches_early = true;
+  o->close_batches_early = false;
   o->server_id = strdup("triton");
   o->allow_http = true;
   o->http_port = 8000;
@@ -410,7 +410,8 @@ const char *cli_usage(void) {
          "  --close-batches-early=<bool>  close a dynamic batch before max_queue_delay when\n"
          "                                every open HTTP connection has its request in the\n"
          "                                server, so none can arrive to grow it (default\n"
-         "                                true; false: always wait, as Triton)\n"
+         "                                false: always wait, as Triton; opt in\n"
+         "                                only for a fixed pool of clients)\n"
          "\n"
          "HTTP (KServe v2):\n"
          "  --allow-http=<bool>           serve HTTP (default true)\n"

@@ -64,7 +64,7 @@ typedef struct cli_options {
   char *http_address;         /* default "0.0.0.0", owned */
   int http_thread_count;      /* default 8 */
   int inline_execution_max_us; /* default 200; 0 disables inline execution */
-  bool close_batches_early;    /* default true: TORCHD_ServerSetClientsWaitingQuery */
+  bool close_batches_early;    /* default false (Triton's semantics); opt-in heuristic */
   uint64_t http_max_input_size; /* default 64 MiB */
   cli_restriction *restrictions;
   size_t restriction_count;

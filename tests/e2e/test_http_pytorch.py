@@ -178,3 +178,47 @@ def test_readme_example_answers(start_server, tmp_path):
                                        tensor("INPUT1", "FP32", [16], [1] * 16)]})
     outs = {o["name"]: o["data"] for o in r.json()["outputs"]}
     assert outs["OUTPUT0"] == list(range(1, 17)) and outs["OUTPUT1"] == list(range(-1, 15))
+
+
+def extra_model_repo(tmp_path, *names):
+    """A repository holding copies of the named pytorch_extra models."""
+    import shutil
+    repo = tmp_path / "repo"
+    for name in names:
+        shutil.copytree(os.path.join(TORCHD_MODELS, "pytorch_extra", name), repo / name)
+    return str(repo)
+
+
+def test_transformer_layer_with_default_arguments(start_server, tmp_path):
+    """A stock nn.TransformerEncoderLayer, scripted as users export it (attention through
+    aten::scaled_dot_product_attention), serves with only `src` in the config: the mask
+    arguments and is_causal take their defaults. Driven by tritonclient.http, and checked
+    against the same model.pt run by the environment's torch."""
+    import torch
+    import tritonclient.http as httpclient
+
+    repo = extra_model_repo(tmp_path, "transformer_layer", "default_arguments")
+    server = start_server(repo)
+    client = httpclient.InferenceServerClient(server.url[len("http://"):])
+    reference = torch.jit.load(os.path.join(repo, "transformer_layer", "1", "model.pt"))
+    rng = np.random.default_rng(0)
+    for batch, sequence in ((1, 5), (3, 17)):
+        src = rng.standard_normal((batch, sequence, 64)).astype(np.float32)
+        inputs = [httpclient.InferInput("src", list(src.shape), "FP32")]
+        inputs[0].set_data_from_numpy(src, binary_data=True)
+        result = client.infer("transformer_layer", inputs)
+        got = result.as_numpy("OUTPUT__0")
+        with torch.no_grad():
+            expected = reference(torch.from_numpy(src)).numpy()
+        assert got.shape == (batch, sequence, 64)
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+    x = np.array([[1.0, 2.0]], dtype=np.float32)
+    bias = np.array([[0.5, 0.25]], dtype=np.float32)
+    only_x = [httpclient.InferInput("x", [1, 2], "FP32")]
+    only_x[0].set_data_from_numpy(x)
+    assert client.infer("default_arguments", only_x).as_numpy("OUTPUT__0").tolist() == [[2, 4]]
+    with_bias = only_x + [httpclient.InferInput("bias", [1, 2], "FP32")]
+    with_bias[1].set_data_from_numpy(bias)
+    out = client.infer("default_arguments", with_bias).as_numpy("OUTPUT__0")
+    assert out.tolist() == [[2.5, 4.25]]

@@ -219,10 +219,12 @@ BATCHED = ('name: "batched"\nbackend: "identity"\nmax_batch_size: 8\n'
 
 
 def test_batches_close_early_when_every_connection_waits(start_server, tmp_path):
+    """--close-batches-early=true (opt-in): a batch closes as soon as every open connection
+    has its request in the server."""
     repo = str(tmp_path / "repo")
     write_model(repo, "batched", BATCHED)
     body = {"inputs": [{"name": "INPUT0", "shape": [1, 2], "datatype": "FP32", "data": [1, 2]}]}
-    early = start_server(repo)
+    early = start_server(repo, ["--close-batches-early=true"])
     # The readiness polls' connections may still be open on the server's side for a
     # moment (it counts a close when it reads it); an open idle connection could send, so
     # the batch may wait. One untimed request outlasts them.
@@ -233,22 +235,22 @@ def test_batches_close_early_when_every_connection_waits(start_server, tmp_path)
     r = early.infer("batched", body)
     assert r.status_code == 200 and r.json()["outputs"][0]["data"] == [1, 2]
     assert time.time() - started < 1.0
-    early.session.close()  # an idle keep-alive connection could still send: not waiting
 
-    # Four clients, each with its own open connection, send at once: the batch closes when
-    # the fourth request is in, as one batch, long before the delay. A connection closed
-    # just before (like the session above) counts as open, and could send, until the
-    # server reads the close, and a loaded machine can hold a client back: the rounds
-    # repeat, and one of them must show it.
+    # Four clients, each with its own open connection, send at once, on a server no other
+    # connection has touched since its readiness polls: the batch closes when the fourth
+    # request is in, as one batch, long before the delay. A loaded machine can hold a
+    # client back (the batch then closes with fewer, and the late one waits for the
+    # others' idle connections): the rounds repeat, and one of them must show it.
+    fresh = start_server(repo, ["--close-batches-early=true"])
     barrier = threading.Barrier(4)
-    rounds = 4
+    rounds = 6
 
     def one(i):
         answers = []
         with requests.Session() as session:
             b = {"inputs": [{"name": "INPUT0", "shape": [1, 2], "datatype": "FP32",
                              "data": [i, i]}]}
-            url = early.url + "/v2/models/batched/infer"
+            url = fresh.url + "/v2/models/batched/infer"
             for _ in range(rounds):
                 barrier.wait()
                 started = time.time()
@@ -265,8 +267,27 @@ def test_batches_close_early_when_every_connection_waits(start_server, tmp_path)
                           results[i][k][2] < 1.0 for i in range(4)) for k in range(rounds)]
     assert any(one_batch_fast), results
 
-    # With the flag off, the batch waits out the delay as in Triton.
-    waiting = start_server(repo, ["--close-batches-early=false"])
+
+def test_batches_wait_out_the_queue_delay_by_default(start_server, tmp_path):
+    """Triton's semantics by default: a batch waits out max_queue_delay_microseconds, and
+    max_queue_size counts the requests it holds meanwhile (a second one gets 503)."""
+    repo = str(tmp_path / "repo")
+    write_model(repo, "batched", BATCHED)
+    write_model(repo, "queued", BATCHED.replace('"batched"', '"queued"').replace(
+        "max_queue_delay_microseconds: 1500000",
+        "max_queue_delay_microseconds: 1000000 preferred_batch_size: [ 8 ] "
+        "default_queue_policy { max_queue_size: 1 }"))
+    body = {"inputs": [{"name": "INPUT0", "shape": [1, 2], "datatype": "FP32", "data": [1, 2]}]}
+    server = start_server(repo)
     started = time.time()
-    assert waiting.infer("batched", body).status_code == 200
+    assert server.infer("batched", body).status_code == 200
     assert time.time() - started >= 1.4
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        first = pool.submit(server.infer, "queued", body)
+        time.sleep(0.5)
+        with requests.Session() as other:  # a new connection while the first one waits
+            second = other.post(server.url + "/v2/models/queued/infer", json=body, timeout=30)
+        assert second.status_code == 503, second.text
+        assert "Exceeds maximum queue size" in second.json()["error"], second.text
+        assert first.result().status_code == 200

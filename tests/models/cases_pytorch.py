@@ -28,6 +28,8 @@ their documented answers for test_models.py.
 | wrong_output_dtype | config FP32, model returns INT64: dtype mismatch error |
 | missing_output_index | config has OUTPUT__1, model returns one tensor |
 | ragged_sum | `allow_ragged_batch` INPUT__0 + batch_input INDEX__1 (BATCH_ACCUMULATED_ELEMENT_COUNT, INT64), preferred batch 3, queue delay up to 2 s: OUTPUT__0 [1] = the sum of each request's own elements; OUTPUT__1 = 2x, split back by batch_output BATCH_SCATTER_WITH_INPUT_SHAPE |
+| default_arguments | forward(x, scale: float = 2.0, bias: Optional[Tensor] = None, flag: bool = False); config inputs x and bias (optional): scale and flag take their defaults, OUTPUT__0 = 2x (+ bias) |
+| transformer_layer | scripted nn.TransformerEncoderLayer(64, 4, 128, batch_first=True), eval, seed 0; config input `src` [-1, 64] only: src_mask, src_key_padding_mask and is_causal take their defaults |
 | sequence_state | sequence batching: START__1 control, state STATE_IN__2 -> STATE_OUT__1; OUTPUT__0 is the running sum of INPUT__0 over the sequence |
 
 | model (pytorch_extra_faulty) | expected load error |
@@ -37,6 +39,8 @@ their documented answers for test_models.py.
 | bad_parameter | DISABLE_CUDNN "maybe": failed to convert 'maybe' to boolean |
 | unsupported_argument | forward(x, n: int): An input of type 'int' was detected ... |
 | missing_method | METHOD_NAME "nope": the model has no method named 'nope' |
+| too_few_inputs | config input a only, forward(a, b, c: Optional[Tensor] = None): configuration expects 1 inputs, model provides 3 (2 without a default value) |
+| required_not_fed | config inputs a and c for the same forward: argument 'b' has no default value and no input feeds it |
 | state_bad_naming | state model whose input is named "X": not all inputs and outputs follow <name>__<index> |
 """
 
@@ -138,6 +142,32 @@ class RaggedSum(torch.nn.Module):
             sums.append(x[start:end].sum().unsqueeze(0))
             start = end
         return torch.stack(sums), x * 2
+
+
+class DefaultArguments(torch.nn.Module):
+    # `scale` (a float) and `flag` (a bool) are fed by no input: their defaults are passed.
+    # `bias` sits after `scale` and is fed by an optional input.
+    def forward(self, x: torch.Tensor, scale: float = 2.0, bias: Optional[torch.Tensor] = None,
+                flag: bool = False) -> torch.Tensor:
+        y = x * scale
+        if bias is not None:
+            y = y + bias
+        return -y if flag else y
+
+
+class RequiredAfterDefault(torch.nn.Module):
+    def forward(self, a: torch.Tensor, b: torch.Tensor,
+                c: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return a + b
+
+
+def transformer_layer():
+    # What a user exports today: a stock layer with attention (aten::scaled_dot_product_
+    # attention), scripted as it is, forward(src, src_mask=None, src_key_padding_mask=None,
+    # is_causal=False). Seeded so every generation gives the same weights.
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(64, 4, 128, batch_first=True)
+    return s(layer.eval())
 
 
 def sequence_config(name: str, input_name: str) -> str:
@@ -245,6 +275,23 @@ def cases() -> List[Case]:
         Case("pytorch_extra", "sequence_state", sequence_config("sequence_state", "INPUT__0"),
              {1: s(Accumulate())},
              samples=[Sample([T([2.0]), T([0], dtype=torch.int32), T([3.0])], [T([5.0]), T([5.0])])]),
+        Case("pytorch_extra", "default_arguments",
+             model_config("default_arguments",
+                          [fp32("x"), fp32("bias").replace("dims:", "optional: true\n    dims:")],
+                          [fp32("OUTPUT__0")], **batching),
+             {1: s(DefaultArguments())},
+             samples=[Sample([T([1.0, 2.0])], [T([2.0, 4.0])]),
+                      Sample([T([1.0, 2.0]), 2.0, T([0.5, 0.5])], [T([2.5, 4.5])])]),
+        Case("pytorch_extra", "transformer_layer",
+             model_config("transformer_layer", [fp32("src", (-1, 64))],
+                          [fp32("OUTPUT__0", (-1, 64))], **batching),
+             {1: transformer_layer()}),
+        Case("pytorch_extra_faulty", "too_few_inputs",
+             model_config("too_few_inputs", [fp32("a")], [fp32("OUTPUT__0")]),
+             {1: s(RequiredAfterDefault())}),
+        Case("pytorch_extra_faulty", "required_not_fed",
+             model_config("required_not_fed", [fp32("a"), fp32("c")], [fp32("OUTPUT__0")]),
+             {1: s(RequiredAfterDefault())}),
         Case("pytorch_extra_faulty", "state_bad_naming", sequence_config("state_bad_naming", "X"),
              {1: s(Accumulate())}),
         Case("pytorch_extra_faulty", "duplicate_index",

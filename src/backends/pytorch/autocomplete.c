@@ -36,6 +36,8 @@ static TRITONSERVER_Error *complete_inputs(pt_model_state *state, const ts_schem
   for (size_t i = 0; i < schema->arg_count; ++i) {
     const ts_arg *arg = &schema->args[i];
     bool is_string = arg->kind == TS_ARG_STRING_LIST;
+    bool is_tensor = arg->kind == TS_ARG_TENSOR || arg->kind == TS_ARG_OPTIONAL_TENSOR;
+    if (!is_tensor && !is_string && arg->has_default) continue; /* `is_causal: bool = False` */
     if (arg->kind != TS_ARG_TENSOR && arg->kind != TS_ARG_OPTIONAL_TENSOR && !is_string)
       return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
                              "unable to auto-complete the inputs of model '%s': argument '%s' "

@@ -286,7 +286,10 @@ TRITONSERVER_Error *pt_gather_inputs(pt_batch *batch) {
   request_input *ins = pt_batch_calloc(batch, batch->slot_count + 1, sizeof(request_input));
   if (batch->args == NULL || ins == NULL)
     return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
-  for (size_t i = 0; i < batch->arg_count; ++i) batch->args[i].kind = TS_VALUE_NONE;
+  for (size_t i = 0; i < batch->arg_count; ++i)
+    batch->args[i].kind = !instance->dict_mode && instance->arg_takes_default[i]
+                              ? TS_VALUE_DEFAULT
+                              : TS_VALUE_NONE;
   for (size_t i = 0; i < instance->feed_count; ++i) {
     const pt_io_config *input = &instance->feeds[i];
     ts_value *arg = &batch->args[instance->dict_mode ? (int)i : instance->feed_slots[i]];

@@ -65,6 +65,9 @@ static TRITONSERVER_Error *check_argument_types(pt_instance_state *state,
   if (state->dict_mode) return NULL;
   for (size_t i = 0; i < schema->arg_count; ++i) {
     ts_arg_kind kind = schema->args[i].kind;
+    /* `is_causal: bool = False`: not fed by an input (check_input_kinds rejects that), so
+     * the default is passed whatever its type. */
+    if (schema->args[i].has_default && kind != TS_ARG_TENSOR_DICT) continue;
     bool is_dict = kind == TS_ARG_TENSOR_DICT || kind == TS_ARG_OTHER_DICT;
     if (is_dict && i > 0)
       return pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
@@ -165,17 +168,53 @@ static TRITONSERVER_Error *map_batch_inputs(pt_instance_state *state, const ts_s
   return NULL;
 }
 
+/* Arguments no feed or batch input maps to take their default value (our addition: Triton
+ * needs one input per argument); one without a default fails the load. */
+static TRITONSERVER_Error *mark_defaulted_arguments(pt_instance_state *state,
+                                                   const ts_schema *schema) {
+  const pt_model_config *config = &state->model->config;
+  state->arg_takes_default = calloc(schema->arg_count + 1, sizeof(bool));
+  if (state->arg_takes_default == NULL)
+    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  for (size_t a = 0; a < schema->arg_count; ++a) state->arg_takes_default[a] = true;
+  for (size_t i = 0; i < state->feed_count; ++i)
+    state->arg_takes_default[state->feed_slots[i]] = false;
+  for (size_t k = 0; k < config->batch_input_count; ++k)
+    state->arg_takes_default[state->batch_input_slots[k]] = false;
+  for (size_t a = 0; a < schema->arg_count; ++a)
+    if (state->arg_takes_default[a] && !schema->args[a].has_default)
+      return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                             "unable to load model '%s': argument '%s' of method '%s' has no "
+                             "default value and no input of the configuration feeds it",
+                             state->model->name, schema->args[a].name,
+                             state->model->params.method_name);
+  return NULL;
+}
+
+static size_t required_argument_count(const ts_schema *schema) {
+  size_t required = 0;
+  for (size_t a = 0; a < schema->arg_count; ++a) required += !schema->args[a].has_default;
+  return required;
+}
+
 static TRITONSERVER_Error *map_inputs(pt_instance_state *state, const ts_schema *schema) {
   const pt_model_config *config = &state->model->config;
   size_t expected = config->input_count + config->batch_input_count + config->control_count +
                     config->state_count;
   TRITONSERVER_Error *error = make_feeds(state);
   if (error != NULL || state->dict_mode) return error;
-  if (expected != schema->arg_count)
+  size_t required = required_argument_count(schema);
+  if (expected > schema->arg_count || expected < required) {
+    if (required == schema->arg_count)
+      return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
+                             "unable to load model '%s', configuration expects %zu inputs, "
+                             "model provides %zu",
+                             state->model->name, expected, schema->arg_count);
     return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
                            "unable to load model '%s', configuration expects %zu inputs, model "
-                           "provides %zu",
-                           state->model->name, expected, schema->arg_count);
+                           "provides %zu (%zu without a default value)",
+                           state->model->name, expected, schema->arg_count, required);
+  }
   size_t name_count = state->feed_count + config->batch_input_count;
   const char **names = calloc(name_count + 1, sizeof(char *));
   const char **arg_names = calloc(schema->arg_count + 1, sizeof(char *));
@@ -209,6 +248,7 @@ static TRITONSERVER_Error *map_inputs(pt_instance_state *state, const ts_schema 
   }
   free(names);
   free(arg_names);
+  if (error == NULL) error = mark_defaulted_arguments(state, schema);
   if (error == NULL) error = check_input_kinds(state, schema);
   return error;
 }
@@ -322,6 +362,7 @@ void pt_instance_state_delete(pt_instance_state *state) {
   ts_module_unref(state->module);
   if (state->kind != TRITONSERVER_INSTANCEGROUPKIND_CPU) ts_empty_cuda_cache();
   free(state->arg_kinds);
+  free(state->arg_takes_default);
   free(state->feeds);
   free(state->feed_slots);
   free(state->batch_input_slots);

@@ -26,6 +26,8 @@ typedef struct pt_instance_state {
   bool dict_mode;             /* the method takes one Dict[str, Tensor] */
   size_t arg_count;           /* method arguments (self excluded) */
   ts_arg_kind *arg_kinds;     /* kind of each argument (owned) */
+  bool *arg_takes_default;    /* per argument: no feed maps to it, its default is passed
+                                 (owned; all false in dict mode) */
   /* What execute gathers from each request, in this order: the config inputs, then the
    * sequence control inputs, then the implicit-state inputs (both added to requests by
    * the core's sequence batcher). Entries borrow their names from the model config. */

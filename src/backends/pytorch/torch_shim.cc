@@ -276,6 +276,11 @@ std::vector<OutputItem> split_outputs(const c10::IValue &value) {
   return items;
 }
 
+// Index of the first argument a caller passes: methods take `self` (a class) first.
+size_t first_argument(const std::vector<c10::Argument> &arguments) {
+  return !arguments.empty() && arguments[0].type()->kind() == c10::TypeKind::ClassType ? 1 : 0;
+}
+
 }  // namespace
 
 struct ts_result {
@@ -328,8 +333,7 @@ char *ts_module_schema(ts_module *module, const char *method_name, ts_schema **s
                                   "'");
     const auto &schema = method->function().getSchema();
     const auto &arguments = schema.arguments();
-    size_t first = 0;
-    if (!arguments.empty() && arguments[0].type()->kind() == c10::TypeKind::ClassType) first = 1;
+    size_t first = first_argument(arguments);
     auto *out = static_cast<ts_schema *>(std::calloc(1, sizeof(ts_schema)));
     if (out == nullptr) throw std::bad_alloc();
     out->arg_count = arguments.size() - first;
@@ -358,6 +362,7 @@ char *ts_module_schema(ts_module *module, const char *method_name, ts_schema **s
       out->args[i].name = dup_text(argument.name());
       out->args[i].type_text = dup_text(argument.type()->annotation_str());
       out->args[i].kind = arg_kind_of(argument.type());
+      out->args[i].has_default = argument.default_value().has_value();
     }
     if (out->args == nullptr || out->return_kinds == nullptr) {
       ts_schema_free(out);
@@ -404,11 +409,23 @@ char *ts_module_run(ts_module *module, const char *method_name, const ts_run_opt
         dict.insert(dict_keys[i], make_argument(args[i], *options).toTensor());
       }
       inputs.emplace_back(dict);
-    } else {
-      inputs.reserve(arg_count);
-      for (size_t i = 0; i < arg_count; ++i) inputs.push_back(make_argument(args[i], *options));
     }
     auto method = module->module.get_method(method_name);
+    if (dict_keys == nullptr) {
+      const auto &arguments = method.function().getSchema().arguments();
+      size_t first = first_argument(arguments);
+      inputs.reserve(arg_count);
+      for (size_t i = 0; i < arg_count; ++i) {
+        if (args[i].kind != TS_VALUE_DEFAULT) {
+          inputs.push_back(make_argument(args[i], *options));
+          continue;
+        }
+        if (first + i >= arguments.size() || !arguments[first + i].default_value())
+          throw std::invalid_argument("argument " + std::to_string(i) +
+                                      " has no default value to take");
+        inputs.push_back(*arguments[first + i].default_value());
+      }
+    }
     c10::IValue value = method(std::move(inputs));
     auto result = std::make_unique<ts_result>();
     result->items = split_outputs(value);

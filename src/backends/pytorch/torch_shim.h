@@ -77,6 +77,7 @@ typedef struct {
   char *name;       /* argument name as written in the method */
   char *type_text;  /* TorchScript spelling, e.g. "Tensor", "Optional[Tensor]", "str[]" */
   ts_arg_kind kind;
+  bool has_default; /* the signature gives a default value (`x: Optional[Tensor] = None`) */
 } ts_arg;
 
 typedef struct {
@@ -96,7 +97,8 @@ void ts_schema_free(ts_schema *schema);
 typedef enum {
   TS_VALUE_TENSOR = 0,
   TS_VALUE_STRINGS = 1,  /* List[str] */
-  TS_VALUE_NONE = 2      /* None, for an absent Optional[Tensor] */
+  TS_VALUE_NONE = 2,     /* None, for an absent Optional[Tensor] */
+  TS_VALUE_DEFAULT = 3   /* the argument's default value from the method's signature */
 } ts_value_kind;
 
 /* One argument. For tensors, `data` points to the caller's memory holding

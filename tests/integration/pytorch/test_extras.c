@@ -83,6 +83,28 @@ static void test_optional_input(void **unused) {
   call_free(call);
 }
 
+/* Arguments no input feeds take their defaults: scale = 2.0 and flag = False, with `bias`
+ * (after `scale` in the signature) fed or absent. */
+static void test_default_arguments(void **unused) {
+  (void)unused;
+  pt_load_ok(server, "default_arguments");
+  float x[2] = {1, 2}, bias[2] = {0.5f, 0.25f};
+  int64_t shape[2] = {1, 2};
+  infer_call *call = pt_infer_fp32(server, "default_arguments", "x", shape, 2, x);
+  check_call_ok(call);
+  const float *out = output_fp32(call, "OUTPUT__0", 2);
+  assert_true(out[0] == 2 && out[1] == 4);
+  call_free(call);
+  call = call_new(server, "default_arguments", -1, NULL);
+  call_add_input(call, "x", TRITONSERVER_TYPE_FP32, shape, 2, x, sizeof(x));
+  call_add_input(call, "bias", TRITONSERVER_TYPE_FP32, shape, 2, bias, sizeof(bias));
+  call_run(server, call);
+  check_call_ok(call);
+  out = output_fp32(call, "OUTPUT__0", 2);
+  assert_true(out[0] == 2.5f && out[1] == 4.25f);
+  call_free(call);
+}
+
 static void test_method_name_and_frozen_model(void **unused) {
   (void)unused;
   pt_load_ok(server, "method_name");
@@ -300,6 +322,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_list_and_dict_outputs),
       cmocka_unit_test(test_optional_input),
+      cmocka_unit_test(test_default_arguments),
       cmocka_unit_test(test_method_name_and_frozen_model),
       cmocka_unit_test(test_bf16),
       cmocka_unit_test(test_autocomplete),

@@ -65,6 +65,13 @@ static void test_our_load_failures(void **unused) {
                       "of type Dict(str, Tensor) or input(s) of type Tensor are supported.");
   expect_load_failure("pytorch_extra_faulty", "missing_method",
                       "the model has no method named 'nope'");
+  expect_load_failure("pytorch_extra_faulty", "too_few_inputs",
+                      "unable to load model 'too_few_inputs', configuration expects 1 inputs, "
+                      "model provides 3 (2 without a default value)");
+  expect_load_failure("pytorch_extra_faulty", "required_not_fed",
+                      "unable to load model 'required_not_fed': argument 'b' of method "
+                      "'forward' has no default value and no input of the configuration "
+                      "feeds it");
   expect_load_failure("pytorch_extra_faulty", "state_bad_naming",
                       "PyTorch model 'state_bad_naming' is using sequence batching with state "
                       "but not all inputs and outputs follow the <name>__<index> naming "

@@ -39,7 +39,7 @@ static void test_defaults_need_only_repository(void **state) {
   assert_string_equal(o.server_id, "triton");
   assert_int_equal(o.http_max_input_size, 64u << 20);
   assert_int_equal(o.inline_execution_max_us, 200);
-  assert_true(o.close_batches_early);
+  assert_false(o.close_batches_early); /* Triton's batching semantics by default */
   /* One HTTP thread per core this process may use, 1..8. */
   cpu_set_t set;
   assert_int_equal(sched_getaffinity(0, sizeof(set), &set), 0);
@@ -55,7 +55,7 @@ static void test_both_value_spellings_and_repeats(void **state) {
                   "explicit", "--load-model=m1", "--load-model", "m2", "--log-verbose=1",
                   "--backend-directory", "/opt/backends", "--id=torchd-test",
                   "--exit-timeout-secs=5", "--http-thread-count=2",
-                  "--inline-execution-max-us=0", "--close-batches-early=false"};
+                  "--inline-execution-max-us=0", "--close-batches-early=true"};
   cli_options o;
   assert_null(parse(ARGC(argv), argv, &o));
   assert_int_equal(o.model_repository_count, 2);
@@ -71,7 +71,7 @@ static void test_both_value_spellings_and_repeats(void **state) {
   assert_int_equal(o.exit_timeout_secs, 5);
   assert_int_equal(o.http_thread_count, 2);
   assert_int_equal(o.inline_execution_max_us, 0);
-  assert_false(o.close_batches_early);
+  assert_true(o.close_batches_early);
   cli_options_free(&o);
 }
 
