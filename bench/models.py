@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates the benchmark model repository: add_sub, mlp and resnet18 (TorchScript).
+"""Generates the benchmark model repository: add_sub, mlp, resnet18 and bert_encoder
+(TorchScript).
 
 Why this exists: every system in a benchmark run (torchd, the Python server, the in-process
 LibTorch loop) must run the very same model files. MODELS below is also the one description
@@ -10,9 +11,11 @@ the files.
   add_sub   INPUT0, INPUT1 FP32 [16] -> OUTPUT0 = sum, OUTPUT1 = difference (no batching)
   mlp       INPUT__0 FP32 [512] -> Linear 512x2048, ReLU, Linear 2048x512 -> OUTPUT__0 [512]
   resnet18  INPUT__0 FP32 [3,224,224] -> OUTPUT__0 FP32 [1000] (torchvision, random weights)
+  bert_encoder  src FP32 [64,768] -> OUTPUT__0 FP32 [64,768] (nn.TransformerEncoder, 12
+            layers of 768 hidden / 12 heads / 3072 feed-forward: BERT-base-sized)
 
-mlp and resnet18 use dynamic batching (max_batch_size 64). Weights are seeded, so every run
-makes the same models. Idempotent: a model whose model.pt is newer than this script is
+mlp and resnet18 use dynamic batching (max_batch_size 64), bert_encoder too (16). Weights
+are seeded, so every run makes the same models. Idempotent: a model whose model.pt is newer than this script is
 skipped (--force rewrites).
 
 Usage: .venv/bin/python bench/models.py --out <repository dir> [--force] [--only m1,m2]
@@ -63,6 +66,19 @@ MODELS = {
         "max_batch_size": 8,
         "dynamic_batching": "max_queue_delay_microseconds: 1000",
         "min_point_seconds": 8,
+    },
+    # A transformer encoder as people export it today, BERT-base-sized: 12 layers of hidden
+    # 768, 12 heads, feed-forward 3072, GELU, over a batch of sequences of 64 token
+    # embeddings (~11 GFLOP per sequence: ~0.1 s on one core).
+    # It is the stock nn.TransformerEncoder scripted as it is: forward(src, mask=None,
+    # src_key_padding_mask=None, is_causal=None) is served with only `src` in the config
+    # (the other arguments take their defaults).
+    "bert_encoder": {
+        "inputs": [("src", "FP32", [64, 768])],
+        "outputs": [("OUTPUT__0", "FP32", [64, 768])],
+        "max_batch_size": 16,
+        "dynamic_batching": "max_queue_delay_microseconds: 1000",
+        "min_point_seconds": 12,
     },
 }
 
@@ -151,6 +167,11 @@ def build_module(name: str):
     if name == "resnet18":
         import torchvision
         return torch.jit.script(torchvision.models.resnet18(weights=None).eval())
+    if name == "bert_encoder":
+        layer = torch.nn.TransformerEncoderLayer(768, 12, 3072, activation="gelu",
+                                                 batch_first=True)
+        encoder = torch.nn.TransformerEncoder(layer, 12, enable_nested_tensor=False)
+        return torch.jit.script(encoder.eval())
     raise KeyError(f"unknown benchmark model '{name}'; expected one of {sorted(MODELS)}")
 
 
