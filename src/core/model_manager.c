@@ -711,7 +711,8 @@ static void index_rows(json_object *arr, const manager_entry *e, bool ready_only
     json_object_object_add(o, "name", json_object_new_string(e->name));
     json_object_object_add(o, "version", json_object_new_string(vb));
     json_object_object_add(o, "state", json_object_new_string(state_name(v->state)));
-    json_object_object_add(o, "reason", json_object_new_string(v->reason ? v->reason : ""));
+    if (v->reason && v->reason[0]) /* as Triton: no empty "reason" (READY models) */
+      json_object_object_add(o, "reason", json_object_new_string(v->reason));
     json_object_array_add(arr, o);
   }
 }

@@ -145,16 +145,10 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelIsReady(TRITONSERVER_Server *server,
       manager_get_model(&server->models, model_name, model_version, &model);
   *ready = false;
   if (err) {
-    /* An unknown model is an error (HTTP 404); a known model whose version is missing
-     * or not ready is simply not ready. */
-    int64_t *versions = NULL;
-    size_t count = 0;
-    TRITONSERVER_Error *unknown = manager_ready_versions(&server->models, model_name, &versions, &count);
-    free(versions);
-    if (unknown) {
-      TRITONSERVER_ErrorDelete(err);
-      return unknown;
-    }
+    /* An unknown model, or a version of it that is not loaded, is an error (HTTP 404, as
+     * Triton answers); a loaded version that is not ready is simply not ready. */
+    if (TRITONSERVER_ErrorCode(err) == TRITONSERVER_ERROR_NOT_FOUND)
+      return err;
     TRITONSERVER_ErrorDelete(err);
     return NULL;
   }

@@ -1,6 +1,7 @@
 /* validate.c — request validation against the model config, in Triton's order and with
  * Triton's messages (infer_request.cc Normalize / ValidateRequestInputs):
- *   1. input count between #required and #inputs; every input name known;
+ *   1. every input name known (current Triton names an unexpected input rather than
+ *      counting it); input count between #required and #inputs;
  *   2. batching: each input has shape[0], all equal, <= max_batch_size;
  *   3. datatype equal to the config's;
  *   4. shape (without batch dim) matches dims, -1 in dims is a wildcard, -1 in the
@@ -230,14 +231,8 @@ TRITONSERVER_Error *validate_request(TRITONSERVER_InferenceRequest *req, TRITONB
   char prefix_buf[512];
   const char *prefix = request_log_prefix(req, prefix_buf, sizeof(prefix_buf));
 
-  /* 1. count, then names, then missing required inputs */
+  /* 1. names, then count and missing required inputs */
   TRITONSERVER_Error *err = NULL;
-  size_t required = 0;
-  for (size_t i = 0; i < cfg->input.count; i++)
-    if (!cfg->input.items[i].optional)
-      required++;
-  if (req->input_count > cfg->input.count || req->input_count < required)
-    return check_input_count(req, cfg, prefix, model_name);
   for (size_t i = 0; i < req->input_count; i++)
     if (!model_config_find_input(cfg, req->inputs[i]->name))
       return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,

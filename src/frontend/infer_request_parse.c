@@ -645,6 +645,10 @@ static char *parse_document(parse_context *c, json_object *root) {
     for (size_t i = 0; i < r->output_count; ++i) {
       char *err = parse_output(c, json_object_array_get_idx(outputs, i), i, &r->outputs[i]);
       if (err != NULL) return err;
+      for (size_t j = 0; j < i; ++j) /* current Triton rejects it too (400) */
+        if (strcmp(r->outputs[j].name, r->outputs[i].name) == 0)
+          return errfmt("inference request for model '%s' has duplicate output name '%s'",
+                        c->model, r->outputs[i].name);
     }
   }
   if (c->binary_used != c->binary_size)

@@ -60,8 +60,15 @@ def test_unknown_paths_methods_and_names(server):
     for path in ("/v2/models/%2e%2e/config", "/v2/models/a%2Fb/ready"):
         r = server.get(path)
         assert r.status_code == 400 and "invalid model name" in r.json()["error"]
-    r = server.get("/v2/models/versioned/versions/9/ready")
-    assert r.status_code in (400, 404)
+    # A version that is not loaded is not found (404, as Triton) on every per-version
+    # endpoint; the message names the model and the version.
+    body = {"inputs": [{"name": "INPUT0", "shape": [1], "datatype": "FP32", "data": [1]}]}
+    for method, path in (("GET", "/ready"), ("GET", ""), ("GET", "/config"),
+                         ("GET", "/stats"), ("POST", "/infer")):
+        url = "/v2/models/versioned/versions/9" + path
+        r = server.get(url) if method == "GET" else server.post(url, json=body)
+        assert r.status_code == 404, (url, r.status_code, r.text)
+        assert "'versioned' version 9 is not found" in r.json()["error"], (url, r.text)
 
 
 def test_infer_json_add_sub(server):
@@ -292,7 +299,7 @@ def test_repository_index(server):
     names = {entry["name"] for entry in index}
     assert {"addsub", "versioned", "classify"} <= names
     entry = [e for e in index if e["name"] == "addsub"][0]
-    assert entry["state"] == "READY" and entry["version"] == "1"
+    assert entry == {"name": "addsub", "version": "1", "state": "READY"}  # no empty reason
     ready = server.post("/v2/repository/index", json={"ready": True}).json()
     assert all(e["state"] == "READY" for e in ready)
 
