@@ -328,11 +328,12 @@ def test_duplicate_input_names(fresh_server):
     body = {"inputs": ADDSUB_GOOD["inputs"] + [ADDSUB_GOOD["inputs"][1]]}
     r = fresh_server.infer("addsub", body)
     assert r.status_code == 400 and "INPUT1" in r.json()["error"]
-    # duplicate requested outputs: a set, as in Triton's core — one output comes back
+    # duplicate requested outputs: refused, as current Triton does
     r = fresh_server.infer("addsub", dict(ADDSUB_GOOD, outputs=[{"name": "OUTPUT0"},
                                                                  {"name": "OUTPUT0"}]))
-    assert r.status_code == 200, r.text
-    assert [o["name"] for o in r.json()["outputs"]] == ["OUTPUT0"]
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == ("inference request for model 'addsub' has duplicate output "
+                                 "name 'OUTPUT0'")
     # duplicate JSON keys inside one input: never a silent success
     raw = (b'{"inputs":[{"name":"INPUT0","name":"INPUT1","shape":[4],"datatype":"FP32",'
            b'"data":[1,2,3,4]},' + json.dumps(ADDSUB_GOOD["inputs"][1]).encode() + b"]}")
