@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "torchd/torchd_server.h"
@@ -95,6 +96,11 @@ static void requests_queued_together_form_one_batch(void **state)
   infer_call *calls[4];
   for (int i = 0; i < 4; i++)
     calls[i] = send_one(server, (float)i);
+  /* The batcher looks at the query when it takes a request in, on its own thread: give
+   * it time to take in all four (under a sanitizer on a loaded machine that can take tens
+   * of ms) before the answer changes, or it closes a batch of four. 100 ms is well inside
+   * the 400 ms delay. */
+  usleep(100 * 1000);
   /* ...and the last client's request closes them as one batch. */
   atomic_store(&clients_waiting, true);
   infer_call *last = send_one(server, 4);
