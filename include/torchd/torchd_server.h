@@ -36,6 +36,12 @@ TRITONSERVER_DECLSPEC TRITONSERVER_Error *TORCHD_ServerOptionsSetInlineExecution
 TRITONSERVER_DECLSPEC TRITONSERVER_Error *TORCHD_ServerSetClientsWaitingQuery(
     TRITONSERVER_Server *server, bool (*all_waiting)(void *userp), void *userp);
 
+/* CUDA devices the core places instances on (KIND_GPU without `gpus`, KIND_AUTO):
+ * those the CUDA driver reports, CUDA_VISIBLE_DEVICES applied; 0 where there is no
+ * driver or no device. The driver is loaded at run time, never linked. *count receives
+ * the number; an error only for a NULL count. */
+TRITONSERVER_DECLSPEC TRITONSERVER_Error *TORCHD_CudaDeviceCount(int *count);
+
 #ifdef __cplusplus
 }
 #endif

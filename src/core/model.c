@@ -27,6 +27,7 @@
  * starts), then while READY or UNLOADING-with-requests-in-flight;
  * in_flight counts requests between model_begin_request (InferAsync) and their release;
  * ModelSetConfig is accepted only while in_initialize. */
+#include "cuda_devices.h"
 #include "model.h"
 
 #include <errno.h>
@@ -161,13 +162,13 @@ TRITONSERVER_Error *model_normalize_and_validate(TRITONBACKEND_Model *model, Mod
 {
   ModelNormalizeOptions opts = {0};
   opts.model_name = model->name;
-  opts.gpu_count = 0;
+  opts.gpu_count = cuda_device_count();
   opts.preferred_groups = model->backend ? model->backend->preferred_groups : NULL;
   opts.preferred_group_count = model->backend ? model->backend->preferred_group_count : 0;
   opts.resolve_instance_groups = true;
   model_config_normalize(config, &opts);
   char *why = NULL;
-  if (model_config_validate(config, model->name, 0, &why) != 0) {
+  if (model_config_validate(config, model->name, opts.gpu_count, &why) != 0) {
     TRITONSERVER_Error *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s",
                                           why ? why : "invalid model configuration");
     free(why);

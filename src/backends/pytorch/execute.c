@@ -222,6 +222,11 @@ TRITONSERVER_Error *pt_execute(pt_instance_state *instance, TRITONBACKEND_Reques
   if (pt_batch_open_count(&batch) > 0) {
     ts_result *result = run(&batch);
     compute_end = pt_now_ns();
+    /* On a GPU the compute time is the device's, from CUDA events (the copy of the
+     * outputs back to the host then counts as output time, as in Triton). */
+    uint64_t device_ns = result != NULL ? ts_result_device_compute_ns(result) : 0;
+    if (device_ns > 0 && compute_start + device_ns < compute_end)
+      compute_end = compute_start + device_ns;
     if (result != NULL) {
       error = pt_scatter_outputs(&batch, result);
       if (error != NULL) pt_batch_fail_all(&batch, error);

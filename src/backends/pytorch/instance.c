@@ -298,6 +298,31 @@ static void set_run_options(pt_instance_state *state) {
   state->run_options.device_kind =
       state->kind == TRITONSERVER_INSTANCEGROUPKIND_GPU ? TS_DEVICE_CUDA : TS_DEVICE_CPU;
   state->run_options.device_index = state->device_id;
+  state->run_options.streams = state->streams;
+}
+
+/* KIND_GPU: a stream of its own on its device. KIND_MODEL: one on every visible device,
+ * since the model places its work itself (Triton's backend does the same). */
+static TRITONSERVER_Error *create_streams(pt_instance_state *state) {
+  int device_count = ts_cuda_device_count();
+  if (state->kind == TRITONSERVER_INSTANCEGROUPKIND_CPU ||
+      (state->kind == TRITONSERVER_INSTANCEGROUPKIND_MODEL && device_count == 0))
+    return NULL;
+  int *devices = calloc((size_t)device_count + 1, sizeof(int));
+  if (devices == NULL) return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  size_t count = 0;
+  if (state->kind == TRITONSERVER_INSTANCEGROUPKIND_GPU)
+    devices[count++] = state->device_id;
+  else
+    for (int d = 0; d < device_count; ++d) devices[count++] = d;
+  char *message = ts_streams_create(devices, count, &state->streams);
+  free(devices);
+  if (message == NULL) return NULL;
+  TRITONSERVER_Error *error =
+      pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "unable to create CUDA streams for instance '%s' of model '%s': %s",
+                      state->name, state->model->name, message);
+  free(message);
+  return error;
 }
 
 static TRITONSERVER_Error *inspect_schema(pt_instance_state *state) {
@@ -342,12 +367,13 @@ TRITONSERVER_Error *pt_instance_state_create(pt_model_state *model,
     if (state->kind == TRITONSERVER_INSTANCEGROUPKIND_GPU && ts_cuda_device_count() == 0)
       error = pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
                               "instance '%s' of model '%s' is KIND_GPU, but LibTorch sees no "
-                              "CUDA device (this build is CPU-only)",
+                              "CUDA device",
                               name, model->name);
   }
   if (error == NULL) error = load_module(state);
   if (error == NULL) error = inspect_schema(state);
   if (error == NULL) error = map_outputs(state);
+  if (error == NULL) error = create_streams(state);
   if (error != NULL) {
     pt_instance_state_delete(state);
     return error;
@@ -360,6 +386,7 @@ TRITONSERVER_Error *pt_instance_state_create(pt_model_state *model,
 void pt_instance_state_delete(pt_instance_state *state) {
   if (state == NULL) return;
   ts_module_unref(state->module);
+  ts_streams_free(state->streams);
   if (state->kind != TRITONSERVER_INSTANCEGROUPKIND_CPU) ts_empty_cuda_cache();
   free(state->arg_kinds);
   free(state->arg_takes_default);

@@ -39,6 +39,8 @@ typedef struct pt_instance_state {
   int *state_output_indices;  /* per sequence state: returned value index (owned) */
   pt_naming input_naming, output_naming;
   ts_run_options run_options;
+  ts_streams *streams;        /* KIND_GPU: one on its device; KIND_MODEL: one per visible
+                                 device; NULL for KIND_CPU (owned) */
 } pt_instance_state;
 
 /* Creates the state of `instance` of `model`: loads (or reuses) the module and validates

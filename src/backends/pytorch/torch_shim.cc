@@ -2,10 +2,13 @@
 //
 // Implements torch_shim.h: loading TorchScript from memory, describing a method's schema,
 // running it over borrowed input memory with per-call switches that are restored after the
-// call, and splitting what it returns into outputs. Every C++ exception is caught at the
+// call (and, through torch_cuda.h, the instance's device and streams), and splitting what
+// it returns into outputs. Every C++ exception is caught at the
 // API boundary and turned into a malloc'd message (see the header for ownership).
 
 #include "torch_shim.h"
+
+#include "torch_cuda.h"
 
 #include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/csrc/jit/passes/tensorexpr_fuser.h>
@@ -285,6 +288,7 @@ size_t first_argument(const std::vector<c10::Argument> &arguments) {
 
 struct ts_result {
   std::vector<OutputItem> items;
+  uint64_t device_compute_ns = 0;
 };
 
 extern "C" {
@@ -398,6 +402,7 @@ char *ts_module_run(ts_module *module, const char *method_name, const ts_run_opt
     SwitchScope switches(*options);
     c10::InferenceMode inference_guard(options->inference_mode);
     torch::NoGradGuard no_grad;
+    torchd::DeviceScope device(*options);  // device, streams and timing, KIND_GPU/MODEL
 
     std::vector<c10::IValue> inputs;
     if (dict_keys != nullptr) {
@@ -427,13 +432,23 @@ char *ts_module_run(ts_module *module, const char *method_name, const ts_run_opt
       }
     }
     c10::IValue value = method(std::move(inputs));
+    device.compute_done();
     auto result = std::make_unique<ts_result>();
     result->items = split_outputs(value);
+    // Device outputs come back on the instance's stream, before its scope ends.
+    for (auto &item : result->items)
+      if (item.value.isTensor() && !item.value.toTensor().device().is_cpu())
+        item.value = item.value.toTensor().contiguous().to(at::kCPU);
+    result->device_compute_ns = device.compute_ns();
     *result_out = result.release();
   });
 }
 
 size_t ts_result_count(const ts_result *result) { return result->items.size(); }
+
+uint64_t ts_result_device_compute_ns(const ts_result *result) {
+  return result->device_compute_ns;
+}
 
 char *ts_result_output(ts_result *result, size_t index, ts_output *out) {
   std::memset(out, 0, sizeof(*out));

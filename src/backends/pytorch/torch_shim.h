@@ -115,6 +115,17 @@ typedef struct {
   size_t string_count;
 } ts_value;
 
+/* ---- CUDA streams ----
+ * A set of LibTorch pool streams, one per listed device, that an instance installs as
+ * the current streams while it runs (so its work never shares the default stream with
+ * other instances). */
+typedef struct ts_streams ts_streams;
+/* Creates one stream on each of devices[0..count). On success *streams_out is owned by
+ * the caller (ts_streams_free). Fails on a build without CUDA or for a device LibTorch
+ * does not see. */
+char *ts_streams_create(const int *devices, size_t count, ts_streams **streams_out);
+void ts_streams_free(ts_streams *streams); /* NULL is a no-op */
+
 /* Per-execute switches; each is set before the call and restored after it. Switches that
  * are process-global in LibTorch (cudnn, fuser, profiling, executor) make the call run
  * exclusively of every other ts_module_run in the process, so no other model sees them. */
@@ -127,8 +138,11 @@ typedef struct {
   int jit_executor;         /* -1 leave as is, 0/1 set (process-global switch) */
   int intra_op_threads;     /* > 0: OpenMP threads of the calling thread; <= 0 leave */
   ts_device_kind device_kind; /* TS_DEVICE_CUDA: inputs are copied to cuda:<device_index>
-                                 before the call (KIND_GPU; untested on this CPU build) */
+                                 before the call, which runs with that device current and
+                                 is timed with CUDA events (KIND_GPU) */
   int device_index;
+  const ts_streams *streams;  /* installed as the current streams for the call (borrowed;
+                                 NULL: leave the current streams) */
 } ts_run_options;
 
 /* Runs `method_name` with `args`. When `dict_keys` is non-NULL the method is called with a
@@ -156,6 +170,10 @@ typedef struct {
 } ts_output;
 
 size_t ts_result_count(const ts_result *result);
+/* Time the device spent from the first input copy to the end of the method, measured with
+ * CUDA events on the instance's stream (TS_DEVICE_CUDA); 0 for CPU runs. Outputs are
+ * already on the host when ts_module_run returns. */
+uint64_t ts_result_device_compute_ns(const ts_result *result);
 /* Fills *out with output `index` made contiguous and on the CPU. Pointers in *out stay
  * valid until ts_result_free(result). */
 char *ts_result_output(ts_result *result, size_t index, ts_output *out);

@@ -40,7 +40,7 @@ static ts_module *load_with(const char *name, bool optimize, const char *method)
 
 static ts_module *load(const char *name) { return load_with(name, false, NULL); }
 
-static const ts_run_options defaults = {true, true, true, -1, -1, -1, 0, TS_DEVICE_CPU, 0};
+static const ts_run_options defaults = {true, true, true, -1, -1, -1, 0, TS_DEVICE_CPU, 0, NULL};
 
 static ts_value fp32(float *data, const int64_t *shape, size_t dims) {
   ts_value value = {TS_VALUE_TENSOR, TS_DTYPE_FP32, shape, dims, data, NULL, NULL, 0};
@@ -120,6 +120,44 @@ static void test_add_over_borrowed_memory(void **unused) {
   assert_int_equal(out.byte_size, 0);
   assert_int_equal(out.shape[0], 0);
   ts_result_free(result);
+  ts_module_unref(module);
+}
+
+/* TS_VALUE_DEFAULT passes the signature's default; CPU runs report no device time; where
+ * no CUDA device is visible, streams and CUDA runs fail with a message, not a crash. */
+static void test_defaults_and_cuda_without_a_device(void **unused) {
+  (void)unused;
+  ts_module *module = load("optional_in");
+  ts_schema *schema = NULL;
+  assert_null(ts_module_schema(module, "forward", &schema));
+  assert_false(schema->args[0].has_default);
+  assert_true(schema->args[1].has_default);
+  ts_schema_free(schema);
+  float x[2] = {1, 2};
+  int64_t shape[1] = {2};
+  ts_value args[2] = {fp32(x, shape, 1), {.kind = TS_VALUE_DEFAULT}};
+  ts_result *result = run(module, "forward", args, 2, NULL);
+  ts_output out;
+  assert_null(ts_result_output(result, 0, &out));
+  assert_true(((const float *)out.data)[1] == 2);
+  assert_int_equal(ts_result_device_compute_ns(result), 0);
+  ts_result_free(result);
+  if (ts_cuda_device_count() == 0) {
+    int device = 0;
+    ts_streams *streams = NULL;
+    char *message = ts_streams_create(&device, 1, &streams);
+    assert_non_null(message);
+    assert_null(streams);
+    assert_non_null(strstr(message, "CUDA"));
+    free(message);
+    ts_run_options on_gpu = defaults;
+    on_gpu.device_kind = TS_DEVICE_CUDA;
+    result = NULL;
+    message = ts_module_run(module, "forward", &on_gpu, args, 2, NULL, &result);
+    assert_non_null(message);
+    assert_null(result);
+    free(message);
+  }
   ts_module_unref(module);
 }
 
@@ -286,7 +324,7 @@ static void test_switches_are_restored_and_threads(void **unused) {
   ts_current_switches(&before);
   ts_run_options options = {false, !before.optimized_execution, !before.cudnn_enabled,
                             !before.tensor_fuser, !before.jit_profiling, !before.jit_executor,
-                            3, TS_DEVICE_CPU, 0};
+                            3, TS_DEVICE_CPU, 0, NULL};
   ts_result *result = NULL;
   assert_null(ts_module_run(module, "forward", &options, args, 2, NULL, &result));
   ts_result_free(result);
@@ -317,6 +355,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_schema_kinds),
       cmocka_unit_test(test_add_over_borrowed_memory),
+      cmocka_unit_test(test_defaults_and_cuda_without_a_device),
       cmocka_unit_test(test_tuple_list_and_dict_outputs),
       cmocka_unit_test(test_strings_in_and_out),
       cmocka_unit_test(test_dict_input_and_optional),

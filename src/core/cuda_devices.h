@@ -1,0 +1,19 @@
+/* cuda_devices.h — the CUDA devices this process may use, as the core sees them.
+ *
+ * Why it exists: the core decides where instances go (KIND_GPU on every visible GPU when
+ * a group lists none, KIND_AUTO → GPU when one is visible, gpu ids validated) but must
+ * start on machines with no NVIDIA driver at all. It asks the CUDA driver API, loaded at
+ * run time (dlopen of libcuda.so.1), never linked. */
+#ifndef TORCHD_CORE_CUDA_DEVICES_H
+#define TORCHD_CORE_CUDA_DEVICES_H
+
+#include <stdbool.h>
+
+/* Number of devices the driver reports (CUDA_VISIBLE_DEVICES applies); 0 where there is
+ * no driver, no device, or the driver fails to initialise. Asked once, then cached. */
+int cuda_device_count(void);
+
+/* Compute capability of `device`; false when it is not a visible device. */
+bool cuda_device_capability(int device, int *major, int *minor);
+
+#endif

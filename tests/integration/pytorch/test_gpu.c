@@ -1,0 +1,153 @@
+/*
+ * test_gpu.c: the PyTorch backend on CUDA devices, through the core: KIND_GPU instances
+ * on every visible GPU with inputs placed there, weight sharing with one copy per device,
+ * DISABLE_CUDNN, a batch that runs out of GPU memory failing alone, and KIND_MODEL for a
+ * model that places its work itself. Models: <models>/pytorch_gpu (tests/models/
+ * cases_gpu.py). Where no CUDA device is visible (CI), every test is skipped with a
+ * "no CUDA device" line; the suite runs on the GPU machine.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt_harness.h"
+#include "torchd/torchd_server.h"
+
+static TRITONSERVER_Server *server;
+static char *log_path;
+static int device_count;
+
+static int start(void **unused) {
+  (void)unused;
+  check_ok(TORCHD_CudaDeviceCount(&device_count), "TORCHD_CudaDeviceCount");
+  if (device_count == 0) {
+    printf("test_gpu: no CUDA device visible: skipping the GPU tests\n");
+    return 0;
+  }
+  printf("test_gpu: %d CUDA device(s) visible\n", device_count);
+  server = pt_group_server("pytorch_gpu", &log_path);
+  return 0;
+}
+
+static int stop(void **unused) {
+  (void)unused;
+  if (server != NULL) pt_server_stop(server, log_path);
+  return 0;
+}
+
+#define REQUIRE_GPU()          \
+  do {                         \
+    if (device_count == 0) {   \
+      skip();                  \
+    }                          \
+  } while (0)
+
+static const void *output_of(infer_call *call, const char *name, TRITONSERVER_DataType dtype,
+                             size_t byte_size) {
+  tensor_view view = call_tensor(call, name);
+  assert_int_equal(view.datatype, dtype);
+  assert_int_equal(view.byte_size, byte_size);
+  return view.base;
+}
+
+/* Two instances on every GPU; each request's input is on a CUDA device (its ordinal comes
+ * back), and the answer is right. */
+static void test_kind_gpu_places_inputs_on_the_device(void **unused) {
+  (void)unused;
+  REQUIRE_GPU();
+  pt_load_ok(server, "gpu_where");
+  float x[2] = {1, 2};
+  int64_t shape[2] = {1, 2};
+  for (int i = 0; i < 4 * device_count; ++i) {
+    infer_call *call = pt_infer_fp32(server, "gpu_where", "INPUT__0", shape, 2, x);
+    check_call_ok(call);
+    const float *plus = output_of(call, "OUTPUT__0", TRITONSERVER_TYPE_FP32, 2 * sizeof(float));
+    const int64_t *where = output_of(call, "OUTPUT__1", TRITONSERVER_TYPE_INT64, sizeof(int64_t));
+    assert_true(plus[0] == 2 && plus[1] == 3);
+    assert_true(where[0] >= 0 && where[0] < device_count);
+    call_free(call);
+  }
+}
+
+/* ENABLE_WEIGHT_SHARING: 4 instances per GPU, one load per device, the others reuse it. */
+static void test_weight_sharing_per_device(void **unused) {
+  (void)unused;
+  REQUIRE_GPU();
+  pt_load_ok(server, "gpu_shared");
+  assert_int_equal(pt_log_count(log_path, "Reusing TorchScript model for instance 'gpu_shared'"),
+                   (size_t)(3 * device_count));
+  float x[1] = {41};
+  int64_t shape[1] = {1};
+  infer_call *call = pt_infer_fp32(server, "gpu_shared", "INPUT__0", shape, 1, x);
+  check_call_ok(call);
+  assert_true(((const float *)output_of(call, "OUTPUT__0", TRITONSERVER_TYPE_FP32,
+                                        sizeof(float)))[0] == 42);
+  call_free(call);
+}
+
+/* DISABLE_CUDNN: the convolution still runs (on CUDA's non-cuDNN kernels) and is right. */
+static void test_disable_cudnn_convolution(void **unused) {
+  (void)unused;
+  REQUIRE_GPU();
+  pt_load_ok(server, "gpu_no_cudnn");
+  float ones[16];
+  for (int i = 0; i < 16; ++i) ones[i] = 1;
+  int64_t shape[4] = {1, 1, 4, 4};
+  infer_call *call = pt_infer_fp32(server, "gpu_no_cudnn", "INPUT__0", shape, 4, ones);
+  check_call_ok(call);
+  const float *out = output_of(call, "OUTPUT__0", TRITONSERVER_TYPE_FP32, sizeof(ones));
+  const float expected[16] = {4, 6, 6, 4, 6, 9, 9, 6, 6, 9, 9, 6, 4, 6, 6, 4};
+  for (int i = 0; i < 16; ++i) assert_true(out[i] == expected[i]);
+  call_free(call);
+}
+
+/* A batch that asks for 1 TiB of GPU memory fails with CUDA's message; the next batch on
+ * the same instance is answered. */
+static void test_out_of_memory_fails_only_that_batch(void **unused) {
+  (void)unused;
+  REQUIRE_GPU();
+  pt_load_ok(server, "gpu_out_of_memory");
+  int64_t shape[1] = {1};
+  float big[1] = {1}, small[1] = {-5};
+  infer_call *call = pt_infer_fp32(server, "gpu_out_of_memory", "INPUT__0", shape, 1, big);
+  assert_non_null(call->error_message);
+  printf("test_gpu: out-of-memory batch failed with: %.200s\n", call->error_message);
+  assert_non_null(strstr(call->error_message, "out of memory"));
+  call_free(call);
+  call = pt_infer_fp32(server, "gpu_out_of_memory", "INPUT__0", shape, 1, small);
+  check_call_ok(call);
+  assert_true(((const float *)output_of(call, "OUTPUT__0", TRITONSERVER_TYPE_FP32,
+                                        sizeof(float)))[0] == -5);
+  call_free(call);
+}
+
+/* KIND_MODEL: inputs stay on the CPU, the model moves them to cuda:0 and back itself. */
+static void test_kind_model_places_its_own_work(void **unused) {
+  (void)unused;
+  REQUIRE_GPU();
+  pt_load_ok(server, "model_places_itself");
+  float x[3] = {1, 2, 3};
+  int64_t shape[1] = {3};
+  infer_call *call = pt_infer_fp32(server, "model_places_itself", "INPUT__0", shape, 1, x);
+  check_call_ok(call);
+  const float *out = output_of(call, "OUTPUT__0", TRITONSERVER_TYPE_FP32, sizeof(x));
+  assert_true(out[0] == 2 && out[1] == 4 && out[2] == 6);
+  call_free(call);
+}
+
+int main(int argc, char **argv) {
+  pt_harness_init(argc, argv);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_kind_gpu_places_inputs_on_the_device),
+      cmocka_unit_test(test_weight_sharing_per_device),
+      cmocka_unit_test(test_disable_cudnn_convolution),
+      cmocka_unit_test(test_out_of_memory_fails_only_that_batch),
+      cmocka_unit_test(test_kind_model_places_its_own_work),
+  };
+  return cmocka_run_group_tests(tests, start, stop);
+}
