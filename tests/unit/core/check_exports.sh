@@ -44,7 +44,9 @@ if [ -n "$missing" ]; then
 fi
 # Nothing but the API prefixes may leak out, and torchd's own declared extensions
 # (include/torchd/torchd_server.h) must be exported.
-extensions=$(grep -ho 'TORCHD_[A-Za-z0-9]*($' "$headers/../../torchd/torchd_server.h" | tr -d '(' | sort -u)
+# (a declaration: "*TORCHD_Name(" whether or not the parameters follow on that line)
+extensions=$(grep -ho '\*TORCHD_[A-Za-z0-9]*(' "$headers/../../torchd/torchd_server.h" \
+               | tr -d '*(' | sort -u)
 missing_ext=$(comm -23 <(sort <<<"$extensions") <(sort <<<"$exported"))
 if [ -n "$missing_ext" ]; then
   echo "FAIL: torchd extensions not exported: $(tr '\n' ' ' <<<"$missing_ext")"
