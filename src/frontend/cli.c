@@ -24,6 +24,7 @@ typedef enum {
   FLAG_U64,         /* uint64_t within [min, max] */
   FLAG_BOOL,        /* bool, value optional */
   FLAG_CUSTOM,      /* handled by a function */
+  FLAG_IGNORED,     /* tritonserver's, no effect here: accepted, named in one start-up WARN */
   FLAG_HELP,
 } flag_kind;
 
@@ -212,6 +213,16 @@ static const flag_spec flags[] = {
     {"log-error", FLAG_BOOL, OFF(log_error), 0, 0, 0, NULL, NULL},
     {"log-file", FLAG_STRING, OFF(log_file), 0, 0, 0, NULL, NULL},
     {"log-format", FLAG_CUSTOM, 0, 0, 0, 0, handle_log_format, NULL},
+    /* tritonserver flags that mean nothing in torchd (yet): a user's command line still
+     * starts it, and main() says at start-up which ones had no effect. */
+    {"host-policy", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"buffer-manager-thread-count", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"repoagent-directory", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"model-load-gpu-limit", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"rate-limit", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"rate-limit-resource", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"cuda-virtual-address-size", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"enable-peer-access", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
     {"help", FLAG_HELP, 0, 0, 0, 0, NULL, NULL},
 };
 #undef OFF
@@ -292,6 +303,12 @@ static char *apply_value(const flag_spec *flag, const char *value, cli_options *
   }
   case FLAG_CUSTOM:
     return flag->handler(flag, value, o);
+  case FLAG_IGNORED: {
+    if (value[0] == '\0') return format_error("--%s expects a value", flag->name);
+    for (size_t i = 0; i < o->ignored_flag_count; ++i)
+      if (strcmp(o->ignored_flags[i], flag->name) == 0) return NULL;
+    return append_string(&o->ignored_flags, &o->ignored_flag_count, flag->name);
+  }
   case FLAG_HELP:
     o->show_help = true;
     return NULL;
@@ -366,6 +383,8 @@ void cli_options_free(cli_options *o) {
     free(o->restrictions[i].header_value);
   }
   free(o->restrictions);
+  for (size_t i = 0; i < o->ignored_flag_count; ++i) free(o->ignored_flags[i]);
+  free(o->ignored_flags);
   free(o->model_config_name);
   free(o->backend_directory);
   free(o->server_id);
@@ -412,6 +431,11 @@ const char *cli_usage(void) {
          "                                server, so none can arrive to grow it (default\n"
          "                                false: always wait, as Triton; opt in\n"
          "                                only for a fixed pool of clients)\n"
+         "  --host-policy, --buffer-manager-thread-count, --repoagent-directory,\n"
+         "  --model-load-gpu-limit, --rate-limit, --rate-limit-resource,\n"
+         "  --cuda-virtual-address-size, --enable-peer-access=<value>\n"
+         "                                tritonserver's; accepted, no effect here (one\n"
+         "                                WARN line at start-up names the ones given)\n"
          "\n"
          "HTTP (KServe v2):\n"
          "  --allow-http=<bool>           serve HTTP (default true)\n"

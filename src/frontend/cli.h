@@ -69,6 +69,9 @@ typedef struct cli_options {
   cli_restriction *restrictions;
   size_t restriction_count;
   bool allow_client_shm;      /* --allow-client-shm, default false (spec §2.5) */
+  char **ignored_flags;       /* tritonserver flags given that have no effect here, each
+                                 once, without "--" (owned) */
+  size_t ignored_flag_count;
 
   bool allow_metrics;         /* default true */
   int metrics_port;           /* default 8002 */

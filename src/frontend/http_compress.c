@@ -67,8 +67,8 @@ char *compress_inflate(const char *in, size_t in_size, uint64_t limit, char **ou
     int rc = inflate(&z, Z_NO_FLUSH);
     used = cap - z.avail_out;
     if (used > limit) {
-      err = errfmt("decompressed request body is larger than the limit of %llu bytes "
-                   "(--http-max-input-size)",
+      err = errfmt("decompressed request body exceeds the maximum allowed value of %llu "
+                   "bytes. Use --http-max-input-size to increase the limit.",
                    (unsigned long long)limit);
       break;
     }

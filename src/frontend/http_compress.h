@@ -22,7 +22,7 @@ content_encoding compress_choose_accept_encoding(const char *value);
 /*
  * Inflate `in` (gzip or zlib-wrapped deflate). The result may not exceed `limit` bytes.
  * On success returns NULL and *out (malloc'd, caller frees) / *out_size; otherwise a
- * malloc'd message (corrupt data, or "larger than the limit").
+ * malloc'd message (corrupt data, or "exceeds the maximum allowed value").
  */
 char *compress_inflate(const char *in, size_t in_size, uint64_t limit, char **out,
                        size_t *out_size);

@@ -56,7 +56,7 @@ void handle_repository_index(http_request *r) {
   if (body != NULL && json_object_object_get_ex(body, "ready", &ready)) {
     if (!json_object_is_type(ready, json_type_boolean)) {
       json_object_put(body);
-      http_reply_error(r, MHD_HTTP_BAD_REQUEST, "expecting a boolean for 'ready'");
+      http_reply_error(r, MHD_HTTP_BAD_REQUEST, "Invalid value for 'ready': expected a boolean");
       return;
     }
     if (json_object_get_boolean(ready)) flags |= TRITONSERVER_INDEX_FLAG_READY;

@@ -129,8 +129,8 @@ static void dispatch(http_request *r) {
   }
   if (restricted_denied(r)) return;
   if (r->too_large) {
-    char *message = errfmt("request body is larger than the limit of %llu bytes "
-                           "(--http-max-input-size)",
+    char *message = errfmt("request body exceeds the maximum allowed value of %llu bytes. "
+                           "Use --http-max-input-size to increase the limit.",
                            (unsigned long long)r->fe->options->http_max_input_size);
     http_reply_error(r, 413, message);
     free(message);

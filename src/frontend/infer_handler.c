@@ -400,9 +400,9 @@ static char *complete_raw_request(infer_call *call) {
     config = json_tokener_parse(base);
   if (config == NULL || !json_object_object_get_ex(config, "input", &inputs) ||
       json_object_array_length(inputs) != 1) {
-    result = errfmt("raw binary request requires model '%s' to have exactly 1 input, it has "
-                    "%zu",
-                    call->model, inputs ? json_object_array_length(inputs) : (size_t)0);
+    result = errfmt("Raw request must only have 1 input (found 1) to be deduced but got %zu "
+                    "inputs in '%s' model configuration",
+                    inputs ? json_object_array_length(inputs) : (size_t)0, call->model);
   } else {
     json_object *input = json_object_array_get_idx(inputs, 0), *name = NULL, *type = NULL,
                 *dims = NULL;

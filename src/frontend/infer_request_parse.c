@@ -412,8 +412,8 @@ static char *parse_input(parse_context *c, json_object *input, size_t index,
   size_t element_size = dtype_size(in->datatype);
   if (!infer_shape_element_count(in->shape, in->dim_count, &declared) ||
       (element_size != 0 && declared > c->limits->max_tensor_bytes / element_size))
-    return errfmt("shape %s of input '%s' for model '%s' declares more elements than the "
-                  "limit of %llu bytes allows",
+    return errfmt("shape %s of input '%s' for model '%s' causes total element count to "
+                  "exceed maximum size of %llu bytes",
                   errfmt_shape(in->shape, in->dim_count, shape_text, sizeof(shape_text)),
                   in->name, c->model, (unsigned long long)c->limits->max_tensor_bytes);
 
@@ -755,9 +755,9 @@ char *infer_request_set_raw_input(infer_request *r, const char *model_name, cons
     for (size_t d = 0; d < dim_count; ++d) {
       if (dims[d] < 0) {
         if (variable >= 0)
-          return errfmt("raw binary request for model '%s': input '%s' has more than one "
-                        "variable dimension, so its shape cannot be deduced",
-                        model_name, name);
+          return errfmt("The shape of the raw input '%s' can not be deduced because there "
+                        "are more than one variable-sized dimension",
+                        name);
         variable = (int)d;
       } else {
         known *= (uint64_t)dims[d];

@@ -32,6 +32,25 @@ static void log_info(const char *file, int line, const char *message) {
   }
 }
 
+/* One WARN line naming the tritonserver flags given that have no effect in torchd. */
+static void warn_ignored_flags(const cli_options *cli) {
+  if (cli->ignored_flag_count == 0) return;
+  strbuf names;
+  strbuf_init(&names);
+  for (size_t i = 0; i < cli->ignored_flag_count; ++i)
+    strbuf_printf(&names, "%s--%s", i ? ", " : "", cli->ignored_flags[i]);
+  char *line = errfmt("these tritonserver flags have no effect in torchd and were ignored: %s",
+                      names.data ? names.data : "");
+  TRITONSERVER_Error *err =
+      TRITONSERVER_LogMessage(TRITONSERVER_LOG_WARN, __FILE__, __LINE__, line);
+  if (err != NULL) {
+    TRITONSERVER_ErrorDelete(err);
+    fprintf(stderr, "warning: %s\n", line);
+  }
+  free(line);
+  strbuf_free(&names);
+}
+
 /* Triton's startup table: model, version, status (READY or UNAVAILABLE: reason). */
 static void print_model_table(TRITONSERVER_Server *server) {
   TRITONSERVER_Message *message = NULL;
@@ -165,6 +184,7 @@ int main(int argc, char **argv) {
   err = TRITONSERVER_ServerNew(&server, options);
   TRITONSERVER_ServerOptionsDelete(options);
   if (err != NULL) return fail("creating server", err);
+  warn_ignored_flags(&cli);
   print_model_table(server);
 
   static frontend fe;

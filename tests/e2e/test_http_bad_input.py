@@ -49,9 +49,9 @@ CASES = [
     ("unknown model", "nosuchmodel", GOOD, None, 404, "nosuchmodel"),
     ("huge shape overflow", "addsub",
      with_input(shape=[4294967296, 4294967296, 16], data=[1]), None, 400,
-     "declares more elements than the limit"),
+     "causes total element count to exceed maximum size of"),
     ("huge shape within uint64", "addsub", with_input(shape=[1000000000000], data=[1]), None,
-     400, "declares more elements than the limit"),
+     400, "causes total element count to exceed maximum size of"),
     ("binary size without header", "addsub",
      with_input(data=None, parameters={"binary_data_size": 16}), None, 400,
      "has no Inference-Header-Content-Length header"),
@@ -124,7 +124,31 @@ def test_body_over_the_limit(server):
     big = b'{"inputs":[' + b" " * (3 * 1024 * 1024) + b"]}"
     r = server.post("/v2/models/addsub/infer", data=big)
     assert r.status_code == 413
-    assert "--http-max-input-size" in r.json()["error"]
+    message = r.json()["error"]
+    assert "exceeds the maximum allowed value of" in message, message
+    assert message.endswith("Use --http-max-input-size to increase the limit."), message
+    check_good(server)
+
+
+def test_raw_binary_requests_worded_as_triton(server, start_server, tmp_path):
+    """A raw-binary request (Inference-Header-Content-Length: 0) is deduced from a model of
+    one input with at most one variable dimension; otherwise Triton's words."""
+    raw = {"Inference-Header-Content-Length": "0", "Content-Type": "application/octet-stream"}
+    r = server.post("/v2/models/addsub/infer", data=b"\0" * 16, headers=raw)
+    assert r.status_code == 400
+    assert r.json()["error"] == ("Raw request must only have 1 input (found 1) to be deduced "
+                                 "but got 2 inputs in 'addsub' model configuration")
+    from conftest import io_config, write_model
+    repo = str(tmp_path / "repo")
+    write_model(repo, "two_variable", io_config("two_variable", "TYPE_FP32", [-1, -1]))
+    write_model(repo, "one_variable", io_config("one_variable", "TYPE_FP32", [2, -1]))
+    other = start_server(repo)
+    r = other.post("/v2/models/two_variable/infer", data=b"\0" * 16, headers=raw)
+    assert r.status_code == 400
+    assert r.json()["error"] == ("The shape of the raw input 'INPUT0' can not be deduced "
+                                 "because there are more than one variable-sized dimension")
+    r = other.post("/v2/models/one_variable/infer", data=b"\0" * 16, headers=raw)
+    assert r.status_code == 200, r.text
     check_good(server)
 
 

@@ -302,6 +302,9 @@ def test_repository_index(server):
     assert entry == {"name": "addsub", "version": "1", "state": "READY"}  # no empty reason
     ready = server.post("/v2/repository/index", json={"ready": True}).json()
     assert all(e["state"] == "READY" for e in ready)
+    r = server.post("/v2/repository/index", json={"ready": "yes"})
+    assert r.status_code == 400
+    assert r.json()["error"] == "Invalid value for 'ready': expected a boolean"
 
 
 def test_load_unload_refused_in_none_mode(server):

@@ -291,3 +291,20 @@ def test_batches_wait_out_the_queue_delay_by_default(start_server, tmp_path):
         assert second.status_code == 503, second.text
         assert "Exceeds maximum queue size" in second.json()["error"], second.text
         assert first.result().status_code == 200
+
+
+def test_tritonserver_flags_without_effect_start_torchd(start_server, tmp_path):
+    """A tritonserver command line with flags torchd gives no meaning still starts it, and
+    one WARN line says which flags were ignored."""
+    repo = str(tmp_path / "repo")
+    write_model(repo, "batched", BATCHED)
+    server = start_server(repo, ["--host-policy=gpu_0,numa-node=0", "--rate-limit=off",
+                                 "--buffer-manager-thread-count=2",
+                                 "--model-load-gpu-limit=0:0.5"])
+    assert server.get("/v2/health/ready").status_code == 200
+    lines = [l for l in server.read_log().splitlines() if "have no effect in torchd" in l]
+    assert len(lines) == 1, server.read_log()
+    assert lines[0].startswith("W"), lines[0]
+    for flag in ("--host-policy", "--rate-limit", "--buffer-manager-thread-count",
+                 "--model-load-gpu-limit"):
+        assert flag in lines[0], lines[0]

@@ -230,8 +230,8 @@ def fp32_input(shape, data=(1,)):
 
 
 SHAPES = [
-    ("overflow 2^64 exactly", [2 ** 32, 2 ** 32], "declares more elements than the limit"),
-    ("overflow after many dims", [65536] * 5, "declares more elements than the limit"),
+    ("overflow 2^64 exactly", [2 ** 32, 2 ** 32], "causes total element count to exceed maximum size of"),
+    ("overflow after many dims", [65536] * 5, "causes total element count to exceed maximum size of"),
     ("zero hides an overflow", [0, 2 ** 62, 2 ** 62], "INPUT0"),
     ("negative", [-1], "expected non-negative integers, got -1 at index 0"),
     ("negative later", [2, -7], "expected non-negative integers, got -7 at index 1"),
@@ -440,7 +440,7 @@ def test_compressed_bodies(fresh_server):
     import gzip
     import zlib
     bomb = gzip.compress(b'{"inputs":[' + b" " * (32 << 20) + b"]}")  # ~32 KB → 32 MB
-    cases = [("gzip", bomb, 413, "decompressed request body is larger than the limit"),
+    cases = [("gzip", bomb, 413, "decompressed request body exceeds the maximum allowed value"),
              ("deflate", zlib.compress(b" " * (16 << 20)), 413, "--http-max-input-size"),
              ("gzip", b"\x1f\x8bgarbage", 400, "failed to decompress the request body"),
              ("gzip", gzip.compress(b'{"inputs":[]}')[:-9], 400, "failed to decompress"),

@@ -89,6 +89,28 @@ static void test_booleans(void **state) {
   cli_options_free(&o);
 }
 
+/* tritonserver flags without meaning here are accepted, each listed once. */
+static void test_flags_without_effect_are_accepted(void **state) {
+  (void)state;
+  char *argv[] = {"torchd", "--model-repository=/m", "--host-policy=gpu_0,numa-node=0",
+                  "--rate-limit=off", "--rate-limit", "execution_count",
+                  "--enable-peer-access=false", "--buffer-manager-thread-count=2"};
+  cli_options o;
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_int_equal(o.ignored_flag_count, 4);
+  assert_string_equal(o.ignored_flags[0], "host-policy");
+  assert_string_equal(o.ignored_flags[1], "rate-limit");
+  assert_string_equal(o.ignored_flags[2], "enable-peer-access");
+  assert_string_equal(o.ignored_flags[3], "buffer-manager-thread-count");
+  cli_options_free(&o);
+  char *empty[] = {"torchd", "--model-repository=/m", "--repoagent-directory="};
+  char *error = parse(ARGC(empty), empty, &o);
+  assert_non_null(error);
+  assert_non_null(strstr(error, "--repoagent-directory expects a value"));
+  free(error);
+  cli_options_free(&o);
+}
+
 static void test_backend_config_and_restricted_api(void **state) {
   (void)state;
   char *argv[] = {"torchd", "--model-repository=/m",
@@ -169,6 +191,7 @@ int main(void) {
       cmocka_unit_test(test_defaults_need_only_repository),
       cmocka_unit_test(test_both_value_spellings_and_repeats),
       cmocka_unit_test(test_booleans),
+      cmocka_unit_test(test_flags_without_effect_are_accepted),
       cmocka_unit_test(test_backend_config_and_restricted_api),
       cmocka_unit_test(test_bad_values),
       cmocka_unit_test(test_help),

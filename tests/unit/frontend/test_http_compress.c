@@ -27,7 +27,7 @@ static void test_round_trip(void **state) {
     assert_memory_equal(plain, text, sizeof(text));
     free(plain);
     char *err = compress_inflate(packed, packed_size, 8, &plain, &plain_size);
-    assert_non_null(strstr(err, "larger than the limit of 8 bytes"));
+    assert_non_null(strstr(err, "exceeds the maximum allowed value of 8 bytes"));
     free(err);
     err = compress_inflate(packed, packed_size / 2, 1024, &plain, &plain_size);
     assert_non_null(strstr(err, "failed to decompress"));
