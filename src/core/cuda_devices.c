@@ -1,4 +1,4 @@
-/* cuda_devices.c — see cuda_devices.h. Three driver entry points, looked up once. */
+/* cuda_devices.c — see cuda_devices.h. A few driver entry points, looked up once. */
 #include "cuda_devices.h"
 
 #include <dlfcn.h>
@@ -16,11 +16,13 @@ typedef int (*cu_init_fn)(unsigned int flags);
 typedef int (*cu_count_fn)(int *count);
 typedef int (*cu_get_fn)(int *device, int ordinal);
 typedef int (*cu_attribute_fn)(int *value, int attribute, int device);
+typedef int (*cu_pci_bus_id_fn)(char *bus_id, int length, int device);
 
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 static int device_count;
 static cu_get_fn cu_device_get;
 static cu_attribute_fn cu_device_attribute;
+static cu_pci_bus_id_fn cu_device_pci_bus_id;
 
 static void probe(void)
 {
@@ -32,6 +34,7 @@ static void probe(void)
   cu_count_fn cu_count = (cu_count_fn)dlsym(driver, "cuDeviceGetCount");
   cu_device_get = (cu_get_fn)dlsym(driver, "cuDeviceGet");
   cu_device_attribute = (cu_attribute_fn)dlsym(driver, "cuDeviceGetAttribute");
+  cu_device_pci_bus_id = (cu_pci_bus_id_fn)dlsym(driver, "cuDeviceGetPCIBusId");
   int count = 0;
   if (!cu_init || !cu_count || cu_init(0) != 0 || cu_count(&count) != 0 || count < 0)
     return;
@@ -53,6 +56,15 @@ bool cuda_device_capability(int device, int *major, int *minor)
     return false;
   return cu_device_attribute(major, CU_ATTRIBUTE_CC_MAJOR, handle) == 0 &&
          cu_device_attribute(minor, CU_ATTRIBUTE_CC_MINOR, handle) == 0;
+}
+
+bool cuda_device_pci_bus_id(int device, char *bus_id, int length)
+{
+  if (device < 0 || device >= cuda_device_count() || !cu_device_get || !cu_device_pci_bus_id)
+    return false;
+  int handle = 0;
+  return cu_device_get(&handle, device) == 0 &&
+         cu_device_pci_bus_id(bus_id, length, handle) == 0;
 }
 
 /* ---- the public extension (torchd/torchd_server.h) ---- */

@@ -16,4 +16,8 @@ int cuda_device_count(void);
 /* Compute capability of `device`; false when it is not a visible device. */
 bool cuda_device_capability(int device, int *major, int *minor);
 
+/* PCI bus id of `device` ("0000:3B:00.0") into bus_id[length], NUL-terminated; false when
+ * it is not a visible device or the driver cannot say. */
+bool cuda_device_pci_bus_id(int device, char *bus_id, int length);
+
 #endif

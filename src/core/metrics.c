@@ -1,6 +1,7 @@
 /* metrics.c — TRITONSERVER_ServerMetrics / MetricsFormatted / MetricsDelete: a snapshot
  * of the per-model inference counters in Prometheus text format (triton-api.md §4.7),
- * followed by the backends' custom metrics. Values come from the same counters as the
+ * then the GPU gauges (gpu_metrics.c) unless --allow-gpu-metrics=false, followed by
+ * the backends' custom metrics. Values come from the same counters as the
  * statistics extension; durations are converted from ns to µs. */
 #include <stddef.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "core_util.h"
 #include "custom_metrics.h"
+#include "gpu_metrics.h"
 #include "model.h"
 #include "server.h"
 
@@ -130,6 +132,8 @@ TRITONSERVER_Error *TRITONSERVER_ServerMetrics(TRITONSERVER_Server *server,
   for (size_t i = 0; i < list.count; i++)
     free(list.items[i].name);
   free(list.items);
+  if (server->options->gpu_metrics)
+    gpu_metrics_render(out);
   char *custom = NULL;
   size_t custom_len = 0;
   TRITONSERVER_Error *err = custom_metrics_render(&custom, &custom_len);

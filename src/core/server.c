@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core_util.h"
+#include "gpu_metrics.h"
 #include "log.h"
 #include "message.h"
 #include "parameter.h"
@@ -67,6 +68,8 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
   }
   s->exit_timeout_seconds = s->options->exit_timeout_seconds;
   backend_registry_init(&s->backends, s->options);
+  if (s->options->metrics && s->options->gpu_metrics)
+    gpu_metrics_start(); /* the zero of nv_energy_consumption is the server's start */
   manager_init(&s->models, s);
   err = manager_startup(&s->models);
   if (err) {

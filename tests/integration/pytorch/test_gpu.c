@@ -2,7 +2,7 @@
  * test_gpu.c: the PyTorch backend on CUDA devices, through the core: KIND_GPU instances
  * on every visible GPU with inputs placed there, weight sharing with one copy per device,
  * DISABLE_CUDNN, a batch that runs out of GPU memory failing alone, and KIND_MODEL for a
- * model that places its work itself. Models: <models>/pytorch_gpu (tests/models/
+ * model that places its work itself, and the nv_gpu_* metrics. Models: <models>/pytorch_gpu (tests/models/
  * cases_gpu.py). Where no CUDA device is visible (CI), every test is skipped with a
  * "no CUDA device" line; the suite runs on the GPU machine.
  */
@@ -25,11 +25,12 @@ static int device_count;
 static int start(void **unused) {
   (void)unused;
   check_ok(TORCHD_CudaDeviceCount(&device_count), "TORCHD_CudaDeviceCount");
-  if (device_count == 0) {
+  if (device_count == 0)
     printf("test_gpu: no CUDA device visible: skipping the GPU tests\n");
-    return 0;
-  }
-  printf("test_gpu: %d CUDA device(s) visible\n", device_count);
+  else
+    printf("test_gpu: %d CUDA device(s) visible\n", device_count);
+  /* Explicit model control: nothing loads until a test asks, so this also starts where
+   * there is no GPU (the metrics test runs there). */
   server = pt_group_server("pytorch_gpu", &log_path);
   return 0;
 }
@@ -140,6 +141,54 @@ static void test_kind_model_places_its_own_work(void **unused) {
   call_free(call);
 }
 
+/* Lines of `text` that start with `prefix`. */
+static size_t lines_starting(const char *text, const char *prefix) {
+  size_t count = 0, length = strlen(prefix);
+  for (const char *line = text; line != NULL && *line != '\0';) {
+    if (strncmp(line, prefix, length) == 0) ++count;
+    line = strchr(line, '\n');
+    if (line != NULL) ++line;
+  }
+  return count;
+}
+
+/* nv_gpu_* from NVML: one series per visible device labelled gpu_uuid, with the card's
+ * real memory size; where no GPU is visible, no GPU family at all (and no failure). */
+static void test_gpu_metrics_per_device(void **unused) {
+  (void)unused;
+  TRITONSERVER_Metrics *metrics = NULL;
+  check_ok(TRITONSERVER_ServerMetrics(server, &metrics), "ServerMetrics");
+  const char *base = NULL;
+  size_t size = 0;
+  check_ok(TRITONSERVER_MetricsFormatted(metrics, TRITONSERVER_METRIC_PROMETHEUS, &base, &size),
+           "MetricsFormatted");
+  char *text = strndup(base, size);
+  check_ok(TRITONSERVER_MetricsDelete(metrics), "MetricsDelete");
+  if (device_count == 0) {
+    assert_null(strstr(text, "nv_gpu_"));
+    free(text);
+    return;
+  }
+  const char *families[] = {"nv_gpu_utilization{gpu_uuid=\"GPU-",
+                            "nv_gpu_memory_total_bytes{gpu_uuid=\"GPU-",
+                            "nv_gpu_memory_used_bytes{gpu_uuid=\"GPU-",
+                            "nv_gpu_power_usage{gpu_uuid=\"GPU-",
+                            "nv_gpu_power_limit{gpu_uuid=\"GPU-",
+                            "nv_energy_consumption{gpu_uuid=\"GPU-"};
+  for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); ++f) {
+    size_t found = lines_starting(text, families[f]);
+    if (found != (size_t)device_count)
+      fail_msg("%zu lines start with %s, expected %d; metrics:\n%s", found, families[f],
+               device_count, text);
+  }
+  const char *total = strstr(text, "\nnv_gpu_memory_total_bytes{");
+  assert_non_null(total);
+  double bytes = strtod(strchr(total, '}') + 1, NULL);
+  printf("test_gpu: nv_gpu_memory_total_bytes of the first GPU: %.0f\n", bytes);
+  assert_true(bytes > 1e9);
+  free(text);
+}
+
 int main(int argc, char **argv) {
   pt_harness_init(argc, argv);
   const struct CMUnitTest tests[] = {
@@ -148,6 +197,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_disable_cudnn_convolution),
       cmocka_unit_test(test_out_of_memory_fails_only_that_batch),
       cmocka_unit_test(test_kind_model_places_its_own_work),
+      cmocka_unit_test(test_gpu_metrics_per_device),
   };
   return cmocka_run_group_tests(tests, start, stop);
 }
