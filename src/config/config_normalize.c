@@ -155,11 +155,22 @@ void model_config_autocomplete_backend(ModelConfig *config, const ModelNormalize
   }
 }
 
-/* Is GPU id `gpu` usable? */
-static bool gpu_supported(int gpu_count, int32_t gpu) { return gpu >= 0 && gpu < gpu_count; }
+/* Is GPU id `gpu` present and at least the minimum compute capability? */
+static bool gpu_supported(const ModelNormalizeOptions *opts, int32_t gpu) {
+  return gpu >= 0 && gpu < opts->gpu_count &&
+         (gpu >= 64 || (opts->unsupported_gpus & ((uint64_t)1 << gpu)) == 0);
+}
 
-static void add_all_gpus(ModelInstanceGroup *group, int gpu_count) {
-  for (int g = 0; g < gpu_count; g++) {
+/* How many GPUs may take instances. */
+static int supported_gpu_count(const ModelNormalizeOptions *opts) {
+  int count = 0;
+  for (int g = 0; g < opts->gpu_count; g++) count += gpu_supported(opts, g);
+  return count;
+}
+
+static void add_all_gpus(ModelInstanceGroup *group, const ModelNormalizeOptions *opts) {
+  for (int g = 0; g < opts->gpu_count; g++) {
+    if (!gpu_supported(opts, g)) continue;
     int32_t *slot = list_append(&group->gpus, sizeof(int32_t));
     *slot = g;
   }
@@ -170,7 +181,7 @@ static void normalize_instance_groups(ModelConfig *config, const ModelNormalizeO
   if (config->has_ensemble_scheduling) {
     return; /* instance groups do not apply to ensembles */
   }
-  int gpu_count = opts->gpu_count;
+  int gpu_count = supported_gpu_count(opts);
   if (config->instance_group.count == 0) {
     ModelInstanceGroup *group = list_append(&config->instance_group, sizeof *group);
     msg_init(schema_instance_group_desc(), group);
@@ -185,7 +196,7 @@ static void normalize_instance_groups(ModelConfig *config, const ModelNormalizeO
       if (preferred->kind == MODEL_KIND_GPU || preferred->kind == MODEL_KIND_AUTO) {
         for (size_t g = 0; g < preferred->gpus.count; g++) {
           int32_t gpu = preferred->gpus.items[g];
-          if (preferred->kind == MODEL_KIND_AUTO || gpu_supported(gpu_count, gpu)) {
+          if (preferred->kind == MODEL_KIND_AUTO || gpu_supported(opts, gpu)) {
             int32_t *slot = list_append(&group->gpus, sizeof(int32_t));
             *slot = gpu;
           }
@@ -206,7 +217,7 @@ static void normalize_instance_groups(ModelConfig *config, const ModelNormalizeO
     if (group->kind == MODEL_KIND_AUTO) {
       group->kind = gpu_count > 0 ? MODEL_KIND_GPU : MODEL_KIND_CPU;
       for (size_t g = 0; g < group->gpus.count && group->kind == MODEL_KIND_GPU; g++) {
-        if (!gpu_supported(gpu_count, group->gpus.items[g])) {
+        if (!gpu_supported(opts, group->gpus.items[g])) {
           group->kind = MODEL_KIND_CPU;
         }
       }
@@ -215,7 +226,7 @@ static void normalize_instance_groups(ModelConfig *config, const ModelNormalizeO
       group->count = (group->kind == MODEL_KIND_CPU && multi_cpu_backend) ? 2 : 1;
     }
     if (group->kind == MODEL_KIND_GPU && group->gpus.count == 0) {
-      add_all_gpus(group, gpu_count);
+      add_all_gpus(group, opts);
     }
   }
 }

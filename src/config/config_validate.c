@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,6 +320,30 @@ static int validate_warmup(const ModelConfig *config, const char *model, char **
                     "'random_data' or 'input_data_file' for %s",
                     warmup->name, input->key, model);
       }
+    }
+  }
+  return 0;
+}
+
+int model_config_validate_supported_gpus(const ModelConfig *config, const char *model_name,
+                                         int gpu_count, uint64_t unsupported_gpus,
+                                         double min_capability, char **error) {
+  for (size_t i = 0; i < config->instance_group.count; i++) {
+    const ModelInstanceGroup *group = &config->instance_group.items[i];
+    if (group->kind != MODEL_KIND_GPU) continue;
+    for (size_t g = 0; g < group->gpus.count; g++) {
+      int32_t gpu = group->gpus.items[g];
+      if (gpu < 0 || gpu >= 64 || (unsupported_gpus & ((uint64_t)1 << gpu)) == 0) continue;
+      char supported[512] = "";
+      size_t used = 0;
+      for (int d = 0; d < gpu_count && d < 64 && used < sizeof(supported) - 8; d++)
+        if ((unsupported_gpus & ((uint64_t)1 << d)) == 0)
+          used += (size_t)snprintf(supported + used, sizeof(supported) - used, " %d", d);
+      return fail(error,
+                  "instance group %s of model %s specifies invalid or unsupported gpu id of "
+                  "%d. GPUs with at least the minimum required CUDA compute compatibility of "
+                  "%f are:%s",
+                  group->name, model_name, (int)gpu, min_capability, supported);
     }
   }
   return 0;

@@ -529,8 +529,11 @@ typedef struct ModelNormalizeOptions {
   /* Entries of the model's lowest-numbered version directory (may be NULL/0). */
   const ModelDirEntry *version_entries;
   size_t version_entry_count;
-  /* GPUs usable by the server: ids 0 .. gpu_count-1. 0 on a CPU-only host. */
+  /* GPUs the server sees: ids 0 .. gpu_count-1. 0 on a CPU-only host. */
   int gpu_count;
+  /* Bit g set: GPU g is below --min-supported-compute-capability, so it gets no instance
+   * (Triton's "supported GPUs"). 0: every GPU is supported. */
+  uint64_t unsupported_gpus;
   /* The backend's preferred instance groups (TRITONBACKEND_BackendAttribute); may be
    * NULL/0. Borrowed. */
   const ModelInstanceGroup *preferred_groups;
@@ -560,6 +563,13 @@ void model_config_normalize(ModelConfig *config, const ModelNormalizeOptions *op
  * ModelNormalizeOptions. Returns 0, or -1 with *error (caller frees). */
 int model_config_validate(const ModelConfig *config, const char *model_name, int gpu_count,
                           char **error);
+
+/* The GPU ids of KIND_GPU groups against the supported set (bit g of unsupported_gpus:
+ * GPU g is below `min_capability`), with Triton's message naming the supported GPUs.
+ * Call after model_config_validate. Returns 0, or -1 with *error (caller frees). */
+int model_config_validate_supported_gpus(const ModelConfig *config, const char *model_name,
+                                         int gpu_count, uint64_t unsupported_gpus,
+                                         double min_capability, char **error);
 
 /* ---------------------------------------------------------------------------------------
  * Lookups and data-type helpers

@@ -67,6 +67,17 @@ bool cuda_device_pci_bus_id(int device, char *bus_id, int length)
          cu_device_pci_bus_id(bus_id, length, handle) == 0;
 }
 
+uint64_t cuda_devices_below(double min_capability)
+{
+  uint64_t below = 0;
+  for (int d = 0; d < cuda_device_count() && d < 64; d++) {
+    int major = 0, minor = 0;
+    if (cuda_device_capability(d, &major, &minor) && major + minor / 10.0 < min_capability - 1e-9)
+      below |= (uint64_t)1 << d;
+  }
+  return below;
+}
+
 /* ---- the public extension (torchd/torchd_server.h) ---- */
 
 TRITONSERVER_Error *TORCHD_CudaDeviceCount(int *count)

@@ -8,6 +8,7 @@
 #define TORCHD_CORE_CUDA_DEVICES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Number of devices the driver reports (CUDA_VISIBLE_DEVICES applies); 0 where there is
  * no driver, no device, or the driver fails to initialise. Asked once, then cached. */
@@ -15,6 +16,11 @@ int cuda_device_count(void);
 
 /* Compute capability of `device`; false when it is not a visible device. */
 bool cuda_device_capability(int device, int *major, int *minor);
+
+/* Bit d set: visible device d's compute capability (major.minor) is below min_capability,
+ * so it is not a "supported GPU" (--min-supported-compute-capability). Devices past 63
+ * are never marked. */
+uint64_t cuda_devices_below(double min_capability);
 
 /* PCI bus id of `device` ("0000:3B:00.0") into bus_id[length], NUL-terminated; false when
  * it is not a visible device or the driver cannot say. */

@@ -27,7 +27,6 @@
  * starts), then while READY or UNLOADING-with-requests-in-flight;
  * in_flight counts requests between model_begin_request (InferAsync) and their release;
  * ModelSetConfig is accepted only while in_initialize. */
-#include "cuda_devices.h"
 #include "model.h"
 
 #include <errno.h>
@@ -38,6 +37,7 @@
 
 #include "backend_loader.h"
 #include "core_util.h"
+#include "cuda_devices.h"
 #include "instance.h"
 #include "log.h"
 #include "order.h"
@@ -163,12 +163,16 @@ TRITONSERVER_Error *model_normalize_and_validate(TRITONBACKEND_Model *model, Mod
   ModelNormalizeOptions opts = {0};
   opts.model_name = model->name;
   opts.gpu_count = cuda_device_count();
+  double min_capability = model->server ? model->server->options->min_compute_capability : 6.0;
+  opts.unsupported_gpus = cuda_devices_below(min_capability);
   opts.preferred_groups = model->backend ? model->backend->preferred_groups : NULL;
   opts.preferred_group_count = model->backend ? model->backend->preferred_group_count : 0;
   opts.resolve_instance_groups = true;
   model_config_normalize(config, &opts);
   char *why = NULL;
-  if (model_config_validate(config, model->name, opts.gpu_count, &why) != 0) {
+  if (model_config_validate(config, model->name, opts.gpu_count, &why) != 0 ||
+      model_config_validate_supported_gpus(config, model->name, opts.gpu_count,
+                                           opts.unsupported_gpus, min_capability, &why) != 0) {
     TRITONSERVER_Error *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "%s",
                                           why ? why : "invalid model configuration");
     free(why);

@@ -175,6 +175,50 @@ static char *handle_restricted_api(const flag_spec *flag, const char *value,
   return NULL;
 }
 
+/* --cuda-memory-pool-byte-size=<gpu>:<bytes>, repeatable (one pool per device). */
+static char *handle_cuda_memory_pool(const flag_spec *flag, const char *value,
+                                     cli_options *o) {
+  (void)flag;
+  char *end = NULL;
+  errno = 0;
+  long gpu = strtol(value, &end, 10);
+  if (end == value || *end != ':' || errno != 0 || gpu < 0 || gpu > 1023)
+    return format_error("--cuda-memory-pool-byte-size expects <gpu id>:<bytes>, got '%s'",
+                        value);
+  const char *bytes_text = end + 1;
+  errno = 0;
+  unsigned long long bytes = strtoull(bytes_text, &end, 10);
+  if (*bytes_text == '\0' || *bytes_text == '-' || *end != '\0' || errno != 0)
+    return format_error("--cuda-memory-pool-byte-size expects <gpu id>:<bytes>, got '%s'",
+                        value);
+  for (size_t i = 0; i < o->cuda_memory_pool_count; ++i)
+    if (o->cuda_memory_pools[i].gpu == (int)gpu) {
+      o->cuda_memory_pools[i].byte_size = bytes;
+      return NULL;
+    }
+  cli_device_size *grown =
+      realloc(o->cuda_memory_pools, (o->cuda_memory_pool_count + 1) * sizeof(*grown));
+  if (grown == NULL) return format_error("out of memory");
+  o->cuda_memory_pools = grown;
+  grown[o->cuda_memory_pool_count++] = (cli_device_size){(int)gpu, bytes};
+  return NULL;
+}
+
+/* --min-supported-compute-capability=<major.minor>, e.g. 6.0. */
+static char *handle_min_compute_capability(const flag_spec *flag, const char *value,
+                                           cli_options *o) {
+  (void)flag;
+  char *end = NULL;
+  errno = 0;
+  double capability = strtod(value, &end);
+  if (end == value || *end != '\0' || errno != 0 || !(capability >= 0 && capability < 100))
+    return format_error("--min-supported-compute-capability expects a compute capability "
+                        "such as 6.0, got '%s'",
+                        value);
+  o->min_compute_capability = capability;
+  return NULL;
+}
+
 #define OFF(field) offsetof(cli_options, field)
 static const flag_spec flags[] = {
     {"model-repository", FLAG_STRING_LIST, OFF(model_repositories), OFF(model_repository_count), 0, 0, NULL, NULL},
@@ -205,6 +249,10 @@ static const flag_spec flags[] = {
     {"metrics-port", FLAG_INT, OFF(metrics_port), 0, 0, 65535, NULL, NULL},
     {"metrics-address", FLAG_STRING, OFF(metrics_address), 0, 0, 0, NULL, NULL},
     {"metrics-interval-ms", FLAG_INT, OFF(metrics_interval_ms), 0, 1, 3600000, NULL, NULL},
+    {"allow-gpu-metrics", FLAG_BOOL, OFF(allow_gpu_metrics), 0, 0, 0, NULL, NULL},
+    {"pinned-memory-pool-byte-size", FLAG_U64, OFF(pinned_memory_pool_byte_size), 0, 0, (long long)1 << 50, NULL, NULL},
+    {"cuda-memory-pool-byte-size", FLAG_CUSTOM, 0, 0, 0, 0, handle_cuda_memory_pool, NULL},
+    {"min-supported-compute-capability", FLAG_CUSTOM, 0, 0, 0, 0, handle_min_compute_capability, NULL},
     {"allow-grpc", FLAG_BOOL, OFF(allow_grpc), 0, 0, 0, NULL, NULL},
     {"grpc-port", FLAG_INT, OFF(grpc_port), 0, 0, 65535, NULL, NULL},
     {"log-verbose", FLAG_INT, OFF(log_verbose), 0, 0, 1000, NULL, NULL},
@@ -257,6 +305,9 @@ void cli_options_defaults(cli_options *o) {
   o->allow_metrics = true;
   o->metrics_port = 8002;
   o->metrics_interval_ms = 2000;
+  o->allow_gpu_metrics = true;
+  o->pinned_memory_pool_byte_size = (uint64_t)256 << 20;
+  o->min_compute_capability = 6.0;
   o->allow_grpc = false;
   o->grpc_port = 8001;
   o->log_info = o->log_warning = o->log_error = true;
@@ -385,6 +436,7 @@ void cli_options_free(cli_options *o) {
   free(o->restrictions);
   for (size_t i = 0; i < o->ignored_flag_count; ++i) free(o->ignored_flags[i]);
   free(o->ignored_flags);
+  free(o->cuda_memory_pools);
   free(o->model_config_name);
   free(o->backend_directory);
   free(o->server_id);
@@ -456,6 +508,16 @@ const char *cli_usage(void) {
          "  --metrics-port=<port>         default 8002\n"
          "  --metrics-address=<addr>      default: the HTTP address\n"
          "  --metrics-interval-ms=<n>     accepted for compatibility (default 2000)\n"
+         "  --allow-gpu-metrics=<bool>    nv_gpu_* per visible GPU from NVML (default true;\n"
+         "                                none where there is no driver)\n"
+         "\n"
+         "GPU:\n"
+         "  --min-supported-compute-capability=<x.y>\n"
+         "                                GPUs below it get no instances (default 6.0)\n"
+         "  --pinned-memory-pool-byte-size=<bytes>\n"
+         "  --cuda-memory-pool-byte-size=<gpu>:<bytes>\n"
+         "                                accepted and passed to the core's options; LibTorch's\n"
+         "                                own caching allocators serve the PyTorch backend\n"
          "\n"
          "Logging:\n"
          "  --log-verbose=<n>             verbose level (default 0)\n"

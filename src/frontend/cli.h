@@ -41,6 +41,11 @@ typedef struct cli_backend_config {
   char *backend, *setting, *value; /* owned by cli_options */
 } cli_backend_config;
 
+typedef struct cli_device_size {
+  int gpu;
+  uint64_t byte_size;
+} cli_device_size;
+
 typedef struct cli_options {
   char **model_repositories; /* --model-repository (repeatable), owned */
   size_t model_repository_count;
@@ -77,6 +82,12 @@ typedef struct cli_options {
   int metrics_port;           /* default 8002 */
   char *metrics_address;      /* default: same as http address; owned, may be NULL */
   int metrics_interval_ms;    /* default 2000 */
+  bool allow_gpu_metrics;     /* --allow-gpu-metrics, default true (nv_gpu_* from NVML) */
+
+  uint64_t pinned_memory_pool_byte_size; /* default 256 MiB, as Triton */
+  cli_device_size *cuda_memory_pools;    /* --cuda-memory-pool-byte-size (owned) */
+  size_t cuda_memory_pool_count;
+  double min_compute_capability;         /* default 6.0, as Triton */
 
   bool allow_grpc;            /* accepted for compatibility; torchd has no gRPC here */
   int grpc_port;

@@ -55,6 +55,13 @@ TRITONSERVER_Error *server_options_from_cli(const cli_options *cli, const char *
   TRY(TRITONSERVER_ServerOptionsSetLogVerbose(o, cli->log_verbose));
   TRY(TRITONSERVER_ServerOptionsSetMetrics(o, cli->allow_metrics));
   TRY(TRITONSERVER_ServerOptionsSetMetricsInterval(o, (uint64_t)cli->metrics_interval_ms));
+  TRY(TRITONSERVER_ServerOptionsSetGpuMetrics(o, cli->allow_gpu_metrics));
+  TRY(TRITONSERVER_ServerOptionsSetPinnedMemoryPoolByteSize(o, cli->pinned_memory_pool_byte_size));
+  for (size_t i = 0; i < cli->cuda_memory_pool_count; ++i)
+    TRY(TRITONSERVER_ServerOptionsSetCudaMemoryPoolByteSize(o, cli->cuda_memory_pools[i].gpu,
+                                                            cli->cuda_memory_pools[i].byte_size));
+  TRY(TRITONSERVER_ServerOptionsSetMinSupportedComputeCapability(o,
+                                                                 cli->min_compute_capability));
   if (backend_directory != NULL)
     TRY(TRITONSERVER_ServerOptionsSetBackendDirectory(o, backend_directory));
   for (size_t i = 0; i < cli->backend_config_count; ++i)

@@ -143,6 +143,38 @@ static ModelConfig *normalized(const char *text, int gpu_count, const ModelInsta
   return c;
 }
 
+/* --min-supported-compute-capability: a GPU below it (bit set in unsupported_gpus) gets no
+ * instance from an empty gpus list or KIND_AUTO, and naming it is refused with Triton's
+ * message listing the supported GPUs. */
+static void test_unsupported_gpus(void **state) {
+  (void)state;
+  ModelConfig *c = ts_parse_ok("backend: \"pytorch\" instance_group [ { kind: KIND_GPU }, "
+                               "{ count: 1 }, { gpus: [ 0 ] } ]");
+  ModelNormalizeOptions opts = {.model_name = "m", .gpu_count = 3, .unsupported_gpus = 1,
+                                .resolve_instance_groups = true};
+  model_config_normalize(c, &opts);
+  ModelInstanceGroup *g = c->instance_group.items;
+  assert_int_equal(g[0].gpus.count, 2); /* GPUs 1 and 2, not 0 */
+  assert_int_equal(g[0].gpus.items[0], 1);
+  assert_int_equal(g[0].gpus.items[1], 2);
+  assert_int_equal(g[1].kind, MODEL_KIND_GPU);
+  assert_int_equal(g[1].gpus.count, 2);
+  assert_int_equal(g[2].kind, MODEL_KIND_CPU); /* KIND_AUTO naming only GPU 0 */
+  char *why = NULL;
+  assert_int_equal(model_config_validate_supported_gpus(c, "m", 3, 1, 6.0, &why), 0);
+  model_config_free(c);
+
+  c = ts_parse_ok("backend: \"pytorch\" instance_group { kind: KIND_GPU gpus: [ 2, 0 ] }");
+  model_config_normalize(c, &opts);
+  assert_int_equal(model_config_validate(c, "m", 3, &why), 0);
+  assert_int_equal(model_config_validate_supported_gpus(c, "m", 3, 1, 7.5, &why), -1);
+  assert_string_equal(why, "instance group m_0 of model m specifies invalid or unsupported gpu "
+                           "id of 0. GPUs with at least the minimum required CUDA compute "
+                           "compatibility of 7.500000 are: 1 2");
+  free(why);
+  model_config_free(c);
+}
+
 static void test_instance_groups(void **state) {
   (void)state;
   /* none given, CPU host: one group named after the model, KIND_AUTO → KIND_CPU */
@@ -353,7 +385,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_autocomplete_backend), cmocka_unit_test(test_normalize_defaults),
       cmocka_unit_test(test_instance_groups),      cmocka_unit_test(test_validation),
-      cmocka_unit_test(test_helpers),
+      cmocka_unit_test(test_helpers),       cmocka_unit_test(test_unsupported_gpus),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,36 @@ static void expect_error(char **argv, int argc, const char *fragment) {
   cli_options_free(&o);
 }
 
+/* Triton's GPU flags: pools per device (a repeat of a device replaces its size), the
+ * minimum compute capability, GPU metrics; defaults as Triton's. */
+static void test_gpu_flags(void **state) {
+  (void)state;
+  char *defaults[] = {"torchd", "--model-repository=/m"};
+  cli_options o;
+  assert_null(parse(ARGC(defaults), defaults, &o));
+  assert_true(o.allow_gpu_metrics);
+  assert_int_equal(o.pinned_memory_pool_byte_size, 256u << 20);
+  assert_int_equal(o.cuda_memory_pool_count, 0);
+  assert_true(o.min_compute_capability == 6.0);
+  cli_options_free(&o);
+
+  char *argv[] = {"torchd", "--model-repository=/m", "--allow-gpu-metrics=false",
+                  "--pinned-memory-pool-byte-size=0", "--cuda-memory-pool-byte-size=0:1024",
+                  "--cuda-memory-pool-byte-size", "1:67108864",
+                  "--cuda-memory-pool-byte-size=0:2048",
+                  "--min-supported-compute-capability=7.5"};
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_false(o.allow_gpu_metrics);
+  assert_int_equal(o.pinned_memory_pool_byte_size, 0);
+  assert_int_equal(o.cuda_memory_pool_count, 2);
+  assert_int_equal(o.cuda_memory_pools[0].gpu, 0);
+  assert_int_equal(o.cuda_memory_pools[0].byte_size, 2048);
+  assert_int_equal(o.cuda_memory_pools[1].gpu, 1);
+  assert_int_equal(o.cuda_memory_pools[1].byte_size, 67108864);
+  assert_true(o.min_compute_capability == 7.5);
+  cli_options_free(&o);
+}
+
 static void test_bad_values(void **state) {
   (void)state;
   char *port[] = {"torchd", "--model-repository=/m", "--http-port=abc"};
@@ -173,6 +203,14 @@ static void test_bad_values(void **state) {
   char *same[] = {"torchd", "--model-repository=/m", "--http-port=9000",
                   "--metrics-port=9000"};
   expect_error(same, ARGC(same), "must differ");
+  char *pool[] = {"torchd", "--model-repository=/m", "--cuda-memory-pool-byte-size=1024"};
+  expect_error(pool, ARGC(pool), "--cuda-memory-pool-byte-size expects <gpu id>:<bytes>, "
+                                 "got '1024'");
+  char *negative[] = {"torchd", "--model-repository=/m", "--cuda-memory-pool-byte-size=0:-1"};
+  expect_error(negative, ARGC(negative), "got '0:-1'");
+  char *capability[] = {"torchd", "--model-repository=/m",
+                        "--min-supported-compute-capability=high"};
+  expect_error(capability, ARGC(capability), "such as 6.0, got 'high'");
 }
 
 static void test_help(void **state) {
@@ -193,6 +231,7 @@ int main(void) {
       cmocka_unit_test(test_booleans),
       cmocka_unit_test(test_flags_without_effect_are_accepted),
       cmocka_unit_test(test_backend_config_and_restricted_api),
+      cmocka_unit_test(test_gpu_flags),
       cmocka_unit_test(test_bad_values),
       cmocka_unit_test(test_help),
   };
