@@ -1,6 +1,7 @@
 /*
  * http_handlers_shm.c — the system shared memory extension (register/status/unregister,
- * spec §4.6). CUDA shared memory answers 501: torchd serves CPU tensors.
+ * spec §4.6). CUDA shared memory registration answers 501 (torchd serves CPU tensors);
+ * its status is an empty list and unregistering succeeds.
  */
 #include "http_handlers.h"
 
@@ -80,6 +81,13 @@ void handle_cuda_shm(http_request *r) {
     strbuf_init(&b);
     strbuf_puts(&b, "[]");
     http_reply_strbuf(r, MHD_HTTP_OK, &b);
+    return;
+  }
+  if (r->route.kind == ROUTE_CUDA_SHM_UNREGISTER) {
+    /* Nothing can be registered, so there is nothing to unregister: 200, as Triton built
+     * without GPUs answers. Clients clean up both kinds (perf_analyzer --shared-memory
+     * system unregisters all CUDA regions too and fails on an error). */
+    http_reply_empty(r, MHD_HTTP_OK);
     return;
   }
   http_reply_error(r, MHD_HTTP_NOT_IMPLEMENTED,

@@ -266,7 +266,6 @@ static void build_reply(infer_call *call, TRITONSERVER_InferenceResponse *respon
     const infer_output *spec = requested_output(call, o->name);
     if (spec != NULL && spec->shm_region != NULL) {
       o->mode = OUTPUT_IN_SHM;
-      o->shm_region = spec->shm_region;
       continue;
     }
     bool binary = spec != NULL && spec->binary_data >= 0 ? spec->binary_data == 1

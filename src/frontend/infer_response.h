@@ -25,8 +25,7 @@ typedef struct response_output {
   size_t dim_count;
   const void *data;        /* not owned */
   size_t byte_size;
-  output_mode mode;
-  const char *shm_region;  /* OUTPUT_IN_SHM only */
+  output_mode mode;        /* OUTPUT_IN_SHM: the response names the output only */
 } response_output;
 
 typedef struct response_header {

@@ -138,9 +138,8 @@ char *infer_response_write_json(const response_header *h, const response_output 
     if (o->mode == OUTPUT_AS_BINARY) {
       strbuf_printf(b, ",\"parameters\":{\"binary_data_size\":%zu}", o->byte_size);
     } else if (o->mode == OUTPUT_IN_SHM) {
-      strbuf_puts(b, ",\"parameters\":{\"shared_memory_region\":");
-      strbuf_json_string(b, o->shm_region, strlen(o->shm_region));
-      strbuf_printf(b, ",\"shared_memory_byte_size\":%zu}", o->byte_size);
+      /* As Triton: name, datatype and shape only. Triton's C++ HTTP client (perf_analyzer)
+       * reads any output "parameters" as binary data and fails without binary_data_size. */
     } else {
       strbuf_puts(b, ",\"data\":");
       char *err = write_data(b, o, elements);

@@ -70,7 +70,7 @@ def test_system_shared_memory(server):
                                         "shared_memory_byte_size": 16}}]})
         assert r.status_code == 200, r.text
         out = r.json()["outputs"][0]
-        assert "data" not in out and out["shape"] == [4]
+        assert "data" not in out and "parameters" not in out and out["shape"] == [4]
         assert np.frombuffer(m, np.float32, 4, 32).tolist() == [1, 2, 3, 4]
         r = server.infer("id_fp32", {"inputs": [{
             "name": "INPUT0", "shape": [4], "datatype": "FP32",

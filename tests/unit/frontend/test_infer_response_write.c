@@ -24,7 +24,7 @@ static char *write_one(const response_output *o, strbuf *b) {
 
 static void expect_json(int dtype, const void *data, size_t size, const int64_t *shape,
                         const char *expected_data) {
-  response_output o = {"OUT", dtype, shape, 1, data, size, OUTPUT_AS_JSON, NULL};
+  response_output o = {"OUT", dtype, shape, 1, data, size, OUTPUT_AS_JSON};
   strbuf b;
   char *err = write_one(&o, &b);
   if (err) fail_msg("%s", err);
@@ -69,8 +69,8 @@ static void test_binary_shm_and_parameters(void **state) {
   (void)state;
   const float f[] = {1, 2};
   response_output outs[] = {
-      {"A", DTYPE_FP32, shape2, 1, f, 8, OUTPUT_AS_BINARY, NULL},
-      {"B", DTYPE_FP32, shape2, 1, f, 8, OUTPUT_IN_SHM, "region0"},
+      {"A", DTYPE_FP32, shape2, 1, f, 8, OUTPUT_AS_BINARY},
+      {"B", DTYPE_FP32, shape2, 1, f, 8, OUTPUT_IN_SHM},
   };
   infer_parameter params[] = {{"p", PARAM_INT, NULL, 3, false, 0},
                               {"q", PARAM_STRING, "v", 0, false, 0}};
@@ -82,28 +82,27 @@ static void test_binary_shm_and_parameters(void **state) {
       b.data,
       "{\"model_name\":\"m\",\"model_version\":\"2\",\"parameters\":{\"p\":3,\"q\":\"v\"},"
       "\"outputs\":[{\"name\":\"A\",\"datatype\":\"FP32\",\"shape\":[2],\"parameters\":{"
-      "\"binary_data_size\":8}},{\"name\":\"B\",\"datatype\":\"FP32\",\"shape\":[2],"
-      "\"parameters\":{\"shared_memory_region\":\"region0\",\"shared_memory_byte_size\":8}}]}");
+      "\"binary_data_size\":8}},{\"name\":\"B\",\"datatype\":\"FP32\",\"shape\":[2]}]}");
   strbuf_free(&b);
 }
 
 static void test_errors(void **state) {
   (void)state;
   const uint16_t h[] = {0x3c00, 0};
-  response_output o = {"H", DTYPE_FP16, shape2, 1, h, 4, OUTPUT_AS_JSON, NULL};
+  response_output o = {"H", DTYPE_FP16, shape2, 1, h, 4, OUTPUT_AS_JSON};
   strbuf b;
   char *err = write_one(&o, &b);
   assert_non_null(strstr(err, "FP16, which JSON cannot carry"));
   free(err);
   strbuf_free(&b);
   const float f[] = {1};
-  response_output short_out = {"F", DTYPE_FP32, shape2, 1, f, 4, OUTPUT_AS_JSON, NULL};
+  response_output short_out = {"F", DTYPE_FP32, shape2, 1, f, 4, OUTPUT_AS_JSON};
   err = write_one(&short_out, &b);
   assert_non_null(strstr(err, "holds 4 bytes but its shape needs 8"));
   free(err);
   strbuf_free(&b);
   const char bad[] = "\011\0\0\0ab";
-  response_output s = {"S", DTYPE_BYTES, shape2, 1, bad, 6, OUTPUT_AS_JSON, NULL};
+  response_output s = {"S", DTYPE_BYTES, shape2, 1, bad, 6, OUTPUT_AS_JSON};
   err = write_one(&s, &b);
   assert_non_null(strstr(err, "malformed string data"));
   free(err);
@@ -130,7 +129,7 @@ static void test_classification(void **state) {
   assert_int_equal(dims, 2);
   assert_int_equal(out_shape[0], 2);
   assert_int_equal(out_shape[1], 2);
-  response_output o = {"C", DTYPE_BYTES, out_shape, 2, bytes, size, OUTPUT_AS_JSON, NULL};
+  response_output o = {"C", DTYPE_BYTES, out_shape, 2, bytes, size, OUTPUT_AS_JSON};
   strbuf b;
   response_header h = {NULL, "m", 1, NULL, 0};
   strbuf_init(&b);
