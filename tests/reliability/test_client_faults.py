@@ -324,7 +324,7 @@ def test_duplicate_input_names(fresh_server):
     body = {"inputs": [ADDSUB_GOOD["inputs"][0], ADDSUB_GOOD["inputs"][0]]}
     r = fresh_server.infer("addsub", body)
     assert r.status_code == 400
-    assert r.json()["error"] == "input 'INPUT0' for model 'addsub' is given more than once"
+    assert r.json()["error"] == "input 'INPUT0' already exists in request"
     body = {"inputs": ADDSUB_GOOD["inputs"] + [ADDSUB_GOOD["inputs"][1]]}
     r = fresh_server.infer("addsub", body)
     assert r.status_code == 400 and "INPUT1" in r.json()["error"]
