@@ -428,8 +428,9 @@ def test_shared_memory_unregistered_mid_request(start_server, identity_repo):
     t.join(30)
     r = result["r"]
     # either the server kept its own mapping alive (200) or it says the region is gone
-    assert r.status_code in (200, 400), r.text
-    if r.status_code == 400:
+    # (404, Triton's NOT_FOUND "Unable to find shared memory region: 'r1'")
+    assert r.status_code in (200, 400, 404), r.text
+    if r.status_code != 200:
         assert "r1" in r.json()["error"]
     assert_alive(srv)
 
