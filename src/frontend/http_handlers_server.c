@@ -140,12 +140,16 @@ static char *apply_log_key(const char *key, json_object *v, void *settings,
                     json_object_to_json_string(v));
     next->log_verbose_level = (int)json_object_get_int64(v);
   } else if (strcmp(key, "log_format") == 0) {
-    const char *f = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-    if (strcmp(f, "default") == 0) next->log_format = 0;
-    else if (strcmp(f, "ISO8601") == 0) next->log_format = 1;
-    else
+    if (!json_object_is_type(v, json_type_string))
       return errfmt("expecting 'default' or 'ISO8601' for 'log_format', got %s",
                     json_object_to_json_string(v));
+    const char *f = json_object_get_string(v);
+    if (strcmp(f, "default") == 0) next->log_format = 0;
+    else if (strcmp(f, "ISO8601") == 0) next->log_format = 1;
+    else { /* Triton's HandleLogging answers this one with UNAVAILABLE */
+      *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+      return errfmt("invalid argument for --log_format, got: %s", f);
+    }
   } else if (strcmp(key, "log_file") == 0) {
     *status = MHD_HTTP_NOT_IMPLEMENTED;
     return errfmt("log file location can not be updated through network protocol");
@@ -340,6 +344,12 @@ void handle_model_trace_setting(http_request *r) {
   const char *model = r->route.model;
   bool ready = false;
   TRITONSERVER_Error *core = TRITONSERVER_ServerModelIsReady(fe->server, model, -1, &ready);
+  if (core != NULL && TRITONSERVER_ErrorCode(core) == TRITONSERVER_ERROR_NOT_FOUND) {
+    /* Triton's ModelIsReady reports an unknown model as not ready, not as an error. */
+    TRITONSERVER_ErrorDelete(core);
+    core = NULL;
+    ready = false;
+  }
   if (core != NULL) {
     http_reply_core_error(r, core);
     return;

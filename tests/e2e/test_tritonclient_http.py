@@ -120,25 +120,29 @@ def test_model_metadata(client):
 
 
 def test_model_config(client):
-    config = client.get_model_config("classify")
-    assert config["name"] == "classify" and config["backend"] == "identity"
-    assert config["platform"] == "" and config["runtime"] == ""
-    assert config["max_batch_size"] == 4
-    assert config["version_policy"] == {"latest": {"num_versions": 1}}
-    assert config["input"] == [{
-        "name": "INPUT0", "data_type": "TYPE_FP32", "format": "FORMAT_NONE", "dims": [4],
-        "is_shape_tensor": False, "allow_ragged_batch": False, "optional": False,
-        "is_non_linear_format_io": False}]
-    assert config["output"] == [{
-        "name": "OUTPUT0", "data_type": "TYPE_FP32", "dims": [4],
-        "label_filename": "labels.txt", "is_shape_tensor": False,
-        "is_non_linear_format_io": False}]
-    # Only backend/platform are auto-completed for a custom backend: the file name the
-    # user left empty stays empty, as in Triton.
-    assert config["default_model_filename"] == ""
-    assert config["instance_group"][0]["kind"] == "KIND_CPU"
-    assert config["instance_group"][0]["count"] == 1
-    assert config["parameters"] == {}
+    # The whole normalized config, as Triton prints it (§3.4): every scalar and list
+    # field present, unset messages left out, the one default instance group named after
+    # the model, and the file name the user left empty still empty (auto-complete only
+    # fills backend/platform fields for the backends it knows).
+    assert client.get_model_config("classify") == {
+        "name": "classify", "platform": "", "backend": "identity", "runtime": "",
+        "version_policy": {"latest": {"num_versions": 1}}, "max_batch_size": 4,
+        "input": [{"name": "INPUT0", "data_type": "TYPE_FP32", "format": "FORMAT_NONE",
+                   "dims": [4], "is_shape_tensor": False, "allow_ragged_batch": False,
+                   "optional": False, "is_non_linear_format_io": False}],
+        "output": [{"name": "OUTPUT0", "data_type": "TYPE_FP32", "dims": [4],
+                    "label_filename": "labels.txt", "is_shape_tensor": False,
+                    "is_non_linear_format_io": False}],
+        "batch_input": [], "batch_output": [],
+        "optimization": {"priority": "PRIORITY_DEFAULT",
+                         "input_pinned_memory": {"enable": True},
+                         "output_pinned_memory": {"enable": True},
+                         "gather_kernel_buffer_threshold": 0, "eager_batching": False},
+        "instance_group": [{"name": "classify", "kind": "KIND_CPU", "count": 1, "gpus": [],
+                            "secondary_devices": [], "profile": [], "passive": False,
+                            "host_policy": ""}],
+        "default_model_filename": "", "cc_model_filenames": {}, "metric_tags": {},
+        "parameters": {}, "model_warmup": []}
     assert client.get_model_config("versioned", "3")["version_policy"] == {"all": {}}
     expect_error(404, "Request for unknown model: 'nosuchmodel' is not found",
                  client.get_model_config, "nosuchmodel")
@@ -248,10 +252,10 @@ def test_request_parameters(client):
     them into the response parameters); priority/timeout/sequence ones are consumed."""
     params = {"my_string": "text", "my_int": -7, "my_bool": True, "my_double": 2.5}
     result = client.infer("echo", [tensor("INPUT0", np.array([1], np.float32))],
-                          parameters=params, priority=0, timeout=10_000_000)
+                          parameters=params, priority=1, timeout=10_000_000)
     got = result.get_response()["parameters"]
     assert {k: got[k] for k in params} == params
-    assert "timeout" not in got and "binary_data_output" not in got
+    assert not {"priority", "timeout", "binary_data_output"} & set(got)
     assert got["request_count"] == 1
 
 
@@ -361,6 +365,9 @@ def test_log_settings(client):
     assert client.get_log_settings() == updated
     expect_error(501, "log file location can not be updated through network protocol",
                  client.update_log_settings, {"log_file": "/tmp/elsewhere.log"})
+    expect_error(503, "invalid argument for --log_format, got: XML",
+                 client.update_log_settings, {"log_format": "XML"})
+    assert client.get_log_settings() == updated  # a refused update changes nothing
     back = client.update_log_settings({"log_verbose_level": settings["log_verbose_level"],
                                        "log_format": settings["log_format"]})
     assert back == settings
@@ -382,8 +389,10 @@ def test_trace_settings(client):
     assert client.update_trace_settings("addsub", {"trace_rate": None})["trace_rate"] == "50"
     cleared = client.update_trace_settings(settings={"trace_level": None, "trace_rate": None})
     assert cleared == settings
-    expect_error(404, "Request for unknown model: 'nosuchmodel' is not found",
+    expect_error(400, "Request for unknown model : nosuchmodel",
                  client.get_trace_settings, "nosuchmodel")
+    expect_error(400, "Request for unknown model : nosuchmodel",
+                 client.update_trace_settings, "nosuchmodel", {"trace_rate": "3"})
     expect_error(501, "trace file location can not be updated through network protocol",
                  client.update_trace_settings, settings={"trace_file": "/tmp/t.json"})
     expect_error(400, "Unable to parse 'trace_rate', got: fast",
