@@ -480,14 +480,18 @@ def test_system_shared_memory(client):
 # ---- model control (explicit mode) ---------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def explicit(start_server, tmp_path_factory):
+def explicit_server(start_server, tmp_path_factory):
     path = str(tmp_path_factory.mktemp("tritonclient_explicit"))
     write_model(path, "alpha", io_config("alpha", "TYPE_FP32", [-1]))
     write_model(path, "beta", io_config("beta", "TYPE_INT32", [-1]), versions=(1, 2))
     write_model(path, "broken", io_config("broken", "TYPE_FP32", [-1],
                                           parameters={"fail_load": "true"}))
-    server = start_server(path, ["--model-control-mode=explicit", "--load-model=alpha"])
-    with httpclient.InferenceServerClient(server.url[len("http://"):]) as c:
+    return start_server(path, ["--model-control-mode=explicit", "--load-model=alpha"])
+
+
+@pytest.fixture(scope="module")
+def explicit(explicit_server):
+    with httpclient.InferenceServerClient(explicit_server.url[len("http://"):]) as c:
         yield c
 
 
@@ -600,5 +604,27 @@ def test_aio_client(tserver):
             with pytest.raises(InferenceServerException) as info:
                 await c.load_model("addsub")
             assert info.value.status() == "503"
+
+    asyncio.run(run())
+
+
+def test_aio_model_control(explicit_server):
+    async def run():
+        async with aiohttpclient.InferenceServerClient(explicit_server.url[len("http://"):]) as c:
+            config = await c.get_model_config("alpha")
+            config["max_batch_size"] = 3
+            await c.load_model("alpha", config=json.dumps(config))
+            assert (await c.get_model_config("alpha"))["max_batch_size"] == 3
+            index = {e["name"]: e for e in await c.get_model_repository_index()}
+            assert index["alpha"]["state"] == "READY"
+            await c.unload_model("alpha", unload_dependents=True)
+            assert not await c.is_model_ready("alpha")
+            with pytest.raises(InferenceServerException) as info:
+                await c.load_model("nosuchmodel")
+            assert (info.value.status(), info.value.message()) == (
+                "500", "failed to load 'nosuchmodel', failed to poll from model repository")
+            await c.load_model("alpha")
+            assert await c.is_model_ready("alpha")
+            assert (await c.get_model_config("alpha"))["max_batch_size"] == 0
 
     asyncio.run(run())
