@@ -350,9 +350,10 @@ def test_inference_statistics(client):
     assert after["last_inference"] > 0
     everything = client.get_inference_statistics()["model_stats"]
     assert {"tc_stats", "addsub", "id_bf16"} <= {s["name"] for s in everything}
-    expect_error(404, "Request for unknown model: 'nosuchmodel' is not found",
+    # Triton answers from the ready versions: unknown model and absent version alike 400
+    expect_error(400, "requested model 'nosuchmodel' is not available",
                  client.get_inference_statistics, "nosuchmodel")
-    expect_error(404, "Request for unknown model: 'tc_stats' version 4 is not found",
+    expect_error(400, "requested model version is not available for model 'tc_stats'",
                  client.get_inference_statistics, "tc_stats", "4")
 
 
@@ -501,6 +502,8 @@ def test_model_control(explicit):
     index = {e["name"]: e for e in c.get_model_repository_index()}
     assert index["alpha"] == {"name": "alpha", "version": "1", "state": "READY"}
     assert index["beta"] == {"name": "beta"}
+    expect_error(404, "Request for unknown model: 'beta' is not found",
+                 c.infer, "beta", [tensor("INPUT0", np.array([5], np.int32))])
 
     c.load_model("beta")
     assert c.is_model_ready("beta") and c.get_model_metadata("beta")["versions"] == ["2"]
@@ -531,6 +534,8 @@ def test_model_control(explicit):
     assert c.is_model_ready("alpha")
     expect_error(503, "Request for unknown model: 'beta' has no available versions",
                  c.infer, "beta", [tensor("INPUT0", np.array([5], np.int32))])
+    expect_error(400, "requested model 'beta' is not available",
+                 c.get_inference_statistics, "beta")
 
 
 def test_model_control_errors(explicit):
