@@ -321,12 +321,13 @@ static void trace_merged(const frontend *fe, const trace_model_settings *own,
   *out = fe->trace;
   if (own == NULL) return;
   const trace_settings *v = &own->values;
-  if (own->specified & TRACE_SET_LEVEL) memcpy(out->trace_level, v->trace_level, sizeof(v->trace_level));
-  if (own->specified & TRACE_SET_RATE) memcpy(out->trace_rate, v->trace_rate, sizeof(v->trace_rate));
-  if (own->specified & TRACE_SET_COUNT) memcpy(out->trace_count, v->trace_count, sizeof(v->trace_count));
-  if (own->specified & TRACE_SET_LOG_FREQUENCY)
+  unsigned set = own->specified;
+  if (set & TRACE_SET_LEVEL) memcpy(out->trace_level, v->trace_level, sizeof(v->trace_level));
+  if (set & TRACE_SET_RATE) memcpy(out->trace_rate, v->trace_rate, sizeof(v->trace_rate));
+  if (set & TRACE_SET_COUNT) memcpy(out->trace_count, v->trace_count, sizeof(v->trace_count));
+  if (set & TRACE_SET_LOG_FREQUENCY)
     memcpy(out->log_frequency, v->log_frequency, sizeof(v->log_frequency));
-  if (own->specified & TRACE_SET_MODE) memcpy(out->trace_mode, v->trace_mode, sizeof(v->trace_mode));
+  if (set & TRACE_SET_MODE) memcpy(out->trace_mode, v->trace_mode, sizeof(v->trace_mode));
 }
 
 static trace_model_settings *trace_model_find(frontend *fe, const char *model) {
@@ -374,7 +375,8 @@ void handle_model_trace_setting(http_request *r) {
     unsigned specified = own ? own->specified : 0;
     json_object_object_foreach(body, key, v) {
       if (err == NULL) err = apply_trace_key(key, v, &next, &status);
-      if (err == NULL) specified = v ? specified | trace_key_bit(key) : specified & ~trace_key_bit(key);
+      if (err == NULL)
+        specified = v ? specified | trace_key_bit(key) : specified & ~trace_key_bit(key);
     }
     if (err == NULL && specified != 0 && own == NULL) {
       for (size_t i = 0; i < TRACE_MODEL_SLOTS && own == NULL; ++i)

@@ -272,7 +272,6 @@ static char *parse_shape(parse_context *c, json_object *input, infer_input *in) 
   return NULL;
 }
 
-/* A marker object left by fastdata_plan_build: decode its span straight into the tensor. */
 /* FP16/BF16 travel only as binary data: Triton's ReadDataFromJson message. */
 static char *json_half_refused(const infer_input *in) {
   return errfmt("receiving %s data via JSON is not supported. Please use the binary data "
@@ -280,6 +279,7 @@ static char *json_half_refused(const infer_input *in) {
                 dtype_name(in->datatype), in->name);
 }
 
+/* A marker object left by fastdata_plan_build: decode its span straight into the tensor. */
 static char *decode_fast_data(parse_context *c, json_object *marker, infer_input *in,
                               uint64_t declared) {
   char shape_text[SHAPE_TEXT];
