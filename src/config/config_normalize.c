@@ -64,6 +64,38 @@ static void complete(ModelConfig *config, const char *platform, const char *file
   }
 }
 
+/* Triton's AutoCompleteBackendFields once the backend is "pytorch": an empty platform
+ * becomes pytorch_libtorch and only then an empty file name becomes model.pt; a
+ * torch_aoti platform gets model.pt2. A platform the user (or the file detection) gave
+ * leaves the file name as it was: the backend falls back to model.pt by itself. */
+static void complete_pytorch_backend(ModelConfig *config) {
+  if (empty(config->platform)) {
+    set_string(&config->platform, "pytorch_libtorch");
+    if (empty(config->default_model_filename) && strcmp(config->runtime, "model.py") != 0) {
+      set_string(&config->default_model_filename, "model.pt");
+    }
+  } else if (strcmp(config->platform, "torch_aoti") == 0 && empty(config->default_model_filename)) {
+    set_string(&config->default_model_filename, "model.pt2");
+  }
+}
+
+/* Backend still empty: does the platform, the file name or the lowest version directory
+ * (a file, not a directory) say PyTorch (TorchScript or AOTI)? Sets backend (and the
+ * platform when a file decided) and completes the rest. */
+static bool complete_pytorch(ModelConfig *config, const ModelNormalizeOptions *opts,
+                             bool undecided, const char *platform, const char *alt_platform,
+                             const char *file_name) {
+  bool by_platform = strcmp(config->platform, platform) == 0 ||
+                     (alt_platform != NULL && strcmp(config->platform, alt_platform) == 0);
+  bool by_name = strcmp(config->default_model_filename, file_name) == 0;
+  bool by_file = undecided && has_file(opts, file_name);
+  if (!by_platform && !by_name && !by_file) return false;
+  set_string(&config->backend, "pytorch");
+  if (by_file && !by_platform && !by_name) set_string(&config->platform, platform);
+  complete_pytorch_backend(config);
+  return true;
+}
+
 void model_config_autocomplete_backend(ModelConfig *config, const ModelNormalizeOptions *opts) {
   const char *model_name = opts != NULL ? opts->model_name : NULL;
   if (empty(config->name) && !empty(model_name)) {
@@ -106,13 +138,19 @@ void model_config_autocomplete_backend(ModelConfig *config, const ModelNormalize
       {"tensorrt", "tensorrt_plan", NULL, "model.plan", 0},
       {"onnxruntime", "onnxruntime_onnx", NULL, "model.onnx", 1},
       {"openvino", NULL, NULL, "model.xml", 0},
-      {"pytorch", "torch_aoti", NULL, "model.pt2", 0},
       {"pytorch", "pytorch_libtorch", "libtorch", "model.pt", 0},
+      {"pytorch", "torch_aoti", NULL, "model.pt2", 0},
       {"python", NULL, NULL, "model.py", 0},
   };
   size_t rule_count = sizeof rules / sizeof rules[0];
   if (empty(config->backend)) {
     for (size_t i = 0; i < rule_count; i++) {
+      if (strcmp(rules[i].backend, "pytorch") == 0) {
+        if (complete_pytorch(config, opts, undecided, rules[i].platform, rules[i].alt_platform,
+                             rules[i].file_name))
+          return;
+        continue;
+      }
       bool by_platform = rules[i].platform != NULL && (strcmp(platform, rules[i].platform) == 0 ||
                          (rules[i].alt_platform && strcmp(platform, rules[i].alt_platform) == 0));
       bool by_name = strcmp(file_name, rules[i].file_name) == 0;
@@ -130,12 +168,7 @@ void model_config_autocomplete_backend(ModelConfig *config, const ModelNormalize
         continue;
       }
       if (strcmp(rules[i].backend, "pytorch") == 0) {
-        /* backend: "pytorch" alone means TorchScript, unless the platform says AOTI. */
-        bool aoti = strcmp(config->platform, "torch_aoti") == 0;
-        complete(config, aoti ? "torch_aoti" : "pytorch_libtorch",
-                 strcmp(config->runtime, "model.py") == 0 ? NULL
-                 : aoti                                   ? "model.pt2"
-                                                          : "model.pt");
+        complete_pytorch_backend(config);
         return;
       }
       complete(config, rules[i].platform, rules[i].file_name);

@@ -151,8 +151,8 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
   if (override_json) {
     if (model_config_from_json(override_json, strlen(override_json), &config, &why) != 0) {
       TRITONSERVER_Error *err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                                            "failed to load '%s': invalid 'config' parameter: %s",
-                                            rm->name, why ? why : "bad JSON");
+                                            "Invalid config override: %s", /* Triton's */
+                                            why ? why : "bad JSON");
       free(why);
       return err;
     }
@@ -190,6 +190,8 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
   }
   manager_version *v = calloc(selected_count, sizeof(*v));
   TRITONSERVER_Error *first = NULL;
+  char *reasons = NULL; /* Triton's load tracker: "version N is at UNAVAILABLE state: ...;" */
+  bool failed = false;
   for (size_t i = 0; v && i < selected_count; i++) {
     v[i].version = selected[i];
     TRITONSERVER_Error *err = model_load(m->server, rm->name, (uint64_t)selected[i], rm->path,
@@ -199,9 +201,12 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
       v[i].reason = strdup(TRITONSERVER_ErrorMessage(err));
       CORE_LOG_ERROR("failed to load '%s' version %lld: %s: %s", rm->name, (long long)selected[i],
                      TRITONSERVER_ErrorCodeString(err), TRITONSERVER_ErrorMessage(err));
-      if (!first)
-        first = util_errorf(TRITONSERVER_ErrorCode(err), "failed to load '%s' version %lld: %s",
-                            rm->name, (long long)selected[i], TRITONSERVER_ErrorMessage(err));
+      failed = true;
+      char *more = util_strdupf("%sversion %lld is at UNAVAILABLE state: %s: %s;",
+                                reasons ? reasons : "", (long long)selected[i],
+                                TRITONSERVER_ErrorCodeString(err), TRITONSERVER_ErrorMessage(err));
+      free(reasons);
+      reasons = more;
       TRITONSERVER_ErrorDelete(err);
     } else {
       v[i].state = MODEL_STATE_READY;
@@ -212,6 +217,10 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
   free(selected);
   if (!v)
     return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  if (failed) /* as Triton's ModelRepositoryManager::LoadUnloadModels: INVALID_ARG */
+    first = util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "load failed for model '%s': %s\n",
+                        rm->name, reasons ? reasons : "out of memory");
+  free(reasons);
   if (first) {
     for (size_t i = 0; i < selected_count; i++) {
       if (v[i].model) {
@@ -295,11 +304,9 @@ TRITONSERVER_Error *manager_load(model_manager *m, const char *name, const char 
   RepoScan *scan = scan_all(m, true, &err);
   if (scan) {
     const RepoModel *rm = repo_scan_find(scan, name);
-    if (!rm)
-      err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                        "failed to load '%s', failed to poll from model repository: no model "
-                        "directory named '%s' in the model repositories",
-                        name, name);
+    if (!rm) /* Triton's ModelRepositoryManager::LoadUnloadModel, code and message */
+      err = util_errorf(TRITONSERVER_ERROR_INTERNAL,
+                        "failed to load '%s', failed to poll from model repository", name);
     else
       err = load_scanned(m, rm, override_json);
     repo_scan_free(scan);
@@ -359,10 +366,7 @@ TRITONSERVER_Error *manager_unload(model_manager *m, const char *name)
   if (known)
     unload_entry(m, name, 0);
   pthread_mutex_unlock(&m->load_mu);
-  if (!known)
-    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                       "failed to unload '%s', model is not loaded", name);
-  return NULL;
+  return NULL; /* a model that was never loaded: nothing to do, no error (as Triton) */
 }
 
 TRITONSERVER_Error *manager_poll(model_manager *m)

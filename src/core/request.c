@@ -533,11 +533,8 @@ TRITONSERVER_Error *TRITONSERVER_InferenceRequestSetDoubleParameter(
 const char *request_log_prefix(const TRITONSERVER_InferenceRequest *req, char *buf,
                                size_t buf_size)
 {
-  if (!req->id || !req->id[0]) {
-    buf[0] = '\0';
-  } else {
-    snprintf(buf, buf_size, "[request id: %s] ", req->id);
-  }
+  /* Triton's InferenceRequest::LogRequest(): "<id_unknown>" stands in for an empty id. */
+  snprintf(buf, buf_size, "[request id: %s] ", req->id && req->id[0] ? req->id : "<id_unknown>");
   return buf;
 }
 

@@ -296,18 +296,32 @@ TRITONSERVER_Error *TRITONSERVER_ServerModelStatistics(TRITONSERVER_Server *serv
   if (!model_name[0]) {
     manager_for_each_ready(&server->models, NULL, add_stats, list);
   } else {
-    TRITONBACKEND_Model *model = NULL;
+    /* As Triton's TRITONSERVER_ServerModelStatistics: the ready versions decide; an
+     * unknown model simply has none. */
+    int64_t *ready = NULL;
+    size_t ready_count = 0;
     TRITONSERVER_Error *err =
-        manager_get_model(&server->models, model_name, model_version, &model);
+        manager_ready_versions(&server->models, model_name, &ready, &ready_count);
+    if (err && TRITONSERVER_ErrorCode(err) == TRITONSERVER_ERROR_NOT_FOUND) {
+      TRITONSERVER_ErrorDelete(err);
+      err = NULL;
+      ready_count = 0;
+    }
+    bool found = model_version < 0 && ready_count > 0;
+    for (size_t i = 0; i < ready_count; i++)
+      found = found || ready[i] == model_version;
+    free(ready);
+    if (!err && ready_count == 0)
+      err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "requested model '%s' is not available",
+                        model_name);
+    else if (!err && !found)
+      err = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                        "requested model version is not available for model '%s'", model_name);
+    TRITONBACKEND_Model *model = NULL;
+    if (!err)
+      err = manager_get_model(&server->models, model_name, model_version, &model);
     if (err) {
       json_object_put(list);
-      if (TRITONSERVER_ErrorCode(err) == TRITONSERVER_ERROR_UNAVAILABLE) {
-        TRITONSERVER_Error *e = util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                                            "requested model '%s' is not available: %s",
-                                            model_name, TRITONSERVER_ErrorMessage(err));
-        TRITONSERVER_ErrorDelete(err);
-        return e;
-      }
       return err;
     }
     if (model_version >= 0)

@@ -8,7 +8,10 @@
  *      request is an error;
  *   5. reshape applied (the backend sees the reshaped shape);
  *   6. byte size = elements × type size, BYTES walked element by element;
- *   7. requested outputs known; none requested → all outputs. */
+ *   7. requested outputs known; none requested → all outputs.
+ * Messages start with Triton's LogRequest() prefix "[request id: <id>] " ("<id_unknown>"
+ * when the request has no id), except the unknown input/output ones, which come from
+ * Triton's Model::GetInput/GetOutput without it. */
 #include "validate.h"
 
 #include <stdio.h>
@@ -20,7 +23,7 @@
 #define DIMS_BUF 256
 
 static const char BATCH_NOTE[] =
-    " NOTE: Setting a non-zero max_batch_size in the model config requires a batch dimension "
+    "NOTE: Setting a non-zero max_batch_size in the model config requires a batch dimension "
     "to be prepended to each input shape. If you want to specify the full shape including the "
     "batch dim in your input dims config, try setting max_batch_size to zero. See the model "
     "configuration docs for more info on max_batch_size.";
@@ -156,7 +159,7 @@ static TRITONSERVER_Error *check_shape(const TRITONBACKEND_Input *in, const Mode
   util_dims_string(full, n, expected, sizeof(expected));
   util_dims_string(in->shape, in->dims_count, got, sizeof(got));
   return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                     "%sunexpected shape for input '%s' for model '%s'. Expected %s, got %s.%s",
+                     "%sunexpected shape for input '%s' for model '%s'. Expected %s, got %s. %s",
                      prefix, in->name, model_name, expected, got, skip ? BATCH_NOTE : "");
 }
 
@@ -203,13 +206,12 @@ static int compare_names(const void *a, const void *b)
 }
 
 static TRITONSERVER_Error *resolve_outputs(TRITONSERVER_InferenceRequest *req,
-                                           const ModelConfig *cfg, const char *prefix,
-                                           const char *model_name)
+                                           const ModelConfig *cfg, const char *model_name)
 {
   for (size_t i = 0; i < req->requested_output_count; i++)
     if (!model_config_find_output(cfg, req->requested_outputs[i]))
       return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                         "%sunexpected inference output '%s' for model '%s'", prefix,
+                         "unexpected inference output '%s' for model '%s'",
                          req->requested_outputs[i], model_name);
   size_t n = req->requested_output_count ? req->requested_output_count : cfg->output.count;
   free(req->backend_outputs);
@@ -236,7 +238,7 @@ TRITONSERVER_Error *validate_request(TRITONSERVER_InferenceRequest *req, TRITONB
   for (size_t i = 0; i < req->input_count; i++)
     if (!model_config_find_input(cfg, req->inputs[i]->name))
       return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
-                         "%sunexpected inference input '%s' for model '%s'", prefix,
+                         "unexpected inference input '%s' for model '%s'",
                          req->inputs[i]->name, model_name);
   if ((err = check_input_count(req, cfg, prefix, model_name)))
     return err;
@@ -309,5 +311,5 @@ TRITONSERVER_Error *validate_request(TRITONSERVER_InferenceRequest *req, TRITONB
     }
   }
   /* 7. outputs */
-  return resolve_outputs(req, cfg, prefix, model_name);
+  return resolve_outputs(req, cfg, model_name);
 }

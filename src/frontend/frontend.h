@@ -44,16 +44,26 @@ typedef struct trace_settings {
   char trace_mode[32];
 } trace_settings;
 
+/* A model's own trace settings (POST /v2/models/<m>/trace/setting): the fields in
+ * `specified` (TRACE_SET_* bits) override the global ones, the others follow them. */
+#define TRACE_MODEL_SLOTS 64
+typedef struct trace_model_settings {
+  char model[128]; /* "" = free slot */
+  unsigned specified;
+  trace_settings values;
+} trace_model_settings;
+
 typedef struct frontend {
   TRITONSERVER_Server *server;
   const cli_options *options;
   TRITONSERVER_ResponseAllocator *allocator;
   shm_registry shm;
 
-  pthread_mutex_t lock; /* guards pending, log, trace */
+  pthread_mutex_t lock; /* guards pending, log, trace, model_traces */
   pending_counter pending[PENDING_SLOTS];
   log_settings log;
   trace_settings trace;
+  trace_model_settings model_traces[TRACE_MODEL_SLOTS];
 
   atomic_bool draining;       /* shutting down: new requests get 503 */
   atomic_long live_infers;    /* inference calls not yet fully released */

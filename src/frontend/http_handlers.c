@@ -62,7 +62,7 @@ void handlers_dispatch(http_request *r) {
     break;
   case ROUTE_MODEL_STATS: handle_model_stats(r, false); break;
   case ROUTE_ALL_MODEL_STATS: handle_model_stats(r, true); break;
-  case ROUTE_MODEL_TRACE_SETTING:
+  case ROUTE_MODEL_TRACE_SETTING: handle_model_trace_setting(r); break;
   case ROUTE_TRACE_SETTING: handle_trace_setting(r); break;
   case ROUTE_LOGGING: handle_logging(r); break;
   case ROUTE_REPOSITORY_INDEX: handle_repository_index(r); break;

@@ -16,6 +16,7 @@ void handle_server_metadata(http_request *r);
 void handle_health(http_request *r, bool ready);
 void handle_logging(http_request *r);
 void handle_trace_setting(http_request *r);
+void handle_model_trace_setting(http_request *r);
 
 /* http_handlers_model.c */
 void handle_model_metadata(http_request *r);

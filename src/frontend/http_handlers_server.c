@@ -6,6 +6,8 @@
 
 #include "errfmt.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,12 +140,16 @@ static char *apply_log_key(const char *key, json_object *v, void *settings,
                     json_object_to_json_string(v));
     next->log_verbose_level = (int)json_object_get_int64(v);
   } else if (strcmp(key, "log_format") == 0) {
-    const char *f = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-    if (strcmp(f, "default") == 0) next->log_format = 0;
-    else if (strcmp(f, "ISO8601") == 0) next->log_format = 1;
-    else
+    if (!json_object_is_type(v, json_type_string))
       return errfmt("expecting 'default' or 'ISO8601' for 'log_format', got %s",
                     json_object_to_json_string(v));
+    const char *f = json_object_get_string(v);
+    if (strcmp(f, "default") == 0) next->log_format = 0;
+    else if (strcmp(f, "ISO8601") == 0) next->log_format = 1;
+    else { /* Triton's HandleLogging answers this one with UNAVAILABLE */
+      *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+      return errfmt("invalid argument for --log_format, got: %s", f);
+    }
   } else if (strcmp(key, "log_file") == 0) {
     *status = MHD_HTTP_NOT_IMPLEMENTED;
     return errfmt("log file location can not be updated through network protocol");
@@ -211,10 +217,20 @@ static char *set_trace_string(const char *key, json_object *v, char *slot, size_
     return errfmt("expecting a string for trace setting '%s', got %s", key,
                   json_object_to_json_string(v));
   if (numeric) {
+    /* Triton parses these with std::stoi: leading blanks and trailing text are allowed,
+     * and the setting then reads back as the number. Its messages for the rest. */
+    bool count = strcmp(key, "trace_count") == 0;
     char *end = NULL;
+    errno = 0;
     long long n = strtoll(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || n < -1)
-      return errfmt("expecting an integer string for trace setting '%s', got '%s'", key, text);
+    if (end == text) return errfmt("Unable to parse '%s', got: %s", key, text);
+    if (errno == ERANGE || n > INT32_MAX || n < (count ? INT32_MIN : 0))
+      return errfmt("Unable to parse '%s', value is out of range [ %s, %s ], got: %s", key,
+                    count ? "-1" : "0", count ? "2147483647" : "4294967295", text);
+    if (count && n < -1)
+      return errfmt("Unable to parse 'trace_count'. Expecting value >= -1, got:%s", text);
+    snprintf(slot, cap, "%lld", n);
+    return NULL;
   }
   if (strlen(text) >= cap) return errfmt("trace setting '%s' is too long", key);
   snprintf(slot, cap, "%s", text);
@@ -279,9 +295,118 @@ static char *apply_trace_key(const char *key, json_object *v, void *settings,
                 key);
 }
 
-/* One global settings object: per-model trace settings report the global ones. */
+/* The global settings (GET/POST /v2/trace/setting). */
 void handle_trace_setting(http_request *r) {
   trace_settings scratch;
   settings_endpoint(r, &r->fe->trace, &scratch, sizeof(scratch), apply_trace_key,
                     write_trace_settings);
+}
+
+enum { TRACE_SET_LEVEL = 1, TRACE_SET_RATE = 2, TRACE_SET_COUNT = 4, TRACE_SET_LOG_FREQUENCY = 8,
+       TRACE_SET_MODE = 16 };
+
+static unsigned trace_key_bit(const char *key) {
+  return strcmp(key, "trace_level") == 0     ? TRACE_SET_LEVEL
+         : strcmp(key, "trace_rate") == 0    ? TRACE_SET_RATE
+         : strcmp(key, "trace_count") == 0   ? TRACE_SET_COUNT
+         : strcmp(key, "log_frequency") == 0 ? TRACE_SET_LOG_FREQUENCY
+         : strcmp(key, "trace_mode") == 0    ? TRACE_SET_MODE
+                                             : 0;
+}
+
+/* What `model` sees: its own settings where it has them, the global ones elsewhere
+ * (caller holds fe->lock). */
+static void trace_merged(const frontend *fe, const trace_model_settings *own,
+                         trace_settings *out) {
+  *out = fe->trace;
+  if (own == NULL) return;
+  const trace_settings *v = &own->values;
+  unsigned set = own->specified;
+  if (set & TRACE_SET_LEVEL) memcpy(out->trace_level, v->trace_level, sizeof(v->trace_level));
+  if (set & TRACE_SET_RATE) memcpy(out->trace_rate, v->trace_rate, sizeof(v->trace_rate));
+  if (set & TRACE_SET_COUNT) memcpy(out->trace_count, v->trace_count, sizeof(v->trace_count));
+  if (set & TRACE_SET_LOG_FREQUENCY)
+    memcpy(out->log_frequency, v->log_frequency, sizeof(v->log_frequency));
+  if (set & TRACE_SET_MODE) memcpy(out->trace_mode, v->trace_mode, sizeof(v->trace_mode));
+}
+
+static trace_model_settings *trace_model_find(frontend *fe, const char *model) {
+  for (size_t i = 0; i < TRACE_MODEL_SLOTS; ++i)
+    if (fe->model_traces[i].model[0] != '\0' && strcmp(fe->model_traces[i].model, model) == 0)
+      return &fe->model_traces[i];
+  return NULL;
+}
+
+/* GET/POST /v2/models/<m>/trace/setting, as Triton's TraceManager: a model's settings
+ * start as the global ones; a POSTed value becomes the model's own, a null one makes
+ * the field follow the global setting again. The model must be known and ready. */
+void handle_model_trace_setting(http_request *r) {
+  frontend *fe = r->fe;
+  const char *model = r->route.model;
+  bool ready = false;
+  TRITONSERVER_Error *core = TRITONSERVER_ServerModelIsReady(fe->server, model, -1, &ready);
+  if (core != NULL && TRITONSERVER_ErrorCode(core) == TRITONSERVER_ERROR_NOT_FOUND) {
+    /* Triton's ModelIsReady reports an unknown model as not ready, not as an error. */
+    TRITONSERVER_ErrorDelete(core);
+    core = NULL;
+    ready = false;
+  }
+  if (core != NULL) {
+    http_reply_core_error(r, core);
+    return;
+  }
+  if (!ready) {
+    char *message = errfmt("Request for unknown model : %s", model);
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST, message);
+    free(message);
+    return;
+  }
+  json_object *body = NULL;
+  bool post = strcmp(r->method, "POST") == 0;
+  if (post && !handlers_body_object(r, &body)) return;
+  pthread_mutex_lock(&fe->lock);
+  trace_model_settings *own = trace_model_find(fe, model);
+  trace_settings view;
+  trace_merged(fe, own, &view);
+  char *err = NULL;
+  unsigned status = MHD_HTTP_BAD_REQUEST;
+  if (post && body != NULL) {
+    trace_settings next = view;
+    unsigned specified = own ? own->specified : 0;
+    json_object_object_foreach(body, key, v) {
+      if (err == NULL) err = apply_trace_key(key, v, &next, &status);
+      if (err == NULL)
+        specified = v ? specified | trace_key_bit(key) : specified & ~trace_key_bit(key);
+    }
+    if (err == NULL && specified != 0 && own == NULL) {
+      for (size_t i = 0; i < TRACE_MODEL_SLOTS && own == NULL; ++i)
+        if (fe->model_traces[i].model[0] == '\0') own = &fe->model_traces[i];
+      if (own == NULL || strlen(model) >= sizeof(own->model)) {
+        own = NULL;
+        status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        err = errfmt("no room for trace settings of model '%s': %d models already have their "
+                     "own", model, TRACE_MODEL_SLOTS);
+      } else {
+        snprintf(own->model, sizeof(own->model), "%s", model);
+      }
+    }
+    if (err == NULL && own != NULL) {
+      own->values = next;
+      own->specified = specified;
+      if (specified == 0) own->model[0] = '\0'; /* follows the global settings again */
+    }
+    trace_merged(fe, own != NULL && own->model[0] != '\0' ? own : NULL, &view);
+  }
+  strbuf b;
+  strbuf_init(&b);
+  if (err == NULL) write_trace_settings(fe, &view, &b);
+  pthread_mutex_unlock(&fe->lock);
+  json_object_put(body);
+  if (err != NULL) {
+    strbuf_free(&b);
+    http_reply_error(r, status, err);
+    free(err);
+    return;
+  }
+  http_reply_strbuf(r, MHD_HTTP_OK, &b);
 }

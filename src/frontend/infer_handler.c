@@ -99,6 +99,11 @@ static void call_unref(infer_call *call) {
 
 /* ---- allocator ----------------------------------------------------------------------- */
 
+/* The core error code for a shm_registry_resolve failure status (404 or 400). */
+static TRITONSERVER_Error_Code shm_error_code(int status) {
+  return status == 404 ? TRITONSERVER_ERROR_NOT_FOUND : TRITONSERVER_ERROR_INVALID_ARG;
+}
+
 static const infer_output *requested_output(const infer_call *call, const char *name) {
   for (size_t i = 0; i < call->parsed.output_count; ++i)
     if (strcmp(call->parsed.outputs[i].name, name) == 0) return &call->parsed.outputs[i];
@@ -122,18 +127,19 @@ static TRITONSERVER_Error *alloc_output(TRITONSERVER_ResponseAllocator *allocato
   *buffer_userp = NULL;
   const infer_output *spec = call ? requested_output(call, tensor_name) : NULL;
   if (spec != NULL && spec->shm_region != NULL) {
-    if (byte_size > spec->shm_byte_size) {
+    if (byte_size > spec->shm_byte_size) { /* INTERNAL, as Triton's InferResponseAlloc */
       char *message = errfmt("shared memory size specified with the request for output '%s' "
                              "(%llu bytes) should be at least %zu bytes to hold the results",
                              tensor_name, (unsigned long long)spec->shm_byte_size, byte_size);
-      TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+      TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, message);
       free(message);
       return err;
     }
+    int status = 400;
     char *message = shm_registry_resolve(&call->fe->shm, spec->shm_region, spec->shm_offset,
-                                         spec->shm_byte_size, buffer);
+                                         spec->shm_byte_size, buffer, &status);
     if (message != NULL) {
-      TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+      TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(shm_error_code(status), message);
       free(message);
       return err;
     }
@@ -468,15 +474,16 @@ static TRITONSERVER_Error *build_request(infer_call *call, TRITONSERVER_Inferenc
     const void *data = in->data;
     if (in->source == INPUT_FROM_SHM) {
       void *address = NULL;
+      int status = 400;
       char *message = shm_registry_resolve(&call->fe->shm, in->shm_region, in->shm_offset,
-                                           in->byte_size, &address);
+                                           in->byte_size, &address, &status);
       if (message == NULL && in->datatype == DTYPE_BYTES) {
         uint64_t elements = 0;
         infer_shape_element_count(in->shape, in->dim_count, &elements);
         message = infer_check_bytes_buffer(in->name, address, in->byte_size, elements);
       }
       if (message != NULL) {
-        err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, message);
+        err = TRITONSERVER_ErrorNew(shm_error_code(status), message);
         free(message);
         goto fail;
       }
@@ -485,8 +492,23 @@ static TRITONSERVER_Error *build_request(infer_call *call, TRITONSERVER_Inferenc
     TRY(TRITONSERVER_InferenceRequestAppendInputData(req, in->name, data, in->byte_size,
                                                      TRITONSERVER_MEMORY_CPU, 0));
   }
-  for (size_t i = 0; i < p->output_count; ++i)
-    TRY(TRITONSERVER_InferenceRequestAddRequestedOutput(req, p->outputs[i].name));
+  for (size_t i = 0; i < p->output_count; ++i) {
+    const infer_output *o = &p->outputs[i];
+    TRY(TRITONSERVER_InferenceRequestAddRequestedOutput(req, o->name));
+    /* As Triton, an output's shared-memory window is checked before the request runs
+     * (the allocator resolves it again when the output is written). */
+    if (o->shm_region != NULL) {
+      void *address = NULL;
+      int status = 400;
+      char *message = shm_registry_resolve(&call->fe->shm, o->shm_region, o->shm_offset,
+                                           o->shm_byte_size, &address, &status);
+      if (message != NULL) {
+        err = TRITONSERVER_ErrorNew(shm_error_code(status), message);
+        free(message);
+        goto fail;
+      }
+    }
+  }
   TRY(TRITONSERVER_InferenceRequestSetReleaseCallback(req, on_release, call));
   TRY(TRITONSERVER_InferenceRequestSetResponseCallback(req, call->fe->allocator, call,
                                                        on_response, call));

@@ -272,6 +272,13 @@ static char *parse_shape(parse_context *c, json_object *input, infer_input *in) 
   return NULL;
 }
 
+/* FP16/BF16 travel only as binary data: Triton's ReadDataFromJson message. */
+static char *json_half_refused(const infer_input *in) {
+  return errfmt("receiving %s data via JSON is not supported. Please use the binary data "
+                "format for input %s",
+                dtype_name(in->datatype), in->name);
+}
+
 /* A marker object left by fastdata_plan_build: decode its span straight into the tensor. */
 static char *decode_fast_data(parse_context *c, json_object *marker, infer_input *in,
                               uint64_t declared) {
@@ -285,12 +292,12 @@ static char *decode_fast_data(parse_context *c, json_object *marker, infer_input
                   in->name, c->model);
   fastdata_span *span = &c->plan.spans[index];
   span->used = true;
-  if (in->datatype == DTYPE_BYTES || in->datatype == DTYPE_FP16 || in->datatype == DTYPE_BF16)
+  if (in->datatype == DTYPE_FP16 || in->datatype == DTYPE_BF16)
+    return json_half_refused(in);
+  if (in->datatype == DTYPE_BYTES)
     return errfmt("input '%s' for model '%s' has datatype %s, which numeric JSON 'data' "
-                  "cannot carry%s",
-                  in->name, c->model, dtype_name(in->datatype),
-                  in->datatype == DTYPE_BYTES ? "; send strings" : "; send it as binary data "
-                                                                   "(binary_data_size)");
+                  "cannot carry; send strings",
+                  in->name, c->model, dtype_name(in->datatype));
   errfmt_shape(in->shape, in->dim_count, shape_text, sizeof(shape_text));
   const char *text = c->json + span->start;
   size_t len = span->end - span->start;
@@ -323,9 +330,7 @@ static char *decode_json_data(parse_context *c, json_object *data, infer_input *
     return errfmt("'data' of input '%s' for model '%s' must be an array, got %s", in->name,
                   c->model, json_type_word(data));
   if (in->datatype == DTYPE_FP16 || in->datatype == DTYPE_BF16)
-    return errfmt("input '%s' for model '%s' has datatype %s, which JSON 'data' cannot "
-                  "carry; send it as binary data (binary_data_size)",
-                  in->name, c->model, dtype_name(in->datatype));
+    return json_half_refused(in);
   uint64_t elements = 0, string_bytes = 0;
   count_data(data, &elements, &string_bytes);
   if (elements != declared)
@@ -630,8 +635,7 @@ static char *parse_document(parse_context *c, json_object *root) {
     if (err != NULL) return err;
     for (size_t j = 0; j < i; ++j)
       if (strcmp(r->inputs[j].name, r->inputs[i].name) == 0)
-        return errfmt("input '%s' for model '%s' is given more than once", r->inputs[i].name,
-                      c->model);
+        return errfmt("input '%s' already exists in request", r->inputs[i].name); /* Triton */
   }
   json_object *outputs = NULL;
   if (json_object_object_get_ex(root, "outputs", &outputs)) {

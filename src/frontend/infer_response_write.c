@@ -47,10 +47,10 @@ static void write_i64(strbuf *b, int64_t v) {
 static char *write_data(strbuf *b, const response_output *o, uint64_t elements) {
   const unsigned char *p = o->data;
   size_t size = dtype_size(o->datatype);
-  if (o->datatype == DTYPE_FP16 || o->datatype == DTYPE_BF16)
-    return errfmt("output '%s' has datatype %s, which JSON cannot carry; request it with "
-                  "\"binary_data\": true",
-                  o->name, dtype_name(o->datatype));
+  if (o->datatype == DTYPE_FP16 || o->datatype == DTYPE_BF16) /* Triton's WriteDataToJson */
+    return errfmt("sending %s data via JSON is not supported. Please use the binary data "
+                  "format for output",
+                  dtype_name(o->datatype));
   if (o->datatype != DTYPE_BYTES && elements * size != o->byte_size)
     return errfmt("output '%s' holds %zu bytes but its shape needs %" PRIu64, o->name,
                   o->byte_size, elements * size);

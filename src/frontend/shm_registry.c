@@ -48,23 +48,29 @@ char *shm_registry_register(shm_registry *r, const char *name, const char *key,
     err = errfmt("shared memory region '%s' already in manager", name);
     goto done;
   }
+  /* Triton's SharedMemoryManager messages and codes: INTERNAL (500) when the key cannot
+   * be opened or examined, INVALID_ARG (400) when the window does not fit the object. */
   fd = shm_open(key, O_RDWR, 0);
   if (fd < 0) {
-    err = errfmt("Unable to open shared memory region: '%s': %s", key, strerror(errno));
+    *status = 500;
+    err = errfmt("Unable to open shared memory region: '%s'", key);
     goto done;
   }
   struct stat st;
-  if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < offset + byte_size) {
-    err = errfmt("shared memory key '%s' holds %lld bytes, fewer than offset %llu + "
-                 "byte_size %llu",
-                 key, (long long)st.st_size, (unsigned long long)offset,
-                 (unsigned long long)byte_size);
+  if (fstat(fd, &st) != 0 || st.st_size < 0) {
+    *status = 500;
+    err = errfmt("Invalid shared memory region: '%s'", key);
+    goto done;
+  }
+  if ((uint64_t)st.st_size < offset + byte_size) {
+    err = errfmt("failed to register shared memory region '%s': invalid args", name);
     goto done;
   }
   size_t length = (size_t)(offset + byte_size);
   void *mapping = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (mapping == MAP_FAILED) {
-    err = errfmt("unable to map shared memory key '%s': %s", key, strerror(errno));
+    err = errfmt("failed to register shared memory region '%s': unable to process address "
+                 "space%s", name, strerror(errno));
     goto done;
   }
   shm_region *region = calloc(1, sizeof(*region));
@@ -130,17 +136,24 @@ char *shm_registry_status(shm_registry *r, const char *name, strbuf *out) {
 }
 
 char *shm_registry_resolve(shm_registry *r, const char *name, uint64_t offset,
-                           uint64_t byte_size, void **address) {
+                           uint64_t byte_size, void **address, int *status) {
   pthread_mutex_lock(&r->lock);
   char *err = NULL;
+  *status = 400;
   shm_region *region = find(r, name);
+  /* Triton's SharedMemoryManager::GetMemoryInfo, message for message. */
   if (region == NULL) {
-    err = errfmt("Unable to find system shared memory region: '%s'", name);
-  } else if (offset > region->byte_size || byte_size > region->byte_size - offset) {
-    err = errfmt("invalid offset + byte size for shared memory region: '%s': offset %llu + "
-                 "byte size %llu exceeds the region's %llu bytes",
-                 name, (unsigned long long)offset, (unsigned long long)byte_size,
-                 (unsigned long long)region->byte_size);
+    *status = 404;
+    err = errfmt("Unable to find shared memory region: '%s'", name);
+  } else if (offset >= region->byte_size) {
+    err = errfmt("Invalid offset for shared memory region: '%s'", name);
+  } else if (byte_size > SIZE_MAX - offset) {
+    err = errfmt("Integer overflow detected: byte_size (%llu) + offset (%llu) exceeds maximum "
+                 "value (%llu) for region '%s'",
+                 (unsigned long long)byte_size, (unsigned long long)offset,
+                 (unsigned long long)SIZE_MAX, name);
+  } else if (byte_size > region->byte_size - offset) {
+    err = errfmt("Invalid offset + byte size for shared memory region: '%s'", name);
   } else {
     *address = (char *)region->mapping + region->offset + offset;
   }

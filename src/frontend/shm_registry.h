@@ -32,7 +32,8 @@ void shm_registry_init(shm_registry *r);
 void shm_registry_destroy(shm_registry *r);
 
 /* Map `key` and register the window [offset, offset+byte_size) as `name`. Returns NULL
- * or a malloc'd message; *status gets the HTTP status for the error (400 or 404). */
+ * or a malloc'd message; *status gets the HTTP status for the error (400, or 500 when
+ * the key cannot be opened, as Triton). */
 char *shm_registry_register(shm_registry *r, const char *name, const char *key,
                             uint64_t offset, uint64_t byte_size, int *status);
 
@@ -46,10 +47,11 @@ char *shm_registry_status(shm_registry *r, const char *name, strbuf *out);
 
 /*
  * Resolve [offset, offset+byte_size) inside region `name` to an address. Returns NULL
- * with *address set, or a malloc'd message when the region is unknown or the range does
- * not fit. The address stays valid until the region is unregistered.
+ * with *address set, or a malloc'd message (Triton's) when the region is unknown
+ * (*status 404) or the range does not fit (*status 400). The address stays valid until
+ * the region is unregistered.
  */
 char *shm_registry_resolve(shm_registry *r, const char *name, uint64_t offset,
-                           uint64_t byte_size, void **address);
+                           uint64_t byte_size, void **address, int *status);
 
 #endif

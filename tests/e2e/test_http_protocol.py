@@ -64,11 +64,15 @@ def test_unknown_paths_methods_and_names(server):
     # endpoint; the message names the model and the version.
     body = {"inputs": [{"name": "INPUT0", "shape": [1], "datatype": "FP32", "data": [1]}]}
     for method, path in (("GET", "/ready"), ("GET", ""), ("GET", "/config"),
-                         ("GET", "/stats"), ("POST", "/infer")):
+                         ("POST", "/infer")):
         url = "/v2/models/versioned/versions/9" + path
         r = server.get(url) if method == "GET" else server.post(url, json=body)
         assert r.status_code == 404, (url, r.status_code, r.text)
         assert "'versioned' version 9 is not found" in r.json()["error"], (url, r.text)
+    # Statistics answer from the ready versions (spec §4.6, Triton's ServerModelStatistics)
+    r = server.get("/v2/models/versioned/versions/9/stats")
+    assert r.status_code == 400
+    assert r.json()["error"] == "requested model version is not available for model 'versioned'"
 
 
 def test_infer_json_add_sub(server):

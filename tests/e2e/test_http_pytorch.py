@@ -40,6 +40,22 @@ def test_add_sub(torch_server):
     assert meta["platform"] == "pytorch_libtorch"
 
 
+def test_config_keeps_the_users_model_filename(torch_server):
+    """As Triton's auto-complete: a config that names a platform keeps the file name the
+    user gave (here none: ""), and the backend still loads <version>/model.pt; only
+    `backend: "pytorch"` with no platform gets platform and "model.pt" filled in."""
+    import tritonclient.http as httpclient
+    client = httpclient.InferenceServerClient(torch_server.url[len("http://"):])
+    config = client.get_model_config("add_sub")  # platform: "pytorch_libtorch"
+    assert (config["backend"], config["platform"], config["default_model_filename"]) == \
+        ("pytorch", "pytorch_libtorch", "")
+    assert client.is_model_ready("add_sub")
+    config = client.get_model_config("identity_fp32")  # backend: "pytorch"
+    assert (config["backend"], config["platform"], config["default_model_filename"]) == \
+        ("pytorch", "pytorch_libtorch", "model.pt")
+    client.close()
+
+
 PLUS_ONE = {"uint8": ("UINT8", [0, 254, 255], [1, 255, 0]),
             "int8": ("INT8", [-128, 0, 127], [-127, 1, -128]),
             "int16": ("INT16", [-5, 0, 5], [-4, 1, 6]),

@@ -80,7 +80,8 @@ def test_system_shared_memory(server):
         r = server.infer("id_fp32", {"inputs": [{
             "name": "INPUT0", "shape": [4], "datatype": "FP32",
             "parameters": {"shared_memory_region": "nope", "shared_memory_byte_size": 16}}]})
-        assert r.status_code == 400 and "nope" in r.json()["error"]
+        assert r.status_code == 404  # NOT_FOUND, as Triton
+        assert r.json()["error"] == "Unable to find shared memory region: 'nope'"
         assert server.post("/v2/systemsharedmemory/region/in_out/unregister").status_code == 200
         assert server.get("/v2/systemsharedmemory/status").json() == []
         r = server.get("/v2/systemsharedmemory/region/in_out/status")
@@ -137,8 +138,9 @@ def test_explicit_load_unload_with_config_override(start_server, tmp_path):
     assert s.get("/v2/models/beta/config").json()["max_batch_size"] == 4
     r = s.post("/v2/repository/models/beta/load", json={"parameters": {"config": 5}})
     assert r.status_code == 400
-    r = s.post("/v2/repository/models/nosuch/load")
-    assert r.status_code in (400, 404) and r.json()["error"]
+    r = s.post("/v2/repository/models/nosuch/load")  # INTERNAL, as Triton
+    assert r.status_code == 500
+    assert r.json()["error"] == "failed to load 'nosuch', failed to poll from model repository"
     r = s.post("/v2/repository/models/..%2Fetc/load")
     assert r.status_code == 400 and "invalid model name" in r.json()["error"]
 

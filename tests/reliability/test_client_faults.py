@@ -324,7 +324,7 @@ def test_duplicate_input_names(fresh_server):
     body = {"inputs": [ADDSUB_GOOD["inputs"][0], ADDSUB_GOOD["inputs"][0]]}
     r = fresh_server.infer("addsub", body)
     assert r.status_code == 400
-    assert r.json()["error"] == "input 'INPUT0' for model 'addsub' is given more than once"
+    assert r.json()["error"] == "input 'INPUT0' already exists in request"
     body = {"inputs": ADDSUB_GOOD["inputs"] + [ADDSUB_GOOD["inputs"][1]]}
     r = fresh_server.infer("addsub", body)
     assert r.status_code == 400 and "INPUT1" in r.json()["error"]
@@ -428,8 +428,9 @@ def test_shared_memory_unregistered_mid_request(start_server, identity_repo):
     t.join(30)
     r = result["r"]
     # either the server kept its own mapping alive (200) or it says the region is gone
-    assert r.status_code in (200, 400), r.text
-    if r.status_code == 400:
+    # (404, Triton's NOT_FOUND "Unable to find shared memory region: 'r1'")
+    assert r.status_code in (200, 400, 404), r.text
+    if r.status_code != 200:
         assert "r1" in r.json()["error"]
     assert_alive(srv)
 

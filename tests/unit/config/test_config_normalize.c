@@ -50,10 +50,12 @@ static void test_autocomplete_backend(void **state) {
   const ModelDirEntry xml[] = {{"model.xml", false}};
   const ModelDirEntry py[] = {{"model.py", false}};
 
-  expect_backend("platform: \"pytorch_libtorch\"", "m", NULL, 0, "pytorch", "pytorch_libtorch", "model.pt");
-  expect_backend("platform: \"libtorch\"", "m", NULL, 0, "pytorch", "libtorch", "model.pt");
+  /* As Triton: a platform the user gave (or file detection) leaves the file name empty;
+   * only backend: "pytorch" with no platform also gets model.pt. */
+  expect_backend("platform: \"pytorch_libtorch\"", "m", NULL, 0, "pytorch", "pytorch_libtorch", "");
+  expect_backend("platform: \"libtorch\"", "m", NULL, 0, "pytorch", "libtorch", "");
   expect_backend("default_model_filename: \"model.pt\"", "m", NULL, 0, "pytorch", "pytorch_libtorch", "model.pt");
-  expect_backend("", "m", pt_file, 1, "pytorch", "pytorch_libtorch", "model.pt");
+  expect_backend("", "m", pt_file, 1, "pytorch", "pytorch_libtorch", "");
   expect_backend("", "m.x", pt_dir, 1, "x", "", "model.x"); /* a directory model.pt is not TorchScript */
   expect_backend("backend: \"pytorch\"", "m", NULL, 0, "pytorch", "pytorch_libtorch", "model.pt");
   expect_backend("backend: \"pytorch\" default_model_filename: \"traced.pt\"", "m", NULL, 0,
@@ -61,6 +63,10 @@ static void test_autocomplete_backend(void **state) {
   expect_backend("backend: \"pytorch\" runtime: \"model.py\"", "m", NULL, 0, "pytorch", "pytorch_libtorch", "");
   expect_backend("platform: \"torch_aoti\"", "m", NULL, 0, "pytorch", "torch_aoti", "model.pt2");
   expect_backend("", "m", pt2_file, 1, "pytorch", "torch_aoti", "model.pt2");
+  expect_backend("default_model_filename: \"model.pt2\"", "m", NULL, 0, "pytorch",
+                 "pytorch_libtorch", "model.pt2"); /* Triton's quirk: no platform → libtorch */
+  expect_backend("platform: \"torch_aoti\" default_model_filename: \"m.pt2\"", "m", NULL, 0,
+                 "pytorch", "torch_aoti", "m.pt2");
   expect_backend("", "m", onnx_dir, 1, "onnxruntime", "onnxruntime_onnx", "model.onnx");
   expect_backend("platform: \"tensorrt_plan\"", "m", NULL, 0, "tensorrt", "tensorrt_plan", "model.plan");
   expect_backend("", "m", plan, 1, "tensorrt", "tensorrt_plan", "model.plan");

@@ -101,7 +101,7 @@ static void test_scan_models(void **state) {
   }
   assert_string_equal(good->config->name, "good");
   assert_string_equal(good->config->backend, "pytorch");
-  assert_string_equal(good->config->default_model_filename, "model.pt");
+  assert_string_equal(good->config->default_model_filename, ""); /* the user's, as Triton */
   assert_int_equal(good->version_count, 3);
   assert_int_equal(good->versions[0], 1);
   assert_int_equal(good->versions[1], 3);

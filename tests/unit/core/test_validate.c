@@ -104,7 +104,7 @@ static void unknown_and_missing_inputs(void **state)
             "['A'], but missing required input(s) ['B']. Please provide all required "
             "input(s).");
   add(f, "C", TRITONSERVER_TYPE_FP32, a, 3, F, 12);
-  expect(f, "[request id: 7] unexpected inference input 'C' for model 'm'");
+  expect(f, "unexpected inference input 'C' for model 'm'"); /* Triton: no request prefix */
   fixture_free(f);
 }
 
@@ -115,20 +115,20 @@ static void batch_rules(void **state)
   int64_t a[] = {5, 1, 3}, b[] = {5, 2};
   add(f, "A", TRITONSERVER_TYPE_FP32, a, 3, F, 60);
   add(f, "B", TRITONSERVER_TYPE_INT32, b, 2, I, 40);
-  expect(f, "inference request batch-size must be <= 4 for 'm'");
+  expect(f, "[request id: <id_unknown>] inference request batch-size must be <= 4 for 'm'");
   fixture_free(f);
 
   f = fixture_new(BATCHED, NULL);
   int64_t a2[] = {2, 1, 3}, b2[] = {1, 2};
   add(f, "A", TRITONSERVER_TYPE_FP32, a2, 3, F, 24);
   add(f, "B", TRITONSERVER_TYPE_INT32, b2, 2, I, 8);
-  expect(f, "input 'B' batch size does not match other inputs for 'm'");
+  expect(f, "[request id: <id_unknown>] input 'B' batch size does not match other inputs for 'm'");
   fixture_free(f);
 
   f = fixture_new(BATCHED, NULL);
   add(f, "A", TRITONSERVER_TYPE_FP32, NULL, 0, NULL, 0);
   add(f, "B", TRITONSERVER_TYPE_INT32, b2, 2, I, 8);
-  expect(f, "input 'A' has no shape but model requires batch dimension for 'm'");
+  expect(f, "[request id: <id_unknown>] input 'A' has no shape but model requires batch dimension for 'm'");
   fixture_free(f);
 }
 
@@ -169,7 +169,7 @@ static void datatype_shape_and_size(void **state)
   f = fixture_new(BATCHED, NULL);
   add(f, "A", TRITONSERVER_TYPE_FP32, a, 3, F, 8);
   add(f, "B", TRITONSERVER_TYPE_INT32, b, 2, I, 8);
-  expect(f, "input byte size mismatch for input 'A' for model 'm'. Expected 12, got 8");
+  expect(f, "[request id: <id_unknown>] input byte size mismatch for input 'A' for model 'm'. Expected 12, got 8");
   fixture_free(f);
 }
 
@@ -183,7 +183,7 @@ static void non_batching_shape_and_reshape(void **state)
                            NULL);
   int64_t a[] = {3, 2};
   add(f, "A", TRITONSERVER_TYPE_FP32, a, 2, F, 24);
-  expect(f, "unexpected shape for input 'A' for model 'm'. Expected [2,3], got [3,2].");
+  expect(f, "[request id: <id_unknown>] unexpected shape for input 'A' for model 'm'. Expected [2,3], got [3,2]. ");
   fixture_free(f);
 
   f = fixture_new("backend: \"identity\"\nmax_batch_size: 2\n"
@@ -220,14 +220,15 @@ static void bytes_elements_are_walked_across_buffers(void **state)
 
   f = fixture_new(cfg, NULL);
   add(f, "S", TRITONSERVER_TYPE_BYTES, shape, 1, part1, 6);
-  expect(f, "unexpected number of string elements 1 for inference input 'S' for model 'm', "
+  expect(f, "[request id: <id_unknown>] unexpected number of string elements 1 for inference input 'S' for "
+            "model 'm', "
             "expecting 2");
   fixture_free(f);
 
   f = fixture_new(cfg, NULL);
   add(f, "S", TRITONSERVER_TYPE_BYTES, shape, 1, part1, sizeof(part1));
-  expect(f, "element byte size indicator exceeds the end of the buffer for inference input 'S' "
-            "for model 'm'");
+  expect(f, "[request id: <id_unknown>] element byte size indicator exceeds the end of the buffer for "
+            "inference input 'S' for model 'm'");
   fixture_free(f);
 }
 
@@ -282,7 +283,8 @@ static void huge_shapes_are_rejected_without_overflow(void **state)
                            NULL);
   int64_t huge[] = {INT64_C(1) << 40, INT64_C(1) << 40};
   add(f, "A", TRITONSERVER_TYPE_FP32, huge, 2, F, 16);
-  expect(f, "input byte size mismatch for input 'A' for model 'm'. The shape holds more "
+  expect(f, "[request id: <id_unknown>] input byte size mismatch for input 'A' for model 'm'. The shape "
+            "holds more "
             "elements than fit in memory, got 16 bytes");
   fixture_free(f);
 }

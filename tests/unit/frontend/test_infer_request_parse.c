@@ -238,7 +238,8 @@ static void test_bad_inputs(void **state) {
                "out of range for UINT8");
   expect_error("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP16\","
                "\"data\":[1]}]}",
-               "datatype FP16, which JSON 'data' cannot carry");
+               "receiving FP16 data via JSON is not supported. Please use the binary data "
+               "format for input x");
   expect_error("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"BYTES\","
                "\"data\":[1]}]}",
                "expected a string for datatype BYTES");
@@ -262,7 +263,7 @@ static void test_bad_inputs(void **state) {
   expect_error("{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
                "\"data\":[1]},{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
                "\"data\":[1]}]}",
-               "given more than once");
+               "input 'x' already exists in request");
   expect_error("{\"inputs\":[],\"outputs\":[{\"name\":\"o\",\"parameters\":{"
                "\"shared_memory_region\":\"r\",\"classification\":2}}]}",
                "cannot use shared memory together with 'classification'");
