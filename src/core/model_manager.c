@@ -190,10 +190,20 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
   }
   manager_version *v = calloc(selected_count, sizeof(*v));
   TRITONSERVER_Error *first = NULL;
+  unsigned retries = server_options(m->server)->model_load_retry_count;
   for (size_t i = 0; v && i < selected_count; i++) {
     v[i].version = selected[i];
     TRITONSERVER_Error *err = model_load(m->server, rm->name, (uint64_t)selected[i], rm->path,
                                          model_config_clone(config), &v[i].model);
+    /* --model-load-retry-count: a version that fails to load is tried again, up to that
+     * many more times, before the failure counts. */
+    for (unsigned attempt = 1; err && attempt <= retries; attempt++) {
+      CORE_LOG_WARN("failed to load '%s' version %lld: %s; retrying (%u of %u)", rm->name,
+                    (long long)selected[i], TRITONSERVER_ErrorMessage(err), attempt, retries);
+      TRITONSERVER_ErrorDelete(err);
+      err = model_load(m->server, rm->name, (uint64_t)selected[i], rm->path,
+                       model_config_clone(config), &v[i].model);
+    }
     if (err) {
       v[i].state = MODEL_STATE_UNAVAILABLE;
       v[i].reason = strdup(TRITONSERVER_ErrorMessage(err));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core_util.h"
+#include "cpu_metrics.h"
 #include "log.h"
 #include "message.h"
 #include "parameter.h"
@@ -66,6 +67,8 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
     return err;
   }
   s->exit_timeout_seconds = s->options->exit_timeout_seconds;
+  if (s->options->metrics && s->options->cpu_metrics)
+    cpu_metrics_start(); /* the first utilization covers the time since start */
   backend_registry_init(&s->backends, s->options);
   manager_init(&s->models, s);
   err = manager_startup(&s->models);

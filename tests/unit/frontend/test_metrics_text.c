@@ -31,7 +31,7 @@ static void test_families_and_values(void **state) {
   (void)state;
   strbuf b;
   strbuf_init(&b);
-  assert_null(metrics_render(stats, strlen(stats), pending, NULL, &b));
+  assert_null(metrics_render(stats, strlen(stats), pending, NULL, true, &b));
   const char *expected[] = {
       "# TYPE nv_inference_request_success counter\n",
       "nv_inference_request_success{model=\"add_sub\",version=\"1\"} 6\n",
@@ -74,7 +74,7 @@ static void test_bad_json(void **state) {
   (void)state;
   strbuf b;
   strbuf_init(&b);
-  char *err = metrics_render("{}", 2, NULL, NULL, &b);
+  char *err = metrics_render("{}", 2, NULL, NULL, true, &b);
   assert_non_null(strstr(err, "no 'model_stats' array"));
   free(err);
   strbuf_free(&b);
