@@ -60,6 +60,16 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
   UTIL_CHECK_ARG(server && options, "non-NULL server out-pointer and options");
   if (options->repository_path_count == 0)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "--model-repository must be specified");
+  /* Triton's namespacing keys models by (repository, name) so that ensembles of each
+   * repository see their own models; over the API an ambiguous name is refused anyway.
+   * This core identifies a model by its name alone (a name found in two repositories is
+   * an error, as in Triton without namespacing), so it says no instead of pretending. */
+  if (options->model_namespacing)
+    return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
+                       "--model-namespacing=true is not supported: torchd identifies a model by "
+                       "its name alone, and a model name found in more than one repository is "
+                       "refused as not unique; give such models distinct names (or serve the "
+                       "repositories from separate servers) and leave model namespacing off");
   TRITONSERVER_Server *s = calloc(1, sizeof(*s));
   if (!s)
     return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
