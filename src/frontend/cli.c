@@ -62,6 +62,16 @@ static char *append_string(char ***list, size_t *count, const char *value) {
   return NULL;
 }
 
+/* Appends one zeroed element of `size` bytes to the array *items of *count elements;
+ * returns it, or NULL on out of memory (the array is unchanged). */
+static void *append_element(void **items, size_t *count, size_t size) {
+  char *grown = realloc(*items, (*count + 1) * size);
+  if (grown == NULL) return NULL;
+  *items = grown;
+  memset(grown + *count * size, 0, size);
+  return grown + (*count)++ * size;
+}
+
 /* Parse a boolean spelling; returns 1/0, or -1 if `value` is not one. */
 static int parse_bool_word(const char *value) {
   static const char *const truthy[] = {"true", "1", "on", "yes"};
@@ -102,11 +112,9 @@ static char *handle_backend_config(const flag_spec *flag, const char *value,
   if (equals == NULL || equals == setting)
     return format_error("--backend-config expects <backend>,<setting>=<value>, got '%s'",
                         value);
-  cli_backend_config *grown =
-      realloc(o->backend_configs, (o->backend_config_count + 1) * sizeof(*grown));
-  if (grown == NULL) return format_error("out of memory");
-  o->backend_configs = grown;
-  cli_backend_config *entry = &grown[o->backend_config_count++];
+  cli_backend_config *entry = append_element((void **)&o->backend_configs,
+                                             &o->backend_config_count, sizeof(*entry));
+  if (entry == NULL) return format_error("out of memory");
   entry->backend = comma != NULL ? strndup(value, (size_t)(comma - value)) : strdup("");
   entry->setting = strndup(setting, (size_t)(equals - setting));
   entry->value = strdup(equals + 1);
@@ -164,11 +172,9 @@ static char *handle_restricted_api(const flag_spec *flag, const char *value,
     categories |= bit;
     p = end + 1;
   }
-  cli_restriction *grown =
-      realloc(o->restrictions, (o->restriction_count + 1) * sizeof(*grown));
-  if (grown == NULL) return format_error("out of memory");
-  o->restrictions = grown;
-  cli_restriction *entry = &grown[o->restriction_count++];
+  cli_restriction *entry =
+      append_element((void **)&o->restrictions, &o->restriction_count, sizeof(*entry));
+  if (entry == NULL) return format_error("out of memory");
   entry->categories = categories;
   entry->header_key = strndup(colon + 1, (size_t)(equals - colon - 1));
   entry->header_value = strdup(equals + 1);
@@ -244,11 +250,9 @@ static char *handle_metrics_config(const flag_spec *flag, const char *value, cli
                         "<quantile>:<error>[,<quantile>:<error>...] with values in [0, 1], "
                         "got '%s'",
                         setting_value);
-  cli_metrics_config *grown =
-      realloc(o->metrics_configs, (o->metrics_config_count + 1) * sizeof(*grown));
-  if (grown == NULL) return format_error("out of memory");
-  o->metrics_configs = grown;
-  cli_metrics_config *entry = &grown[o->metrics_config_count++];
+  cli_metrics_config *entry =
+      append_element((void **)&o->metrics_configs, &o->metrics_config_count, sizeof(*entry));
+  if (entry == NULL) return format_error("out of memory");
   entry->setting = strndup(value, setting_len);
   entry->value = strdup(setting_value);
   if (!entry->setting || !entry->value) return format_error("out of memory");
