@@ -67,18 +67,21 @@ static void take_snapshot(TRITONBACKEND_Model *model, void *userp)
   s->values.compute_input = src->compute_input;
   s->values.compute_infer = src->compute_infer;
   s->values.compute_output = src->compute_output;
-  s->has_summaries = src->summaries != NULL;
-  if (s->has_summaries) {
-    uint64_t now = util_now_ns();
-    for (size_t k = 0; k < STATS_SUMMARY_COUNT; k++) {
-      const latency_summary *summary = &src->summaries[k];
-      s->summaries[k].count = summary->count;
-      s->summaries[k].sum = summary->sum;
-      latency_summary_quantiles(summary, now, LATENCY_SUMMARY_MAX_AGE_NS, list->quantiles,
-                                list->quantile_count, s->summaries[k].quantile_values);
-    }
-  }
+  /* The summaries are copied under the lock and their quantiles sorted out after it, so
+   * instance threads reporting statistics wait for a memcpy, not for the sorting. */
+  latency_summary *copies = NULL;
+  if (src->summaries && (copies = malloc(STATS_SUMMARY_COUNT * sizeof(*copies))))
+    memcpy(copies, src->summaries, STATS_SUMMARY_COUNT * sizeof(*copies));
   pthread_mutex_unlock(&model->stats.mu);
+  s->has_summaries = copies != NULL;
+  uint64_t now = util_now_ns();
+  for (size_t k = 0; copies && k < STATS_SUMMARY_COUNT; k++) {
+    s->summaries[k].count = copies[k].count;
+    s->summaries[k].sum = copies[k].sum;
+    latency_summary_quantiles(&copies[k], now, LATENCY_SUMMARY_MAX_AGE_NS, list->quantiles,
+                              list->quantile_count, s->summaries[k].quantile_values);
+  }
+  free(copies);
 }
 
 /* The summary families, in stats_summary_kind order (names and help as Triton's). */

@@ -171,8 +171,11 @@ def run_all(cases, repo, tmp):
 def test_every_tritonserver_flag_starts(flag_repo, tmp_path):
     """One start per flag, four at a time; each must answer /v2/health/live."""
     results = run_all(FLAGS, flag_repo, str(tmp_path))
-    failures = [f"{' '.join(args)}: exit {rc}: {out[-400:]}"
-                for args, (live, rc, out) in zip(FLAGS, results) if live is None]
+    sanitizer = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                 "WARNING: ThreadSanitizer")
+    failures = [f"{' '.join(args)}: exit {rc}: {out[-600:]}"
+                for args, (live, rc, out) in zip(FLAGS, results)
+                if live is None or rc != 0 or any(m in out for m in sanitizer)]
     assert not failures, "\n".join(failures)
     slowest = max(live for live, _, _ in results)
     print(f"{len(FLAGS)} starts, slowest to live {slowest:.3f} s")
