@@ -220,6 +220,53 @@ static char *config_path(const char *model_dir, const RepoScanOptions *opts) {
   return cfg_printf("%s/config.pbtxt", model_dir);
 }
 
+/* Entries of a model directory's lowest-sorted subdirectory, for backend detection (as
+ * Triton does). */
+typedef struct LowestEntries {
+  char **names, **version_names;
+  bool *dirs, *version_dirs;
+  size_t name_count, version_count;
+  ModelDirEntry *entries; /* `count` of them, borrowing version_names */
+  size_t count;
+} LowestEntries;
+
+static void lowest_entries_read(const char *model_dir, LowestEntries *out) {
+  memset(out, 0, sizeof *out);
+  out->name_count = list_entries(model_dir, &out->names, &out->dirs);
+  for (size_t i = 0; i < out->name_count; i++) {
+    if (out->dirs[i]) {
+      char *sub = cfg_printf("%s/%s", model_dir, out->names[i]);
+      out->version_count = list_entries(sub, &out->version_names, &out->version_dirs);
+      free(sub);
+      break;
+    }
+  }
+  out->entries = cfg_calloc(out->version_count, sizeof *out->entries);
+  for (size_t i = 0; i < out->version_count; i++) {
+    out->entries[i].name = out->version_names[i];
+    out->entries[i].is_dir = out->version_dirs[i];
+  }
+  out->count = out->version_count;
+}
+
+static void lowest_entries_free(LowestEntries *e) {
+  free(e->entries);
+  free_entries(e->version_names, e->version_dirs, e->version_count);
+  free_entries(e->names, e->dirs, e->name_count);
+  memset(e, 0, sizeof *e);
+}
+
+void repo_autocomplete_backend(ModelConfig *config, const char *model_dir,
+                               const char *model_name) {
+  LowestEntries lowest;
+  lowest_entries_read(model_dir, &lowest);
+  ModelNormalizeOptions normalize = {.model_name = model_name,
+                                     .version_entries = lowest.entries,
+                                     .version_entry_count = lowest.count};
+  model_config_autocomplete_backend(config, &normalize);
+  lowest_entries_free(&lowest);
+}
+
 /* Builds the config of a model without a config file, or sets the model's error. */
 static void config_without_file(RepoModel *model, const char *file, const RepoScanOptions *opts,
                                 const ModelNormalizeOptions *normalize) {
@@ -269,29 +316,11 @@ void repo_scan_model(const char *repository, const char *name, const RepoScanOpt
     return;
   }
 
-  /* Entries of the lowest-sorted subdirectory, for backend detection (as Triton does). */
-  char **names;
-  bool *dirs;
-  size_t count = list_entries(out->path, &names, &dirs);
-  char **version_names = NULL;
-  bool *version_dirs = NULL;
-  size_t version_count = 0;
-  for (size_t i = 0; i < count; i++) {
-    if (dirs[i]) {
-      char *sub = cfg_printf("%s/%s", out->path, names[i]);
-      version_count = list_entries(sub, &version_names, &version_dirs);
-      free(sub);
-      break;
-    }
-  }
-  ModelDirEntry *entries = cfg_calloc(version_count, sizeof *entries);
-  for (size_t i = 0; i < version_count; i++) {
-    entries[i].name = version_names[i];
-    entries[i].is_dir = version_dirs[i];
-  }
+  LowestEntries lowest;
+  lowest_entries_read(out->path, &lowest);
   ModelNormalizeOptions normalize = {.model_name = name,
-                                     .version_entries = entries,
-                                     .version_entry_count = version_count};
+                                     .version_entries = lowest.entries,
+                                     .version_entry_count = lowest.count};
 
   char *file = config_path(out->path, opts);
   if (!is_file(file)) {
@@ -309,9 +338,7 @@ void repo_scan_model(const char *repository, const char *name, const RepoScanOpt
     free(text);
   }
   free(file);
-  free(entries);
-  free_entries(version_names, version_dirs, version_count);
-  free_entries(names, dirs, count);
+  lowest_entries_free(&lowest);
   if (out->error != NULL) {
     out->fingerprint = repo_model_fingerprint(out->path, NULL);
     return;

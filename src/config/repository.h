@@ -89,6 +89,12 @@ void repo_scan_model(const char *repository, const char *name, const RepoScanOpt
                      RepoModel *out);
 void repo_model_clear(RepoModel *model);
 
+/* model_config_autocomplete_backend with the entries of `model_dir`'s lowest-sorted
+ * subdirectory (what repo_scan_model uses), for a config that does not come from the
+ * directory's config file (a load request's config override). */
+void repo_autocomplete_backend(ModelConfig *config, const char *model_dir,
+                               const char *model_name);
+
 /* True if `name` is usable as a model directory name: non-empty, no ".." anywhere, no
  * '/', no NUL within `len` bytes, no leading '.' (hidden entries are not models). */
 bool repo_valid_model_name(const char *name, size_t len);

@@ -1,16 +1,21 @@
 /* metrics.c — TRITONSERVER_ServerMetrics / MetricsFormatted / MetricsDelete: a snapshot
  * of the per-model inference counters in Prometheus text format (triton-api.md §4.7),
- * then the GPU gauges (gpu_metrics.c) unless --allow-gpu-metrics=false, followed by
- * the backends' custom metrics. Values come from the same counters as the
- * statistics extension; durations are converted from ns to µs. */
+ * then (per --metrics-config) the latency summaries, the GPU gauges (gpu_metrics.c)
+ * unless --allow-gpu-metrics=false, the CPU gauges (--allow-cpu-metrics) and the
+ * backends' custom metrics. Values come from the same counters as the statistics
+ * extension; durations are converted from ns to µs. The *_duration_us counters are left
+ * out with counter_latencies=false, as in Triton. */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core_util.h"
+#include "cpu_metrics.h"
 #include "custom_metrics.h"
 #include "gpu_metrics.h"
+#include "latency_summary.h"
 #include "model.h"
 #include "server.h"
 
@@ -19,15 +24,27 @@ struct TRITONSERVER_Metrics {
   size_t byte_size;
 };
 
+enum { MAX_QUANTILES = 16 };
+
+typedef struct summary_snapshot {
+  uint64_t count;
+  double sum;
+  double quantile_values[MAX_QUANTILES];
+} summary_snapshot;
+
 typedef struct snapshot {
   char *name;
   uint64_t version;
   stats_model values; /* counters only: mutex and batches unused */
+  bool has_summaries;
+  summary_snapshot summaries[STATS_SUMMARY_COUNT];
 } snapshot;
 
 typedef struct snapshot_list {
   snapshot *items;
   size_t count;
+  const double *quantiles; /* the summary quantiles to compute */
+  size_t quantile_count;
 } snapshot_list;
 
 static void take_snapshot(TRITONBACKEND_Model *model, void *userp)
@@ -52,7 +69,95 @@ static void take_snapshot(TRITONBACKEND_Model *model, void *userp)
   s->values.compute_input = src->compute_input;
   s->values.compute_infer = src->compute_infer;
   s->values.compute_output = src->compute_output;
+  /* The summaries are copied under the lock and their quantiles sorted out after it, so
+   * instance threads reporting statistics wait for a memcpy, not for the sorting. */
+  latency_summary *copies = NULL;
+  if (src->summaries && (copies = malloc(STATS_SUMMARY_COUNT * sizeof(*copies))))
+    memcpy(copies, src->summaries, STATS_SUMMARY_COUNT * sizeof(*copies));
   pthread_mutex_unlock(&model->stats.mu);
+  s->has_summaries = copies != NULL;
+  uint64_t now = util_now_ns();
+  for (size_t k = 0; copies && k < STATS_SUMMARY_COUNT; k++) {
+    s->summaries[k].count = copies[k].count;
+    s->summaries[k].sum = copies[k].sum;
+    latency_summary_quantiles(&copies[k], now, LATENCY_SUMMARY_MAX_AGE_NS, list->quantiles,
+                              list->quantile_count, s->summaries[k].quantile_values);
+  }
+  free(copies);
+}
+
+/* The summary families, in stats_summary_kind order (names and help as Triton's). */
+static const struct {
+  const char *name, *help;
+} SUMMARIES[STATS_SUMMARY_COUNT] = {
+    {"nv_inference_request_summary_us",
+     "Summary of inference request duration in microseconds (includes cached requests)"},
+    {"nv_inference_queue_summary_us",
+     "Summary of inference queuing duration in microseconds (includes cached requests)"},
+    {"nv_inference_compute_input_summary_us",
+     "Summary of compute input duration in microseconds (does not include cached requests)"},
+    {"nv_inference_compute_infer_summary_us",
+     "Summary of compute inference duration in microseconds (does not include cached "
+     "requests)"},
+    {"nv_inference_compute_output_summary_us",
+     "Summary of inference compute output duration in microseconds (does not include cached "
+     "requests)"},
+};
+
+/* Writes a label value with the text format's escapes (backslash, quote, newline). */
+static void write_label_value(FILE *out, const char *s)
+{
+  for (; s && *s; s++) {
+    if (*s == '\\' || *s == '"')
+      fputc('\\', out), fputc(*s, out);
+    else if (*s == '\n')
+      fputs("\\n", out);
+    else
+      fputc(*s, out);
+  }
+}
+
+static void write_labels(FILE *out, const snapshot *s)
+{
+  fputs("{model=\"", out);
+  write_label_value(out, s->name);
+  fprintf(out, "\",version=\"%llu\"", (unsigned long long)s->version);
+}
+
+static void write_double(FILE *out, double v)
+{
+  if (isnan(v))
+    fputs("NaN", out);
+  else
+    fprintf(out, "%.12g", v);
+}
+
+static void render_summaries(FILE *out, const snapshot_list *list)
+{
+  for (size_t k = 0; k < STATS_SUMMARY_COUNT; k++) {
+    fprintf(out, "# HELP %s %s\n# TYPE %s summary\n", SUMMARIES[k].name, SUMMARIES[k].help,
+            SUMMARIES[k].name);
+    for (size_t i = 0; i < list->count; i++) {
+      const snapshot *s = &list->items[i];
+      if (!s->has_summaries)
+        continue;
+      const summary_snapshot *sum = &s->summaries[k];
+      fprintf(out, "%s_count", SUMMARIES[k].name);
+      write_labels(out, s);
+      fprintf(out, "} %llu\n%s_sum", (unsigned long long)sum->count, SUMMARIES[k].name);
+      write_labels(out, s);
+      fputs("} ", out);
+      write_double(out, sum->sum);
+      fputc('\n', out);
+      for (size_t q = 0; q < list->quantile_count; q++) {
+        fputs(SUMMARIES[k].name, out);
+        write_labels(out, s);
+        fprintf(out, ",quantile=\"%g\"} ", list->quantiles[q]);
+        write_double(out, sum->quantile_values[q]);
+        fputc('\n', out);
+      }
+    }
+  }
 }
 
 typedef enum { VALUE_COUNT, VALUE_US } value_kind;
@@ -111,7 +216,15 @@ TRITONSERVER_Error *TRITONSERVER_ServerMetrics(TRITONSERVER_Server *server,
                        "TRITONSERVER_ServerMetrics: expected non-NULL server and metrics");
   if (!server->options->metrics)
     return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED, "metrics are disabled for this server");
+  const TRITONSERVER_ServerOptions *options = server->options;
+  double quantiles[MAX_QUANTILES];
   snapshot_list list = {0};
+  list.quantiles = quantiles;
+  list.quantile_count =
+      latency_summary_parse_quantiles(options_summary_quantiles(options), quantiles, MAX_QUANTILES);
+  if (list.quantile_count == 0) /* malformed setting: Triton's defaults */
+    list.quantile_count = latency_summary_parse_quantiles(NULL, quantiles, MAX_QUANTILES);
+  bool counter_latencies = options_counter_latencies(options);
   manager_for_each_ready(&server->models, NULL, take_snapshot, &list);
   char *text = NULL;
   size_t len = 0;
@@ -121,14 +234,21 @@ TRITONSERVER_Error *TRITONSERVER_ServerMetrics(TRITONSERVER_Server *server,
     return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   }
   for (size_t f = 0; f < sizeof(FAMILIES) / sizeof(FAMILIES[0]); f++) {
+    if (FAMILIES[f].kind == VALUE_US && !counter_latencies)
+      continue;
     fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", FAMILIES[f].name, FAMILIES[f].help,
             FAMILIES[f].name, FAMILIES[f].type);
-    for (size_t i = 0; i < list.count; i++)
-      fprintf(out, "%s{model=\"%s\",version=\"%llu\"} %llu\n", FAMILIES[f].name,
-              list.items[i].name ? list.items[i].name : "",
-              (unsigned long long)list.items[i].version,
+    for (size_t i = 0; i < list.count; i++) {
+      fputs(FAMILIES[f].name, out);
+      write_labels(out, &list.items[i]);
+      fprintf(out, "} %llu\n",
               (unsigned long long)family_value(&FAMILIES[f], &list.items[i].values));
+    }
   }
+  if (options_summary_latencies(options))
+    render_summaries(out, &list);
+  if (options->cpu_metrics)
+    cpu_metrics_render(out, options->metrics_interval_ms ? options->metrics_interval_ms : 2000);
   for (size_t i = 0; i < list.count; i++)
     free(list.items[i].name);
   free(list.items);

@@ -229,7 +229,9 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
   model->auto_complete_config = o ? !o->strict_model_config : false;
 
   TRITONSERVER_Error *err = NULL;
-  if (!model->name || !model->model_dir)
+  if (options_summary_latencies(o) && !stats_enable_summaries(&model->stats))
+    err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+  if (!err && (!model->name || !model->model_dir))
     err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   if (!err)
     err = backend_acquire(&server->backends, config, model_dir, version, &model->backend);

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "core_util.h"
+#include "file_override.h"
 #include "log.h"
 #include "repository.h"
 #include "server.h"
@@ -156,9 +157,7 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
       free(why);
       return err;
     }
-    ModelNormalizeOptions nopts = {0};
-    nopts.model_name = rm->name;
-    model_config_autocomplete_backend(config, &nopts);
+    repo_autocomplete_backend(config, rm->path, rm->name);
     if (repo_select_versions(config, rm->name, rm->versions, rm->version_count, &selected,
                              &selected_count, NULL, &why) != 0) {
       TRITONSERVER_Error *err =
@@ -192,10 +191,20 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
   TRITONSERVER_Error *first = NULL;
   char *reasons = NULL; /* Triton's load tracker: "version N is at UNAVAILABLE state: ...;" */
   bool failed = false;
+  unsigned retries = server_options(m->server)->model_load_retry_count;
   for (size_t i = 0; v && i < selected_count; i++) {
     v[i].version = selected[i];
     TRITONSERVER_Error *err = model_load(m->server, rm->name, (uint64_t)selected[i], rm->path,
                                          model_config_clone(config), &v[i].model);
+    /* --model-load-retry-count: a version that fails to load is tried again, up to that
+     * many more times, before the failure counts. */
+    for (unsigned attempt = 1; err && attempt <= retries; attempt++) {
+      CORE_LOG_WARN("failed to load '%s' version %lld: %s; retrying (%u of %u)", rm->name,
+                    (long long)selected[i], TRITONSERVER_ErrorMessage(err), attempt, retries);
+      TRITONSERVER_ErrorDelete(err);
+      err = model_load(m->server, rm->name, (uint64_t)selected[i], rm->path,
+                       model_config_clone(config), &v[i].model);
+    }
     if (err) {
       v[i].state = MODEL_STATE_UNAVAILABLE;
       v[i].reason = strdup(TRITONSERVER_ErrorMessage(err));
@@ -236,15 +245,19 @@ static TRITONSERVER_Error *load_versions(model_manager *m, const RepoModel *rm,
   return first;
 }
 
-/* Loads (or reloads) a scanned model and records the outcome. Caller holds load_mu. */
+/* Loads (or reloads) a scanned model and records the outcome. `override_repository`
+ * (may be NULL, owned) is where the model's files are when they came with the request:
+ * the entry keeps it while the new versions serve; otherwise it is removed. The entry's
+ * previous one goes when its versions are replaced. Caller holds load_mu. */
 static TRITONSERVER_Error *load_scanned(model_manager *m, const RepoModel *rm,
-                                        const char *override_json)
+                                        const char *override_json, char *override_repository)
 {
   manager_version *v = NULL;
   size_t n = 0;
   TRITONSERVER_Error *err = load_versions(m, rm, override_json, &v, &n);
   manager_version *old = NULL;
   size_t old_n = 0;
+  char *old_repository = NULL;
   pthread_mutex_lock(&m->mu);
   manager_entry *e = entry_get(m, rm->name);
   if (e) {
@@ -264,12 +277,20 @@ static TRITONSERVER_Error *load_scanned(model_manager *m, const RepoModel *rm,
       e->load_failed = err != NULL;
       v = NULL;
       n = 0;
+      old_repository = e->override_repository;
+      e->override_repository = err ? NULL : override_repository;
+      if (!err)
+        override_repository = NULL;
     }
   }
   pthread_mutex_unlock(&m->mu);
   unload_versions(m, old, old_n, 0);
   versions_free(old, old_n);
   versions_free(v, n); /* failed reload: the old versions keep serving */
+  file_override_remove(old_repository);
+  free(old_repository);
+  file_override_remove(override_repository); /* not adopted: the load failed */
+  free(override_repository);
   return err;
 }
 
@@ -308,9 +329,36 @@ TRITONSERVER_Error *manager_load(model_manager *m, const char *name, const char 
       err = util_errorf(TRITONSERVER_ERROR_INTERNAL,
                         "failed to load '%s', failed to poll from model repository", name);
     else
-      err = load_scanned(m, rm, override_json);
+      err = load_scanned(m, rm, override_json, NULL);
     repo_scan_free(scan);
   }
+  pthread_mutex_unlock(&m->load_mu);
+  return err;
+}
+
+TRITONSERVER_Error *manager_load_files(model_manager *m, const char *name,
+                                       char *override_repository, const char *override_json)
+{
+  if (!override_json) {
+    file_override_remove(override_repository);
+    free(override_repository);
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "Load parameter 'config' must be specified for model file override");
+  }
+  pthread_mutex_lock(&m->load_mu);
+  const TRITONSERVER_ServerOptions *o = server_options(m->server);
+  RepoScanOptions opts = {0};
+  opts.repositories = (const char *const *)&override_repository;
+  opts.repository_count = 1;
+  opts.auto_complete = !o->strict_model_config;
+  RepoModel rm;
+  /* Lists the version directories; the config comes from override_json (a missing
+   * config.pbtxt is only recorded in rm.error, which an override does not read). */
+  repo_scan_model(override_repository, name, &opts, &rm);
+  for (size_t i = 0; i < rm.warnings.count; i++)
+    CORE_LOG_WARN("%s", rm.warnings.items[i]);
+  TRITONSERVER_Error *err = load_scanned(m, &rm, override_json, override_repository);
+  repo_model_clear(&rm);
   pthread_mutex_unlock(&m->load_mu);
   return err;
 }
@@ -332,9 +380,17 @@ static size_t unload_entry(model_manager *m, const char *name, uint64_t deadline
         e->versions[i].state = MODEL_STATE_UNLOADING;
     }
   }
+  char *orphan = NULL;
+  if (!loaded && e) { /* nothing loaded, but files may remain from a failed load */
+    orphan = e->override_repository;
+    e->override_repository = NULL;
+  }
   pthread_mutex_unlock(&m->mu);
-  if (!loaded)
+  if (!loaded) {
+    file_override_remove(orphan);
+    free(orphan);
     return 0;
+  }
   /* Requests may still find these versions (they refuse new work once unloading). */
   size_t abandoned = unload_versions(m, loaded, n, deadline_ns);
   free(loaded);
@@ -348,9 +404,17 @@ static size_t unload_entry(model_manager *m, const char *name, uint64_t deadline
       e->versions[i].reason = strdup("unloaded");
     }
   }
-  if (e)
+  char *repository = NULL;
+  if (e) {
     e->load_failed = false;
+    repository = e->override_repository;
+    e->override_repository = NULL;
+  }
   pthread_mutex_unlock(&m->mu);
+  /* The files given with the load go with the model (also for one abandoned at the exit
+   * timeout: it read its files at load, and the process is exiting). */
+  file_override_remove(repository);
+  free(repository);
   return abandoned;
 }
 
@@ -394,6 +458,8 @@ TRITONSERVER_Error *manager_poll(model_manager *m)
     if (e) {
       size_t idx = (size_t)(e - m->entries);
       versions_free(e->versions, e->version_count);
+      file_override_remove(e->override_repository);
+      free(e->override_repository);
       free(e->reason);
       free(e->name);
       memmove(&m->entries[idx], &m->entries[idx + 1], (m->entry_count - idx - 1) * sizeof(*e));
@@ -412,7 +478,7 @@ TRITONSERVER_Error *manager_poll(model_manager *m)
     pthread_mutex_unlock(&m->mu);
     if (!needed)
       continue;
-    TRITONSERVER_Error *one = load_scanned(m, rm, NULL);
+    TRITONSERVER_Error *one = load_scanned(m, rm, NULL, NULL);
     if (one) {
       CORE_LOG_ERROR("poll: %s", TRITONSERVER_ErrorMessage(one));
       TRITONSERVER_ErrorDelete(one);
@@ -464,7 +530,7 @@ static void *startup_worker(void *arg)
     size_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_ACQ_REL);
     if (i >= w->count)
       break;
-    TRITONSERVER_Error *err = load_scanned(w->m, w->wanted[i], NULL);
+    TRITONSERVER_Error *err = load_scanned(w->m, w->wanted[i], NULL, NULL);
     if (err) {
       __atomic_add_fetch(&w->failed, 1, __ATOMIC_ACQ_REL);
       TRITONSERVER_ErrorDelete(err);
@@ -612,6 +678,8 @@ void manager_destroy(model_manager *m)
 {
   for (size_t i = 0; i < m->entry_count; i++) {
     versions_free(m->entries[i].versions, m->entries[i].version_count);
+    file_override_remove(m->entries[i].override_repository);
+    free(m->entries[i].override_repository);
     free(m->entries[i].reason);
     free(m->entries[i].name);
   }

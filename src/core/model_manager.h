@@ -28,6 +28,10 @@ typedef struct manager_entry {
   char *reason;       /* model-level failure (bad config...), NULL if none */
   bool load_failed;   /* last load attempt failed and nothing serves */
   bool explicitly_unloaded;
+  /* The temporary repository the serving versions were loaded from (`file:` load
+   * parameters, file_override.h), owned: removed when they are unloaded or replaced.
+   * NULL for models of the configured repositories. */
+  char *override_repository;
 } manager_entry;
 
 typedef struct model_manager {
@@ -62,6 +66,14 @@ TRITONSERVER_Error *manager_startup(model_manager *m);
 /* Loads (or reloads) one model. `override_json` (may be NULL) replaces config.pbtxt.
  * A failed reload keeps the previously loaded versions serving. */
 TRITONSERVER_Error *manager_load(model_manager *m, const char *name, const char *override_json);
+
+/* Loads (or reloads) one model from files given with the request: `override_repository`
+ * (made by file_override_create; ownership passes here: it is kept while the loaded
+ * versions serve and removed when they are unloaded or replaced, or at once if the load
+ * fails) holds <name>/..., and `override_json` (required) is its config. A failed reload
+ * keeps the previously loaded versions serving. */
+TRITONSERVER_Error *manager_load_files(model_manager *m, const char *name,
+                                       char *override_repository, const char *override_json);
 
 /* Unloads every version of a model; waits until in-flight requests finish. */
 TRITONSERVER_Error *manager_unload(model_manager *m, const char *name);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core_util.h"
 #include "log.h"
@@ -113,6 +114,45 @@ const char *options_settings_find(const options_settings *settings, const char *
       return settings->items[i].value;
   }
   return NULL;
+}
+
+/* A metrics-config boolean: the last value set wins; `fallback` when never set. */
+static bool metrics_switch(const TRITONSERVER_ServerOptions *options, const char *setting,
+                           bool fallback)
+{
+  if (options == NULL)
+    return fallback;
+  const char *value = NULL;
+  for (size_t i = 0; i < options->metrics_configs.count; i++) {
+    const options_setting *s = &options->metrics_configs.items[i];
+    if (s->group[0] == '\0' && strcmp(s->setting, setting) == 0)
+      value = s->value;
+  }
+  if (value == NULL)
+    return fallback;
+  return strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
+         strcasecmp(value, "on") == 0 || strcasecmp(value, "yes") == 0;
+}
+
+bool options_summary_latencies(const TRITONSERVER_ServerOptions *options)
+{
+  return options != NULL && options->metrics && metrics_switch(options, "summary_latencies", false);
+}
+
+bool options_counter_latencies(const TRITONSERVER_ServerOptions *options)
+{
+  return metrics_switch(options, "counter_latencies", true);
+}
+
+const char *options_summary_quantiles(const TRITONSERVER_ServerOptions *options)
+{
+  const char *value = NULL;
+  for (size_t i = 0; options != NULL && i < options->metrics_configs.count; i++) {
+    const options_setting *s = &options->metrics_configs.items[i];
+    if (s->group[0] == '\0' && strcmp(s->setting, "summary_quantiles") == 0)
+      value = s->value;
+  }
+  return value;
 }
 
 /* Sets (device, size) in a per-device array, replacing an earlier value. */

@@ -95,6 +95,16 @@ struct TRITONSERVER_ServerOptions {
 const char *options_settings_find(const options_settings *settings, const char *group,
                                   const char *setting);
 
+/* The --metrics-config switches (TRITONSERVER_ServerOptionsSetMetricsConfig with name "")
+ * as Triton reads them: summary_latencies (default false) and counter_latencies (default
+ * true) are on for "true" (or 1/on/yes, any case), and only with metrics enabled.
+ * NULL options give the defaults. */
+bool options_summary_latencies(const TRITONSERVER_ServerOptions *options);
+bool options_counter_latencies(const TRITONSERVER_ServerOptions *options);
+
+/* The summary_quantiles setting, or NULL (Triton's defaults). */
+const char *options_summary_quantiles(const TRITONSERVER_ServerOptions *options);
+
 /* Makes a deep copy of 'source' in *copy (caller owns it; free with
  * TRITONSERVER_ServerOptionsDelete), so a server can keep its options after the caller
  * deletes its own. Returns a new error on out of memory. */

@@ -12,10 +12,13 @@
 #include <string.h>
 
 #include "core_util.h"
+#include "cpu_metrics.h"
+#include "file_override.h"
 #include "gpu_metrics.h"
 #include "log.h"
 #include "message.h"
 #include "parameter.h"
+#include "repository.h"
 
 static const char SERVER_VERSION[] = "2.73.0dev";
 static const char *const EXTENSIONS[] = {
@@ -58,6 +61,16 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
   UTIL_CHECK_ARG(server && options, "non-NULL server out-pointer and options");
   if (options->repository_path_count == 0)
     return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "--model-repository must be specified");
+  /* Triton's namespacing keys models by (repository, name) so that ensembles of each
+   * repository see their own models; over the API an ambiguous name is refused anyway.
+   * This core identifies a model by its name alone (a name found in two repositories is
+   * an error, as in Triton without namespacing), so it says no instead of pretending. */
+  if (options->model_namespacing)
+    return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
+                       "--model-namespacing=true is not supported: torchd identifies a model by "
+                       "its name alone, and a model name found in more than one repository is "
+                       "refused as not unique; give such models distinct names (or serve the "
+                       "repositories from separate servers) and leave model namespacing off");
   TRITONSERVER_Server *s = calloc(1, sizeof(*s));
   if (!s)
     return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
@@ -67,6 +80,8 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
     return err;
   }
   s->exit_timeout_seconds = s->options->exit_timeout_seconds;
+  if (s->options->metrics && s->options->cpu_metrics)
+    cpu_metrics_start(); /* the first utilization covers the time since start */
   backend_registry_init(&s->backends, s->options);
   if (s->options->metrics && s->options->gpu_metrics)
     gpu_metrics_start(); /* the zero of nv_energy_consumption is the server's start */
@@ -361,8 +376,12 @@ TRITONSERVER_Error *TRITONSERVER_ServerLoadModelWithParameters(
   if (err)
     return err;
   const char *config_json = NULL;
+  bool has_files = false;
   for (uint64_t i = 0; i < parameter_count; i++) {
     const TRITONSERVER_Parameter *p = parameters[i];
+    if (!p || !p->name)
+      return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "load parameter %llu is NULL",
+                         (unsigned long long)i);
     if (strcmp(p->name, "config") == 0) {
       if (p->type != TRITONSERVER_PARAMETER_STRING)
         return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
@@ -371,17 +390,28 @@ TRITONSERVER_Error *TRITONSERVER_ServerLoadModelWithParameters(
                            TRITONSERVER_ParameterTypeString(p->type));
       config_json = p->value.string_value;
     } else if (strncmp(p->name, "file:", 5) == 0) {
-      return util_errorf(TRITONSERVER_ERROR_UNSUPPORTED,
-                         "load parameter '%s': loading model files through the API is not "
-                         "supported; put the files in the model repository",
-                         p->name);
+      has_files = true;
     } else {
       return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
                          "unrecognized load parameter '%s': expected 'config' or 'file:<path>'",
                          p->name);
     }
   }
-  return manager_load(&server->models, model_name, config_json);
+  if (!has_files)
+    return manager_load(&server->models, model_name, config_json);
+  /* Files with the request (Triton's model file override): they form the model's
+   * directory in a private temporary repository, and need the config to come along. */
+  if (!config_json)
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG,
+                       "Load parameter 'config' must be specified for model file override");
+  if (!repo_valid_model_name(model_name, strlen(model_name)))
+    return util_errorf(TRITONSERVER_ERROR_INVALID_ARG, "failed to load '%s': invalid model name",
+                       model_name);
+  char *repository = NULL;
+  err = file_override_create(model_name, parameters, (size_t)parameter_count, &repository);
+  if (err)
+    return err;
+  return manager_load_files(&server->models, model_name, repository, config_json);
 }
 
 TRITONSERVER_Error *TRITONSERVER_ServerLoadModel(TRITONSERVER_Server *server,

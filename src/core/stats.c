@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core_util.h"
+#include "latency_summary.h"
 
 void stats_init(stats_model *s)
 {
@@ -19,7 +20,38 @@ void stats_destroy(stats_model *s)
 {
   free(s->batches);
   s->batches = NULL;
+  free(s->summaries);
+  s->summaries = NULL;
   pthread_mutex_destroy(&s->mu);
+}
+
+bool stats_enable_summaries(stats_model *s)
+{
+  latency_summary *summaries = calloc(STATS_SUMMARY_COUNT, sizeof(*summaries));
+  if (!summaries)
+    return false;
+  for (size_t i = 0; i < STATS_SUMMARY_COUNT; i++)
+    latency_summary_init(&summaries[i]);
+  pthread_mutex_lock(&s->mu);
+  free(s->summaries);
+  s->summaries = summaries;
+  pthread_mutex_unlock(&s->mu);
+  return true;
+}
+
+void stats_reset(stats_model *s)
+{
+  bool summaries = s->summaries != NULL;
+  stats_destroy(s);
+  stats_init(s);
+  if (summaries && !stats_enable_summaries(s))
+    return; /* out of memory: the model runs on without summaries */
+}
+
+/* µs between two steady-clock stamps (0 if they are out of order). */
+static double micros(uint64_t from, uint64_t to)
+{
+  return to > from ? (double)(to - from) / 1000.0 : 0.0;
 }
 
 static void add_duration(stats_duration *d, uint64_t from, uint64_t to)
@@ -45,6 +77,18 @@ void stats_report_request(stats_model *s, bool success, uint64_t batch_size,
     add_duration(&s->compute_output, compute_end_ns, exec_end_ns);
     s->inference_count += batch_size;
     s->last_inference_ms = util_wall_ms();
+    if (s->summaries) {
+      latency_summary *m = s->summaries;
+      latency_summary_observe(&m[STATS_SUMMARY_REQUEST], now, micros(request_start_ns, now));
+      latency_summary_observe(&m[STATS_SUMMARY_QUEUE], now,
+                              micros(queue_start_ns, exec_start_ns));
+      latency_summary_observe(&m[STATS_SUMMARY_COMPUTE_INPUT], now,
+                              micros(exec_start_ns, compute_start_ns));
+      latency_summary_observe(&m[STATS_SUMMARY_COMPUTE_INFER], now,
+                              micros(compute_start_ns, compute_end_ns));
+      latency_summary_observe(&m[STATS_SUMMARY_COMPUTE_OUTPUT], now,
+                              micros(compute_end_ns, exec_end_ns));
+    }
   }
   pthread_mutex_unlock(&s->mu);
 }

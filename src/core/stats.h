@@ -20,6 +20,19 @@ typedef struct stats_batch {
   stats_duration compute_input, compute_infer, compute_output;
 } stats_batch;
 
+struct latency_summary;
+
+/* The latency summaries kept per model version when --metrics-config
+ * summary_latencies=true (Triton's nv_inference_*_summary_us), in this order. */
+typedef enum {
+  STATS_SUMMARY_REQUEST,
+  STATS_SUMMARY_QUEUE,
+  STATS_SUMMARY_COMPUTE_INPUT,
+  STATS_SUMMARY_COMPUTE_INFER,
+  STATS_SUMMARY_COMPUTE_OUTPUT,
+  STATS_SUMMARY_COUNT
+} stats_summary_kind;
+
 typedef struct stats_model {
   pthread_mutex_t mu;
   uint64_t last_inference_ms;
@@ -28,10 +41,19 @@ typedef struct stats_model {
   stats_duration success, fail, queue, compute_input, compute_infer, compute_output;
   stats_batch *batches; /* sorted by batch_size */
   size_t batch_count;
+  /* STATS_SUMMARY_COUNT summaries (µs) of successful requests, or NULL when summaries
+   * are off. Guarded by mu. */
+  struct latency_summary *summaries;
 } stats_model;
 
 void stats_init(stats_model *s);
 void stats_destroy(stats_model *s);
+
+/* Starts keeping latency summaries (before any request is reported). False on OOM. */
+bool stats_enable_summaries(stats_model *s);
+
+/* Back to zero (warmup traffic is not user traffic); summaries stay on if they were. */
+void stats_reset(stats_model *s);
 
 /* One request finished. success=false counts only `fail` (duration from request start to
  * now). On success the four backend timestamps (steady ns) split queue/compute times as

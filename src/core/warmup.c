@@ -234,7 +234,6 @@ TRITONSERVER_Error *warmup_run(TRITONBACKEND_Model *model)
   }
   TRITONSERVER_ResponseAllocatorDelete(allocator);
   /* Warmup traffic is not user traffic. */
-  stats_destroy(&model->stats);
-  stats_init(&model->stats);
+  stats_reset(&model->stats);
   return err;
 }

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <regex.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@ typedef enum {
   FLAG_BOOL,        /* bool, value optional */
   FLAG_CUSTOM,      /* handled by a function */
   FLAG_IGNORED,     /* tritonserver's, no effect here: accepted, named in one start-up WARN */
+  FLAG_IGNORED_BOOL, /* the same for a boolean flag (value optional, must be a boolean) */
   FLAG_HELP,
 } flag_kind;
 
@@ -58,6 +60,16 @@ static char *append_string(char ***list, size_t *count, const char *value) {
   if (grown[*count] == NULL) return format_error("out of memory");
   ++*count;
   return NULL;
+}
+
+/* Appends one zeroed element of `size` bytes to the array *items of *count elements;
+ * returns it, or NULL on out of memory (the array is unchanged). */
+static void *append_element(void **items, size_t *count, size_t size) {
+  char *grown = realloc(*items, (*count + 1) * size);
+  if (grown == NULL) return NULL;
+  *items = grown;
+  memset(grown + *count * size, 0, size);
+  return grown + (*count)++ * size;
 }
 
 /* Parse a boolean spelling; returns 1/0, or -1 if `value` is not one. */
@@ -100,11 +112,9 @@ static char *handle_backend_config(const flag_spec *flag, const char *value,
   if (equals == NULL || equals == setting)
     return format_error("--backend-config expects <backend>,<setting>=<value>, got '%s'",
                         value);
-  cli_backend_config *grown =
-      realloc(o->backend_configs, (o->backend_config_count + 1) * sizeof(*grown));
-  if (grown == NULL) return format_error("out of memory");
-  o->backend_configs = grown;
-  cli_backend_config *entry = &grown[o->backend_config_count++];
+  cli_backend_config *entry = append_element((void **)&o->backend_configs,
+                                             &o->backend_config_count, sizeof(*entry));
+  if (entry == NULL) return format_error("out of memory");
   entry->backend = comma != NULL ? strndup(value, (size_t)(comma - value)) : strdup("");
   entry->setting = strndup(setting, (size_t)(equals - setting));
   entry->value = strdup(equals + 1);
@@ -162,11 +172,9 @@ static char *handle_restricted_api(const flag_spec *flag, const char *value,
     categories |= bit;
     p = end + 1;
   }
-  cli_restriction *grown =
-      realloc(o->restrictions, (o->restriction_count + 1) * sizeof(*grown));
-  if (grown == NULL) return format_error("out of memory");
-  o->restrictions = grown;
-  cli_restriction *entry = &grown[o->restriction_count++];
+  cli_restriction *entry =
+      append_element((void **)&o->restrictions, &o->restriction_count, sizeof(*entry));
+  if (entry == NULL) return format_error("out of memory");
   entry->categories = categories;
   entry->header_key = strndup(colon + 1, (size_t)(equals - colon - 1));
   entry->header_value = strdup(equals + 1);
@@ -219,6 +227,179 @@ static char *handle_min_compute_capability(const flag_spec *flag, const char *va
   return NULL;
 }
 
+/* --http-header-forward-pattern: a POSIX extended regular expression, matched (anywhere
+ * in the name, ignoring case: HTTP header names are case-insensitive) against each request
+ * header name. Compiled here only to refuse a bad pattern at start-up. */
+static char *handle_header_forward_pattern(const flag_spec *flag, const char *value,
+                                           cli_options *o) {
+  (void)flag;
+  if (value[0] == '\0')
+    return format_error("--http-header-forward-pattern expects a regular expression");
+  regex_t compiled;
+  int rc = regcomp(&compiled, value, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+  if (rc != 0) {
+    char why[128];
+    regerror(rc, &compiled, why, sizeof(why));
+    return format_error("--http-header-forward-pattern: '%s' is not a valid regular "
+                        "expression: %s",
+                        value, why);
+  }
+  regfree(&compiled);
+  free(o->http_header_forward_pattern);
+  o->http_header_forward_pattern = strdup(value);
+  return o->http_header_forward_pattern ? NULL : format_error("out of memory");
+}
+
+/* summary_quantiles: "<quantile>:<error>[,<quantile>:<error>...]", each in [0, 1]. */
+static bool valid_quantiles(const char *text) {
+  const char *p = text;
+  for (;;) {
+    char *end = NULL;
+    errno = 0;
+    double quantile = strtod(p, &end);
+    if (end == p || *end != ':' || errno != 0 || !(quantile >= 0 && quantile <= 1)) return false;
+    p = end + 1;
+    double error = strtod(p, &end);
+    if (end == p || errno != 0 || !(error >= 0 && error <= 1)) return false;
+    if (*end == '\0') return true;
+    if (*end != ',') return false;
+    p = end + 1;
+  }
+}
+
+/* --metrics-config=<setting>=<value> (Triton's format: no name before the setting). */
+static char *handle_metrics_config(const flag_spec *flag, const char *value, cli_options *o) {
+  (void)flag;
+  const char *equals = strchr(value, '=');
+  if (equals == NULL || equals == value || equals[1] == '\0' ||
+      memchr(value, ',', (size_t)(equals - value)) != NULL)
+    return format_error("--metrics-config expects <setting>=<value>, got '%s'", value);
+  size_t setting_len = (size_t)(equals - value);
+  const char *setting_value = equals + 1;
+  static const char *const booleans[] = {"summary_latencies", "counter_latencies",
+                                         "histogram_latencies"};
+  for (size_t i = 0; i < 3; ++i) {
+    if (strlen(booleans[i]) == setting_len && strncmp(value, booleans[i], setting_len) == 0) {
+      int b = parse_bool_word(setting_value);
+      if (b < 0)
+        return format_error("--metrics-config %s expects true or false, got '%s'", booleans[i],
+                            setting_value);
+      if (i == 1) o->counter_latencies = b;
+      setting_value = b ? "true" : "false";
+    }
+  }
+  if (setting_len == strlen("summary_quantiles") &&
+      strncmp(value, "summary_quantiles", setting_len) == 0 && !valid_quantiles(setting_value))
+    return format_error("--metrics-config summary_quantiles expects "
+                        "<quantile>:<error>[,<quantile>:<error>...] with values in [0, 1], "
+                        "got '%s'",
+                        setting_value);
+  cli_metrics_config *entry =
+      append_element((void **)&o->metrics_configs, &o->metrics_config_count, sizeof(*entry));
+  if (entry == NULL) return format_error("out of memory");
+  entry->setting = strndup(value, setting_len);
+  entry->value = strdup(setting_value);
+  if (!entry->setting || !entry->value) return format_error("out of memory");
+  return NULL;
+}
+
+static char *replace_owned(char **slot, const char *value) {
+  char *copy = strdup(value);
+  if (copy == NULL) return format_error("out of memory");
+  free(*slot);
+  *slot = copy;
+  return NULL;
+}
+
+/* Adds one trace level (OFF, TIMESTAMPS or TENSORS, any case) to o->trace.level: levels
+ * given several times add up, OFF clears them, as in tritonserver. */
+static char *add_trace_level(const char *flag_name, const char *level, cli_options *o) {
+  const char *canonical = NULL;
+  if (strcasecmp(level, "OFF") == 0) canonical = "OFF";
+  else if (strcasecmp(level, "TIMESTAMPS") == 0) canonical = "TIMESTAMPS";
+  else if (strcasecmp(level, "TENSORS") == 0) canonical = "TENSORS";
+  else
+    return format_error("%s level expects OFF, TIMESTAMPS or TENSORS, got '%s'", flag_name,
+                        level);
+  const char *current = o->trace.level;
+  if (strcmp(canonical, "OFF") == 0 || current == NULL || strcmp(current, "OFF") == 0)
+    return replace_owned(&o->trace.level, canonical);
+  if (strstr(current, canonical) != NULL) return NULL;
+  char *both = format_error("%s,%s", current, canonical);
+  if (both == NULL) return format_error("out of memory");
+  free(o->trace.level);
+  o->trace.level = both;
+  return NULL;
+}
+
+/* A trace number: an integer >= `min`. */
+static char *set_trace_number(const char *what, const char *value, long long min,
+                              char **slot) {
+  char *end = NULL;
+  errno = 0;
+  long long v = strtoll(value, &end, 10);
+  if (value[0] == '\0' || *end != '\0' || errno != 0 || v < min)
+    return format_error("%s expects an integer >= %lld, got '%s'", what, min, value);
+  return replace_owned(slot, value);
+}
+
+/* One trace setting by its --trace-config name. */
+static char *apply_trace_setting(const char *setting, const char *value, cli_options *o) {
+  if (strcmp(setting, "level") == 0) return add_trace_level("--trace-config", value, o);
+  if (strcmp(setting, "rate") == 0)
+    return set_trace_number("--trace-config rate", value, 1, &o->trace.rate);
+  if (strcmp(setting, "count") == 0)
+    return set_trace_number("--trace-config count", value, -1, &o->trace.count);
+  if (strcmp(setting, "log-frequency") == 0)
+    return set_trace_number("--trace-config log-frequency", value, 0, &o->trace.log_frequency);
+  if (strcmp(setting, "file") == 0) return replace_owned(&o->trace.file, value);
+  if (strcmp(setting, "mode") == 0) {
+    if (strcmp(value, "triton") != 0 && strcmp(value, "opentelemetry") != 0)
+      return format_error("--trace-config mode expects triton or opentelemetry, got '%s'",
+                          value);
+    return replace_owned(&o->trace.mode, value);
+  }
+  return NULL; /* OpenTelemetry exporter settings (url, resource, bsp_*...): not used */
+}
+
+/* --trace-config=[<mode>,]<setting>=<value>; <mode> is triton or opentelemetry. */
+static char *handle_trace_config(const flag_spec *flag, const char *value, cli_options *o) {
+  (void)flag;
+  const char *equals = strchr(value, '=');
+  const char *comma = strchr(value, ',');
+  if (comma != NULL && equals != NULL && comma > equals) comma = NULL;
+  const char *setting = comma != NULL ? comma + 1 : value;
+  if (equals == NULL || equals == setting || equals[1] == '\0')
+    return format_error("--trace-config expects [<mode>,]<setting>=<value>, got '%s'", value);
+  if (comma != NULL) {
+    size_t mode_len = (size_t)(comma - value);
+    if (!(mode_len == 6 && strncmp(value, "triton", 6) == 0) &&
+        !(mode_len == 13 && strncmp(value, "opentelemetry", 13) == 0))
+      return format_error("--trace-config: unknown trace mode '%.*s'; expected triton or "
+                          "opentelemetry",
+                          (int)mode_len, value);
+  }
+  char *name = strndup(setting, (size_t)(equals - setting));
+  if (name == NULL) return format_error("out of memory");
+  char *err = apply_trace_setting(name, equals + 1, o);
+  free(name);
+  return err;
+}
+
+/* The deprecated --trace-file, --trace-level, --trace-rate, --trace-count and
+ * --trace-log-frequency (still accepted by tritonserver with a warning). */
+static char *handle_trace_deprecated(const flag_spec *flag, const char *value,
+                                     cli_options *o) {
+  if (value[0] == '\0') return format_error("--%s expects a value", flag->name);
+  if (strcmp(flag->name, "trace-level") == 0) return add_trace_level("--trace-level", value, o);
+  if (strcmp(flag->name, "trace-file") == 0) return replace_owned(&o->trace.file, value);
+  if (strcmp(flag->name, "trace-rate") == 0)
+    return set_trace_number("--trace-rate", value, 1, &o->trace.rate);
+  if (strcmp(flag->name, "trace-count") == 0)
+    return set_trace_number("--trace-count", value, -1, &o->trace.count);
+  return set_trace_number("--trace-log-frequency", value, 0, &o->trace.log_frequency);
+}
+
 #define OFF(field) offsetof(cli_options, field)
 static const flag_spec flags[] = {
     {"model-repository", FLAG_STRING_LIST, OFF(model_repositories), OFF(model_repository_count), 0, 0, NULL, NULL},
@@ -234,6 +415,8 @@ static const flag_spec flags[] = {
     {"strict-readiness", FLAG_BOOL, OFF(strict_readiness), 0, 0, 0, NULL, NULL},
     {"exit-on-error", FLAG_BOOL, OFF(exit_on_error), 0, 0, 0, NULL, NULL},
     {"model-load-thread-count", FLAG_INT, OFF(model_load_thread_count), 0, 1, 1024, NULL, NULL},
+    {"model-load-retry-count", FLAG_INT, OFF(model_load_retry_count), 0, 0, 1000, NULL, NULL},
+    {"model-namespacing", FLAG_BOOL, OFF(model_namespacing), 0, 0, 0, NULL, NULL},
     {"exit-timeout-secs", FLAG_INT, OFF(exit_timeout_secs), 0, 0, 86400, NULL, NULL},
     {"close-batches-early", FLAG_BOOL, OFF(close_batches_early), 0, 0, 0, NULL, NULL},
     {"inline-execution-max-us", FLAG_INT, OFF(inline_execution_max_us), 0, 0, 1000000, NULL, NULL},
@@ -242,6 +425,8 @@ static const flag_spec flags[] = {
     {"http-port", FLAG_INT, OFF(http_port), 0, 0, 65535, NULL, NULL},
     {"http-address", FLAG_STRING, OFF(http_address), 0, 0, 0, NULL, NULL},
     {"http-thread-count", FLAG_INT, OFF(http_thread_count), 0, 1, 256, NULL, NULL},
+    {"reuse-http-port", FLAG_BOOL, OFF(reuse_http_port), 0, 0, 0, NULL, NULL},
+    {"http-header-forward-pattern", FLAG_CUSTOM, 0, 0, 0, 0, handle_header_forward_pattern, NULL},
     {"http-max-input-size", FLAG_U64, OFF(http_max_input_size), 0, 1, (long long)1 << 40, NULL, NULL},
     {"http-restricted-api", FLAG_CUSTOM, 0, 0, 0, 0, handle_restricted_api, NULL},
     {"allow-client-shm", FLAG_BOOL, OFF(allow_client_shm), 0, 0, 0, NULL, NULL},
@@ -253,6 +438,14 @@ static const flag_spec flags[] = {
     {"pinned-memory-pool-byte-size", FLAG_U64, OFF(pinned_memory_pool_byte_size), 0, 0, (long long)1 << 50, NULL, NULL},
     {"cuda-memory-pool-byte-size", FLAG_CUSTOM, 0, 0, 0, 0, handle_cuda_memory_pool, NULL},
     {"min-supported-compute-capability", FLAG_CUSTOM, 0, 0, 0, 0, handle_min_compute_capability, NULL},
+    {"metrics-config", FLAG_CUSTOM, 0, 0, 0, 0, handle_metrics_config, NULL},
+    {"allow-cpu-metrics", FLAG_BOOL, OFF(allow_cpu_metrics), 0, 0, 0, NULL, NULL},
+    {"trace-config", FLAG_CUSTOM, 0, 0, 0, 0, handle_trace_config, NULL},
+    {"trace-file", FLAG_CUSTOM, 0, 0, 0, 0, handle_trace_deprecated, NULL},
+    {"trace-level", FLAG_CUSTOM, 0, 0, 0, 0, handle_trace_deprecated, NULL},
+    {"trace-rate", FLAG_CUSTOM, 0, 0, 0, 0, handle_trace_deprecated, NULL},
+    {"trace-count", FLAG_CUSTOM, 0, 0, 0, 0, handle_trace_deprecated, NULL},
+    {"trace-log-frequency", FLAG_CUSTOM, 0, 0, 0, 0, handle_trace_deprecated, NULL},
     {"allow-grpc", FLAG_BOOL, OFF(allow_grpc), 0, 0, 0, NULL, NULL},
     {"grpc-port", FLAG_INT, OFF(grpc_port), 0, 0, 65535, NULL, NULL},
     {"log-verbose", FLAG_INT, OFF(log_verbose), 0, 0, 1000, NULL, NULL},
@@ -270,7 +463,17 @@ static const flag_spec flags[] = {
     {"rate-limit", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
     {"rate-limit-resource", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
     {"cuda-virtual-address-size", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
-    {"enable-peer-access", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"enable-peer-access", FLAG_IGNORED_BOOL, 0, 0, 0, 0, NULL, NULL},
+    /* Endpoints torchd does not serve (tritonserver builds them in with SageMaker and
+     * Vertex AI support). */
+    {"allow-sagemaker", FLAG_IGNORED_BOOL, 0, 0, 0, 0, NULL, NULL},
+    {"sagemaker-port", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"sagemaker-safe-port-range", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"sagemaker-thread-count", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"allow-vertex-ai", FLAG_IGNORED_BOOL, 0, 0, 0, 0, NULL, NULL},
+    {"vertex-ai-port", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"vertex-ai-thread-count", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
+    {"vertex-ai-default-model", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
     {"help", FLAG_HELP, 0, 0, 0, 0, NULL, NULL},
 };
 #undef OFF
@@ -308,6 +511,8 @@ void cli_options_defaults(cli_options *o) {
   o->allow_gpu_metrics = true;
   o->pinned_memory_pool_byte_size = (uint64_t)256 << 20;
   o->min_compute_capability = 6.0;
+  o->allow_cpu_metrics = true;
+  o->counter_latencies = true;
   o->allow_grpc = false;
   o->grpc_port = 8001;
   o->log_info = o->log_warning = o->log_error = true;
@@ -354,8 +559,11 @@ static char *apply_value(const flag_spec *flag, const char *value, cli_options *
   }
   case FLAG_CUSTOM:
     return flag->handler(flag, value, o);
+  case FLAG_IGNORED_BOOL:
   case FLAG_IGNORED: {
     if (value[0] == '\0') return format_error("--%s expects a value", flag->name);
+    if (flag->kind == FLAG_IGNORED_BOOL && parse_bool_word(value) < 0)
+      return format_error("--%s expects true or false, got '%s'", flag->name, value);
     for (size_t i = 0; i < o->ignored_flag_count; ++i)
       if (strcmp(o->ignored_flags[i], flag->name) == 0) return NULL;
     return append_string(&o->ignored_flags, &o->ignored_flag_count, flag->name);
@@ -403,7 +611,7 @@ char *cli_parse(int argc, char **argv, cli_options *o) {
       value = equals + 1;
     } else if (flag->kind == FLAG_HELP) {
       value = "";
-    } else if (flag->kind == FLAG_BOOL) {
+    } else if (flag->kind == FLAG_BOOL || flag->kind == FLAG_IGNORED_BOOL) {
       /* A bare boolean means true; a following true/false word is its value. */
       if (i + 1 < argc && parse_bool_word(argv[i + 1]) >= 0) value = argv[++i];
       else value = "true";
@@ -437,6 +645,18 @@ void cli_options_free(cli_options *o) {
   for (size_t i = 0; i < o->ignored_flag_count; ++i) free(o->ignored_flags[i]);
   free(o->ignored_flags);
   free(o->cuda_memory_pools);
+  for (size_t i = 0; i < o->metrics_config_count; ++i) {
+    free(o->metrics_configs[i].setting);
+    free(o->metrics_configs[i].value);
+  }
+  free(o->metrics_configs);
+  free(o->trace.level);
+  free(o->trace.rate);
+  free(o->trace.count);
+  free(o->trace.log_frequency);
+  free(o->trace.file);
+  free(o->trace.mode);
+  free(o->http_header_forward_pattern);
   free(o->model_config_name);
   free(o->backend_directory);
   free(o->server_id);
@@ -444,6 +664,10 @@ void cli_options_free(cli_options *o) {
   free(o->metrics_address);
   free(o->log_file);
   memset(o, 0, sizeof(*o));
+}
+
+const char *cli_flag_name(size_t index) {
+  return index < sizeof(flags) / sizeof(flags[0]) ? flags[index].name : NULL;
 }
 
 const char *cli_usage(void) {
@@ -455,6 +679,7 @@ const char *cli_usage(void) {
          "\n"
          "Models:\n"
          "  --model-repository=<dir>      model repository (repeatable; required)\n"
+         "  --model-store=<dir>           older name of --model-repository (repeatable)\n"
          "  --model-control-mode=<mode>   none (default): load all at start;\n"
          "                                poll: also rescan the repository;\n"
          "                                explicit: load only --load-model and API loads\n"
@@ -470,6 +695,10 @@ const char *cli_usage(void) {
          "  --strict-readiness=<bool>     ready only when all models are (default true)\n"
          "  --exit-on-error=<bool>        exit if a model fails at start (default true)\n"
          "  --model-load-thread-count=<n> parallel model loads (default 4)\n"
+         "  --model-load-retry-count=<n>  load a model that failed to load again, up to n\n"
+         "                                more times (default 0)\n"
+         "  --model-namespacing=<bool>    models of the same name in different\n"
+         "                                repositories are distinct (default false)\n"
          "  --exit-timeout-secs=<n>       on SIGINT/SIGTERM wait this long for requests\n"
          "                                in flight (default 30)\n"
          "  --id=<name>                   server name reported by /v2 (default triton)\n"
@@ -483,19 +712,20 @@ const char *cli_usage(void) {
          "                                server, so none can arrive to grow it (default\n"
          "                                false: always wait, as Triton; opt in\n"
          "                                only for a fixed pool of clients)\n"
-         "  --host-policy, --buffer-manager-thread-count, --repoagent-directory,\n"
-         "  --model-load-gpu-limit, --rate-limit, --rate-limit-resource,\n"
-         "  --cuda-virtual-address-size, --enable-peer-access=<value>\n"
-         "                                tritonserver's; accepted, no effect here (one\n"
-         "                                WARN line at start-up names the ones given)\n"
          "\n"
          "HTTP (KServe v2):\n"
          "  --allow-http=<bool>           serve HTTP (default true)\n"
          "  --http-port=<port>            default 8000\n"
          "  --http-address=<addr>         default 0.0.0.0\n"
+         "  --reuse-http-port=<bool>      SO_REUSEPORT on the HTTP socket, so several\n"
+         "                                servers can listen on one port (default false)\n"
          "  --http-thread-count=<n>       HTTP worker threads (default: the cores this\n"
          "                                process may run on, at most 8)\n"
          "  --http-max-input-size=<bytes> largest request body (default 67108864)\n"
+         "  --http-header-forward-pattern=<regex>\n"
+         "                                request headers whose name matches this POSIX\n"
+         "                                extended regex (anywhere, any case) reach the\n"
+         "                                model as string request parameters\n"
          "  --http-restricted-api=<api>[,<api>...]:<key>=<value>\n"
          "                                require header <key>: <value> for these APIs:\n"
          "                                health, metadata, inference, shared-memory,\n"
@@ -507,9 +737,20 @@ const char *cli_usage(void) {
          "  --allow-metrics=<bool>        serve /metrics (default true)\n"
          "  --metrics-port=<port>         default 8002\n"
          "  --metrics-address=<addr>      default: the HTTP address\n"
-         "  --metrics-interval-ms=<n>     accepted for compatibility (default 2000)\n"
+         "  --metrics-interval-ms=<n>     how often the CPU metrics are refreshed\n"
+         "                                (default 2000)\n"
+         "  --allow-cpu-metrics=<bool>    nv_cpu_utilization, nv_cpu_memory_total_bytes,\n"
+         "                                nv_cpu_memory_used_bytes from /proc (default true)\n"
          "  --allow-gpu-metrics=<bool>    nv_gpu_* per visible GPU from NVML (default true;\n"
          "                                none where there is no driver)\n"
+         "  --metrics-config=<setting>=<value>  (repeatable)\n"
+         "                                counter_latencies=<bool>: the *_duration_us\n"
+         "                                  counters (default true)\n"
+         "                                summary_latencies=<bool>: the *_summary_us\n"
+         "                                  summaries (default false)\n"
+         "                                summary_quantiles=<q>:<error>[,...]: their\n"
+         "                                  quantiles (default 0.5:0.05,0.9:0.01,\n"
+         "                                  0.95:0.001,0.99:0.001,0.999:0.001)\n"
          "\n"
          "GPU:\n"
          "  --min-supported-compute-capability=<x.y>\n"
@@ -519,13 +760,31 @@ const char *cli_usage(void) {
          "                                accepted and passed to the core's options; LibTorch's\n"
          "                                own caching allocators serve the PyTorch backend\n"
          "\n"
+         "Tracing (settings reported by /v2/trace/setting; no trace files are written):\n"
+         "  --trace-config=[<mode>,]<setting>=<value>  level=<OFF|TIMESTAMPS|TENSORS>,\n"
+         "                                rate=<n>, count=<n>, mode=<triton|opentelemetry>,\n"
+         "                                triton,file=<path>, triton,log-frequency=<n>\n"
+         "  --trace-file=<path> --trace-level=<level> --trace-rate=<n> --trace-count=<n>\n"
+         "  --trace-log-frequency=<n>     deprecated spellings of the same settings\n"
+         "\n"
          "Logging:\n"
          "  --log-verbose=<n>             verbose level (default 0)\n"
          "  --log-info=<bool> --log-warning=<bool> --log-error=<bool>  (default true)\n"
          "  --log-file=<path>             log to a file instead of stderr\n"
          "  --log-format=<default|ISO8601>\n"
          "\n"
+         "Accepted for tritonserver command lines, with no effect in torchd (one WARN\n"
+         "line at start-up names the ones given):\n"
+         "  --host-policy=<name>,<setting>=<value>  --buffer-manager-thread-count=<n>\n"
+         "  --repoagent-directory=<dir>   --model-load-gpu-limit=<device>:<fraction>\n"
+         "  --rate-limit=<off|execution_count>  --rate-limit-resource=<name>:<n>[:<dev>]\n"
+         "  --cuda-virtual-address-size=<device>:<bytes>  --enable-peer-access=<bool>\n"
+         "  --allow-sagemaker=<bool> --sagemaker-port=<port>\n"
+         "  --sagemaker-safe-port-range=<a>-<b> --sagemaker-thread-count=<n>\n"
+         "  --allow-vertex-ai=<bool> --vertex-ai-port=<port> --vertex-ai-thread-count=<n>\n"
+         "  --vertex-ai-default-model=<name>\n"
          "  --allow-grpc=<bool> --grpc-port=<port>  accepted; this build has no gRPC\n"
+         "\n"
          "  --help                        show this text\n"
          "\n"
          "Example: torchd --model-repository=examples/models\n";

@@ -46,6 +46,20 @@ typedef struct cli_device_size {
   uint64_t byte_size;
 } cli_device_size;
 
+/* One --metrics-config=<setting>=<value> pair (validated: summary_latencies,
+ * counter_latencies and histogram_latencies are booleans, summary_quantiles is a list of
+ * <quantile>:<error>; other settings are kept and named in a start-up WARN). */
+typedef struct cli_metrics_config {
+  char *setting, *value; /* owned by cli_options */
+} cli_metrics_config;
+
+/* Trace settings given by --trace-config and the deprecated --trace-* flags; NULL keeps
+ * the default. Reported by the trace extension (torchd writes no trace files). */
+typedef struct cli_trace {
+  char *level; /* "OFF", or "TIMESTAMPS" / "TENSORS" / "TIMESTAMPS,TENSORS" */
+  char *rate, *count, *log_frequency, *file, *mode;
+} cli_trace;
+
 typedef struct cli_options {
   char **model_repositories; /* --model-repository (repeatable), owned */
   size_t model_repository_count;
@@ -61,13 +75,18 @@ typedef struct cli_options {
   bool strict_readiness;      /* default true */
   bool exit_on_error;         /* default true */
   int model_load_thread_count; /* default 4 */
+  int model_load_retry_count;  /* --model-load-retry-count, default 0 */
+  bool model_namespacing;      /* --model-namespacing, default false */
   int exit_timeout_secs;      /* default 30 */
   char *server_id;            /* --id, default "triton", owned */
 
   bool allow_http;            /* default true */
   int http_port;              /* default 8000 */
   char *http_address;         /* default "0.0.0.0", owned */
-  int http_thread_count;      /* default 8 */
+  int http_thread_count;      /* default: usable cores, at most 8 */
+  bool reuse_http_port;       /* --reuse-http-port: SO_REUSEPORT on the listen socket */
+  char *http_header_forward_pattern; /* --http-header-forward-pattern (POSIX ERE, checked
+                                        at parse time), owned, may be NULL */
   int inline_execution_max_us; /* default 200; 0 disables inline execution */
   bool close_batches_early;    /* default false (Triton's semantics); opt-in heuristic */
   uint64_t http_max_input_size; /* default 64 MiB */
@@ -88,6 +107,12 @@ typedef struct cli_options {
   cli_device_size *cuda_memory_pools;    /* --cuda-memory-pool-byte-size (owned) */
   size_t cuda_memory_pool_count;
   double min_compute_capability;         /* default 6.0, as Triton */
+  bool allow_cpu_metrics;     /* --allow-cpu-metrics, default true (nv_cpu_* from /proc) */
+  cli_metrics_config *metrics_configs; /* --metrics-config (repeatable), in order */
+  size_t metrics_config_count;
+  bool counter_latencies;     /* from --metrics-config counter_latencies, default true */
+
+  cli_trace trace;            /* --trace-config, --trace-level, ... */
 
   bool allow_grpc;            /* accepted for compatibility; torchd has no gRPC here */
   int grpc_port;
@@ -117,8 +142,12 @@ char *cli_parse(int argc, char **argv, cli_options *options);
 /* Free everything the options own. */
 void cli_options_free(cli_options *options);
 
-/* Help text a person can read (static storage). */
+/* Help text a person can read (static storage). It names every flag cli_parse takes. */
 const char *cli_usage(void);
+
+/* The name (without "--") of the index-th flag cli_parse takes, NULL past the last one:
+ * lets a test check that the help names every flag. */
+const char *cli_flag_name(size_t index);
 
 /* Category bit for a restricted-API name ("model-repository"), 0 if unknown. */
 unsigned cli_restriction_category(const char *name, size_t len);

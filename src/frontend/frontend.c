@@ -17,6 +17,15 @@ TRITONSERVER_Error *frontend_init(frontend *fe, TRITONSERVER_Server *server,
   fe->log = (log_settings){options->log_info, options->log_warning, options->log_error,
                            options->log_verbose, options->log_format};
   trace_settings_defaults(&fe->trace);
+  trace_settings_from_cli(&fe->trace, &options->trace);
+  if (options->http_header_forward_pattern != NULL) {
+    if (regcomp(&fe->header_forward, options->http_header_forward_pattern,
+                REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+      return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,
+                                   "--http-header-forward-pattern is not a valid regular "
+                                   "expression");
+    fe->header_forward_set = true;
+  }
   atomic_init(&fe->draining, false);
   atomic_init(&fe->live_infers, 0);
   atomic_init(&fe->suspended, 0);
@@ -30,6 +39,20 @@ TRITONSERVER_Error *frontend_init(frontend *fe, TRITONSERVER_Server *server,
     if (err != NULL) return err;
   }
   return infer_allocator_new(&fe->allocator);
+}
+
+/* Copies `value` into a fixed setting slot when it was given and fits. */
+static void set_slot(char *slot, size_t cap, const char *value) {
+  if (value != NULL && strlen(value) < cap) snprintf(slot, cap, "%s", value);
+}
+
+void trace_settings_from_cli(trace_settings *t, const cli_trace *given) {
+  set_slot(t->trace_level, sizeof(t->trace_level), given->level);
+  set_slot(t->trace_rate, sizeof(t->trace_rate), given->rate);
+  set_slot(t->trace_count, sizeof(t->trace_count), given->count);
+  set_slot(t->log_frequency, sizeof(t->log_frequency), given->log_frequency);
+  set_slot(t->trace_file, sizeof(t->trace_file), given->file);
+  set_slot(t->trace_mode, sizeof(t->trace_mode), given->mode);
 }
 
 bool frontend_clients_all_waiting(void *userp) {

@@ -13,6 +13,7 @@
 #include "shm_registry.h"
 
 #include <pthread.h>
+#include <regex.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -70,6 +71,9 @@ typedef struct frontend {
   atomic_long suspended;      /* connections suspended for an inference, not yet resumed */
   atomic_long open_connections; /* HTTP connections open now */
   atomic_long waiting_infers;   /* inferences handed to the core, not yet answered */
+  bool header_forward_set;    /* --http-header-forward-pattern was given */
+  regex_t header_forward;     /* compiled from it (REG_EXTENDED | REG_ICASE | REG_NOSUB);
+                                 regexec is thread-safe on a compiled pattern */
   pthread_mutex_t calls_lock; /* guards `calls` */
   struct infer_call *calls;   /* inference calls in flight (infer_handler.c) */
 } frontend;
@@ -77,10 +81,15 @@ typedef struct frontend {
 /* Trace settings at their defaults (level OFF, rate 1000, count -1, mode triton). */
 void trace_settings_defaults(trace_settings *t);
 
+/* Applies the trace flags that were given (--trace-config, --trace-level, ...) over `t`.
+ * A value too long for its slot is left out (the defaults stay). */
+void trace_settings_from_cli(trace_settings *t, const cli_trace *given);
+
 /* Sets up `fe` (zeroed storage) for `server` and the parsed flags (both borrowed; they
- * must outlive it): locks, shared-memory registry, log and trace settings, counters, the
- * response allocator, and — with --close-batches-early — the core's clients-waiting
- * query. Returns the error of the step that failed (the caller reports it and exits). */
+ * must outlive it): locks, shared-memory registry, log and trace settings (the trace
+ * flags' values), counters, the header-forward pattern, the response allocator, and —
+ * with --close-batches-early — the core's clients-waiting query. Returns the error of
+ * the step that failed (the caller reports it and exits). */
 TRITONSERVER_Error *frontend_init(frontend *fe, TRITONSERVER_Server *server,
                                   const cli_options *options);
 

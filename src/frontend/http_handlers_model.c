@@ -77,21 +77,33 @@ static int base64_value(char c) {
   return -1;
 }
 
-/* Decode standard base64 (padding optional). Returns a malloc'd buffer or NULL on bad
- * input; *size gets the decoded length. */
+/* Decode standard base64 (RFC 4648; padding optional, nothing but '=' after the first
+ * '='). Returns a malloc'd buffer or NULL on bad input; *size gets the decoded length. */
 static unsigned char *base64_decode(const char *text, size_t len, size_t *size) {
   unsigned char *out = malloc(len / 4 * 3 + 3);
   if (out == NULL) return NULL;
-  size_t n = 0;
+  size_t n = 0, digits = 0;
   uint32_t acc = 0;
   int bits = 0;
   for (size_t i = 0; i < len; ++i) {
-    if (text[i] == '=') break;
+    if (text[i] == '=') {
+      for (size_t k = i; k < len; ++k)
+        if (text[k] != '=') {
+          free(out);
+          return NULL;
+        }
+      if (len - i > 2) {
+        free(out);
+        return NULL;
+      }
+      break;
+    }
     int v = base64_value(text[i]);
     if (v < 0) {
       free(out);
       return NULL;
     }
+    ++digits;
     acc = acc << 6 | (uint32_t)v;
     bits += 6;
     if (bits >= 8) {
@@ -99,19 +111,43 @@ static unsigned char *base64_decode(const char *text, size_t len, size_t *size) 
       out[n++] = (unsigned char)(acc >> bits);
     }
   }
+  if (digits % 4 == 1) { /* one leftover digit cannot encode a byte */
+    free(out);
+    return NULL;
+  }
   *size = n;
   return out;
 }
 
-/* Build the load parameters ("config" string, "file:<path>" bytes) from the body. */
-static char *load_parameters(json_object *params, TRITONSERVER_Parameter ***out,
-                             size_t *count) {
+/* The load parameters of one request: TRITONSERVER_Parameters and the decoded file bytes
+ * they borrow (BYTES parameters do not copy), kept until the load returns. */
+typedef struct load_parameter_list {
+  TRITONSERVER_Parameter **items;
+  unsigned char **buffers;
+  size_t count;
+} load_parameter_list;
+
+static void load_parameters_free(load_parameter_list *l) {
+  for (size_t i = 0; i < l->count; ++i) {
+    TRITONSERVER_ParameterDelete(l->items[i]);
+    free(l->buffers[i]);
+  }
+  free(l->items);
+  free(l->buffers);
+  memset(l, 0, sizeof(*l));
+}
+
+/* Build the load parameters ("config" string, "file:<path>" bytes) from the body. The
+ * decoded files together may not exceed `max_bytes` (--http-max-input-size). Returns NULL
+ * or a message naming the bad parameter (the caller answers 400). */
+static char *load_parameters(json_object *params, uint64_t max_bytes, load_parameter_list *out) {
   size_t capacity = (size_t)json_object_object_length(params);
-  TRITONSERVER_Parameter **list = calloc(capacity ? capacity : 1, sizeof(*list));
-  if (list == NULL) return errfmt("out of memory");
-  *out = list;
-  *count = 0;
+  memset(out, 0, sizeof(*out));
+  out->items = calloc(capacity ? capacity : 1, sizeof(*out->items));
+  out->buffers = calloc(capacity ? capacity : 1, sizeof(*out->buffers));
+  if (out->items == NULL || out->buffers == NULL) return errfmt("out of memory");
   bool has_file = false, has_config = false;
+  uint64_t total = 0;
   json_object_object_foreach(params, key, v) {
     if (strcmp(key, "config") == 0) {
       if (!json_object_is_type(v, json_type_string))
@@ -119,8 +155,10 @@ static char *load_parameters(json_object *params, TRITONSERVER_Parameter ***out,
                       "parameter 'config', got %s",
                       json_object_to_json_string(v));
       has_config = true;
-      list[(*count)++] = TRITONSERVER_ParameterNew(key, TRITONSERVER_PARAMETER_STRING,
-                                                   json_object_get_string(v));
+      out->items[out->count] = TRITONSERVER_ParameterNew(key, TRITONSERVER_PARAMETER_STRING,
+                                                         json_object_get_string(v));
+      if (out->items[out->count] == NULL) return errfmt("out of memory");
+      ++out->count;
     } else if (strncmp(key, "file:", 5) == 0) {
       if (!json_object_is_type(v, json_type_string))
         return errfmt("expecting a base64 string for load parameter '%s'", key);
@@ -128,8 +166,20 @@ static char *load_parameters(json_object *params, TRITONSERVER_Parameter ***out,
       unsigned char *bytes =
           base64_decode(json_object_get_string(v), (size_t)json_object_get_string_len(v), &size);
       if (bytes == NULL) return errfmt("load parameter '%s' is not valid base64", key);
-      list[(*count)++] = TRITONSERVER_ParameterBytesNew(key, bytes, size);
-      free(bytes);
+      total += size;
+      if (total > max_bytes) {
+        free(bytes);
+        return errfmt("load parameter '%s': the files of the load request exceed %llu bytes "
+                      "(--http-max-input-size)",
+                      key, (unsigned long long)max_bytes);
+      }
+      out->buffers[out->count] = bytes;
+      out->items[out->count] = TRITONSERVER_ParameterBytesNew(key, bytes, size);
+      if (out->items[out->count] == NULL) {
+        ++out->count; /* frees the buffer with the list */
+        return errfmt("out of memory");
+      }
+      ++out->count;
       has_file = true;
     } else {
       return errfmt("unknown load parameter '%s'; expected 'config' or 'file:<version>/"
@@ -138,8 +188,7 @@ static char *load_parameters(json_object *params, TRITONSERVER_Parameter ***out,
     }
   }
   if (has_file && !has_config)
-    return errfmt("load parameter 'config' must be specified when 'file:' parameters are "
-                  "given");
+    return errfmt("Load parameter 'config' must be specified for model file override");
   return NULL;
 }
 
@@ -159,20 +208,20 @@ void handle_repository_load(http_request *r, bool load) {
   }
   TRITONSERVER_Error *err = NULL;
   if (load) {
-    TRITONSERVER_Parameter **list = NULL;
-    size_t count = 0;
-    char *message = params ? load_parameters(params, &list, &count) : NULL;
+    load_parameter_list list = {0};
+    char *message =
+        params ? load_parameters(params, r->fe->options->http_max_input_size, &list) : NULL;
     if (message != NULL) {
       http_reply_error(r, MHD_HTTP_BAD_REQUEST, message);
       free(message);
-    } else if (count > 0) {
+    } else if (list.count > 0) {
       err = TRITONSERVER_ServerLoadModelWithParameters(
-          r->fe->server, r->route.model, (const TRITONSERVER_Parameter **)list, count);
+          r->fe->server, r->route.model, (const TRITONSERVER_Parameter **)list.items,
+          list.count);
     } else {
       err = TRITONSERVER_ServerLoadModel(r->fe->server, r->route.model);
     }
-    for (size_t i = 0; i < count; ++i) TRITONSERVER_ParameterDelete(list[i]);
-    free(list);
+    load_parameters_free(&list);
     if (message != NULL) {
       json_object_put(body);
       return;

@@ -274,8 +274,12 @@ struct MHD_Daemon *http_server_start(frontend *fe, const char *address, int port
       MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
       NULL, access_handler, fe, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, request_completed,
-      NULL, MHD_OPTION_NOTIFY_CONNECTION, connection_notify, fe, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)300, MHD_OPTION_END);
+      NULL, MHD_OPTION_NOTIFY_CONNECTION, connection_notify, fe, MHD_OPTION_UNESCAPE_CALLBACK,
+      keep_escaped, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
+      /* --reuse-http-port: 1 sets SO_REUSEPORT (with SO_REUSEADDR) on the listen socket,
+       * so servers that all set it share the port; 0 is MHD's default (SO_REUSEADDR). */
+      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(fe->options->reuse_http_port ? 1 : 0),
+      MHD_OPTION_END);
   if (daemon == NULL)
     *error = errfmt("failed to start the HTTP service at %s:%d (is the port in use?)",
                     address, port);

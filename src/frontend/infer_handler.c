@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { MAX_IOV = 64 };
 /* Replies up to this size are sent from one copied buffer rather than zero-copy iovecs
@@ -439,6 +440,45 @@ static char *complete_raw_request(infer_call *call) {
     if (err != NULL) goto fail;                                                            \
   } while (0)
 
+/* Request parameter names the protocol reserves (spec §4.2): a forwarded header must not
+ * pose as one of them. */
+static bool reserved_parameter_name(const char *name) {
+  static const char *const reserved[] = {"sequence_id", "sequence_start", "sequence_end",
+                                         "priority",    "timeout",        "binary_data_output",
+                                         "headers"};
+  for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); ++i)
+    if (strcasecmp(name, reserved[i]) == 0) return true;
+  return strncasecmp(name, "triton_", 7) == 0;
+}
+
+typedef struct header_forward {
+  const regex_t *pattern;
+  TRITONSERVER_InferenceRequest *request;
+  TRITONSERVER_Error *err;
+} header_forward;
+
+/* MHD header iterator: a header whose name matches --http-header-forward-pattern becomes
+ * a STRING request parameter named like the header (as Triton forwards them). */
+static enum MHD_Result forward_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value) {
+  (void)kind;
+  header_forward *f = cls;
+  if (key == NULL || regexec(f->pattern, key, 0, NULL, 0) != 0) return MHD_YES;
+  if (reserved_parameter_name(key)) {
+    char *message = errfmt("HTTP header '%s' matches --http-header-forward-pattern, but '%s' "
+                           "is a reserved request parameter name (parameter keys starting "
+                           "with 'triton_' and sequence_id, sequence_start, sequence_end, "
+                           "priority, timeout, binary_data_output, headers are reserved)",
+                           key, key);
+    f->err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,
+                                   message ? message : "reserved header name");
+    free(message);
+    return MHD_NO;
+  }
+  f->err = TRITONSERVER_InferenceRequestSetStringParameter(f->request, key, value ? value : "");
+  return f->err == NULL ? MHD_YES : MHD_NO;
+}
+
 /* Build the TRITONSERVER_InferenceRequest. On error returns it (request deleted). */
 static TRITONSERVER_Error *build_request(infer_call *call, TRITONSERVER_InferenceRequest **out) {
   const infer_request *p = &call->parsed;
@@ -466,6 +506,11 @@ static TRITONSERVER_Error *build_request(infer_call *call, TRITONSERVER_Inferenc
     case PARAM_BOOL: TRY(TRITONSERVER_InferenceRequestSetBoolParameter(req, q->key, q->bool_value)); break;
     case PARAM_DOUBLE: TRY(TRITONSERVER_InferenceRequestSetDoubleParameter(req, q->key, q->double_value)); break;
     }
+  }
+  if (call->fe->header_forward_set) {
+    header_forward forward = {&call->fe->header_forward, req, NULL};
+    MHD_get_connection_values(call->connection, MHD_HEADER_KIND, forward_header, &forward);
+    TRY(forward.err);
   }
   for (size_t i = 0; i < p->input_count; ++i) {
     const infer_input *in = &p->inputs[i];

@@ -51,6 +51,41 @@ static void warn_ignored_flags(const cli_options *cli) {
   strbuf_free(&names);
 }
 
+static void log_warning(const char *file, int line, const char *message) {
+  TRITONSERVER_Error *err = TRITONSERVER_LogMessage(TRITONSERVER_LOG_WARN, file, line, message);
+  if (err != NULL) {
+    TRITONSERVER_ErrorDelete(err);
+    fprintf(stderr, "warning: %s\n", message);
+  }
+}
+
+/* WARN lines for flag values torchd takes but does not act on fully: --metrics-config
+ * settings other than the latency switches and quantiles, and tracing turned on (the
+ * settings are reported, no trace is written). */
+static void warn_partial_flags(const cli_options *cli) {
+  for (size_t i = 0; i < cli->metrics_config_count; ++i) {
+    const cli_metrics_config *c = &cli->metrics_configs[i];
+    char *line = NULL;
+    if (strcmp(c->setting, "histogram_latencies") == 0 && strcmp(c->value, "true") == 0)
+      line = errfmt("--metrics-config histogram_latencies=true: torchd has no "
+                    "nv_inference_first_response_histogram_ms yet; ignored");
+    else if (strcmp(c->setting, "summary_latencies") != 0 &&
+             strcmp(c->setting, "counter_latencies") != 0 &&
+             strcmp(c->setting, "summary_quantiles") != 0 &&
+             strcmp(c->setting, "histogram_latencies") != 0)
+      line = errfmt("--metrics-config: unknown setting '%s' ignored (known: "
+                    "counter_latencies, summary_latencies, summary_quantiles, "
+                    "histogram_latencies)",
+                    c->setting);
+    if (line != NULL) log_warning(__FILE__, __LINE__, line);
+    free(line);
+  }
+  if (cli->trace.level != NULL && strcmp(cli->trace.level, "OFF") != 0)
+    log_warning(__FILE__, __LINE__,
+                "tracing: the trace settings are kept and reported by /v2/trace/setting, "
+                "but this torchd writes no trace output");
+}
+
 /* Triton's startup table: model, version, status (READY or UNAVAILABLE: reason). */
 static void print_model_table(TRITONSERVER_Server *server) {
   TRITONSERVER_Message *message = NULL;
@@ -185,6 +220,7 @@ int main(int argc, char **argv) {
   TRITONSERVER_ServerOptionsDelete(options);
   if (err != NULL) return fail("creating server", err);
   warn_ignored_flags(&cli);
+  warn_partial_flags(&cli);
   print_model_table(server);
 
   static frontend fe;
@@ -246,6 +282,7 @@ int main(int argc, char **argv) {
   if (atomic_load(&fe.live_infers) == 0) {
     TRITONSERVER_ResponseAllocatorDelete(fe.allocator);
     shm_registry_destroy(&fe.shm);
+    if (fe.header_forward_set) regfree(&fe.header_forward);
     cli_options_free(&cli);
   }
   /* Else the core gave up waiting (exit timeout) while backends still execute requests

@@ -8,6 +8,7 @@
 
 #include "strbuf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,9 +18,19 @@ typedef uint64_t (*metrics_pending_fn)(void *context, const char *model, const c
 /*
  * Render every family with HELP/TYPE lines and one sample per model/version found in
  * `stats_json` ({"model_stats":[...]}) into `out`. `pending` may be NULL (gauge = 0).
- * Returns NULL or a malloc'd message when the JSON is not statistics.
+ * `latency_counters` false leaves out the *_duration_us counters (--metrics-config
+ * counter_latencies=false). Returns NULL or a malloc'd message when the JSON is not
+ * statistics.
  */
 char *metrics_render(const char *stats_json, size_t len, metrics_pending_fn pending,
-                     void *context, strbuf *out);
+                     void *context, bool latency_counters, strbuf *out);
+
+/*
+ * Append to `out` the families of the core's own exposition (TRITONSERVER_ServerMetrics:
+ * latency summaries, CPU gauges, backends' custom metrics) except those metrics_render
+ * writes itself, so each family appears once. Lines are matched by metric name: the
+ * name after "# HELP"/"# TYPE", or before '{' or ' ' on a sample line.
+ */
+void metrics_append_core(const char *core_text, size_t len, strbuf *out);
 
 #endif

@@ -30,6 +30,23 @@ static enum MHD_Result error_reply(struct MHD_Connection *connection, unsigned s
   return reply(connection, status, body, body ? strlen(body) : 0, "application/json");
 }
 
+/* The core's families the statistics do not carry (latency summaries, CPU gauges, custom
+ * metrics of backends), after ours. */
+static void append_core_families(frontend *fe, strbuf *text) {
+  TRITONSERVER_Metrics *metrics = NULL;
+  TRITONSERVER_Error *err = TRITONSERVER_ServerMetrics(fe->server, &metrics);
+  if (err != NULL) {
+    TRITONSERVER_ErrorDelete(err);
+    return;
+  }
+  const char *base = NULL;
+  size_t size = 0;
+  err = TRITONSERVER_MetricsFormatted(metrics, TRITONSERVER_METRIC_PROMETHEUS, &base, &size);
+  if (err == NULL) metrics_append_core(base, size, text);
+  else TRITONSERVER_ErrorDelete(err);
+  TRITONSERVER_MetricsDelete(metrics);
+}
+
 static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *connection,
                                        const char *url, const char *method,
                                        const char *version, const char *upload_data,
@@ -49,6 +66,7 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *connect
     return error_reply(connection, MHD_HTTP_NOT_FOUND, "Not Found");
   if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
     return error_reply(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed");
+  bool latency_counters = fe->options->counter_latencies;
   TRITONSERVER_Message *message = NULL;
   TRITONSERVER_Error *err = TRITONSERVER_ServerModelStatistics(fe->server, "", -1, &message);
   strbuf text;
@@ -57,7 +75,8 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *connect
   if (err != NULL) {
     /* No ready model: statistics fail, but the families are still listed. */
     TRITONSERVER_ErrorDelete(err);
-    failure = metrics_render("{\"model_stats\":[]}", 18, pending_of, fe, &text);
+    failure = metrics_render("{\"model_stats\":[]}", 18, pending_of, fe, latency_counters,
+                             &text);
   } else {
     const char *base = NULL;
     size_t size = 0;
@@ -67,9 +86,10 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *connect
       base = "{\"model_stats\":[]}";
       size = 18;
     }
-    failure = metrics_render(base, size, pending_of, fe, &text);
+    failure = metrics_render(base, size, pending_of, fe, latency_counters, &text);
     TRITONSERVER_MessageDelete(message);
   }
+  if (failure == NULL) append_core_families(fe, &text);
   if (failure != NULL) {
     strbuf_free(&text);
     enum MHD_Result result = error_reply(connection, 500, "cannot render metrics");

@@ -97,7 +97,7 @@ static uint64_t family_value(const family *f, json_object *model, const char *na
 }
 
 char *metrics_render(const char *stats_json, size_t len, metrics_pending_fn pending,
-                     void *context, strbuf *out) {
+                     void *context, bool latency_counters, strbuf *out) {
   json_tokener *tok = json_tokener_new_ex(64);
   if (tok == NULL) return errfmt("out of memory");
   json_object *root = json_tokener_parse_ex(tok, stats_json, (int)len);
@@ -111,6 +111,7 @@ char *metrics_render(const char *stats_json, size_t len, metrics_pending_fn pend
   size_t count = json_object_array_length(models);
   for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); ++f) {
     const family *fam = &families[f];
+    if (fam->source == SOURCE_STAT_NS && !latency_counters) continue;
     strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name,
                   fam->type);
     for (size_t i = 0; i < count; ++i) {
@@ -135,4 +136,32 @@ char *metrics_render(const char *stats_json, size_t len, metrics_pending_fn pend
   }
   json_object_put(root);
   return out->failed ? errfmt("out of memory rendering metrics") : NULL;
+}
+
+/* True when `name` (len bytes) is a family metrics_render writes. */
+static bool own_family(const char *name, size_t len) {
+  for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); ++f)
+    if (strlen(families[f].name) == len && strncmp(families[f].name, name, len) == 0)
+      return true;
+  return false;
+}
+
+void metrics_append_core(const char *core_text, size_t len, strbuf *out) {
+  const char *end = core_text + len;
+  for (const char *line = core_text; line < end;) {
+    const char *newline = memchr(line, '\n', (size_t)(end - line));
+    const char *line_end = newline ? newline : end;
+    const char *name = line;
+    if (line_end - line > 7 && (strncmp(line, "# HELP ", 7) == 0 ||
+                                strncmp(line, "# TYPE ", 7) == 0))
+      name = line + 7;
+    size_t name_len = 0;
+    while (name + name_len < line_end && name[name_len] != '{' && name[name_len] != ' ')
+      ++name_len;
+    if (line_end > line && !own_family(name, name_len)) {
+      strbuf_append(out, line, (size_t)(line_end - line));
+      strbuf_append(out, "\n", 1);
+    }
+    line = newline ? newline + 1 : end;
+  }
 }

@@ -47,6 +47,8 @@ TRITONSERVER_Error *server_options_from_cli(const cli_options *cli, const char *
   TRY(TRITONSERVER_ServerOptionsSetStrictReadiness(o, cli->strict_readiness));
   TRY(TRITONSERVER_ServerOptionsSetExitTimeout(o, (unsigned)cli->exit_timeout_secs));
   TRY(TRITONSERVER_ServerOptionsSetModelLoadThreadCount(o, (unsigned)cli->model_load_thread_count));
+  TRY(TRITONSERVER_ServerOptionsSetModelLoadRetryCount(o, (unsigned)cli->model_load_retry_count));
+  TRY(TRITONSERVER_ServerOptionsSetModelNamespacing(o, cli->model_namespacing));
   if (cli->log_file != NULL) TRY(TRITONSERVER_ServerOptionsSetLogFile(o, cli->log_file));
   TRY(TRITONSERVER_ServerOptionsSetLogInfo(o, cli->log_info));
   TRY(TRITONSERVER_ServerOptionsSetLogWarn(o, cli->log_warning));
@@ -62,6 +64,11 @@ TRITONSERVER_Error *server_options_from_cli(const cli_options *cli, const char *
                                                             cli->cuda_memory_pools[i].byte_size));
   TRY(TRITONSERVER_ServerOptionsSetMinSupportedComputeCapability(o,
                                                                  cli->min_compute_capability));
+  /* As in tritonserver, CPU metrics need metrics. */
+  TRY(TRITONSERVER_ServerOptionsSetCpuMetrics(o, cli->allow_metrics && cli->allow_cpu_metrics));
+  for (size_t i = 0; i < cli->metrics_config_count; ++i)
+    TRY(TRITONSERVER_ServerOptionsSetMetricsConfig(o, "", cli->metrics_configs[i].setting,
+                                                   cli->metrics_configs[i].value));
   if (backend_directory != NULL)
     TRY(TRITONSERVER_ServerOptionsSetBackendDirectory(o, backend_directory));
   for (size_t i = 0; i < cli->backend_config_count; ++i)

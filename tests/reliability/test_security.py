@@ -192,13 +192,27 @@ def test_load_override_cannot_escape(jail, case):
     assert_alive(srv)
 
 
-def test_load_file_parameters_refused(jail):
-    srv, _, _ = jail
+def test_load_file_parameters_cannot_escape(jail):
+    """`file:` load parameters write into a private temporary repository; none of these
+    may leave it (each is a 400 naming the parameter, nothing is created beside the
+    repository), and the files of a load never land in the configured repository."""
+    srv, base, _ = jail
     config = json.dumps({"name": "plain", "backend": "identity"})
-    r = srv.post("/v2/repository/models/plain/load",
-                 json={"parameters": {"config": config, "file:../../outside/x/model.pt": "AAAA"}})
-    assert r.status_code in (400, 501), r.text
-    assert "file:" in r.json()["error"]
+    for key in ("file:../../outside/x/model.pt", "file:../plain/1/model.pt", "file:/tmp/x",
+                "file:1/../../../outside/y", "file:1/%2E%2E", "file:1//../w"):
+        r = srv.post("/v2/repository/models/plain/load",
+                     json={"parameters": {"config": config, key: "AAAA"}})
+        if key == "file:1/%2E%2E":  # not a dot segment: an odd file name inside the temp dir
+            assert r.status_code == 200, r.text
+            continue
+        assert r.status_code == 400, r.text
+        assert f"'{key}'" in r.json()["error"]
+    assert not os.path.exists(os.path.join(base, "outside", "x"))
+    assert not os.path.exists(os.path.join(base, "outside", "y"))
+    assert sorted(os.listdir(os.path.join(base, "repo", "plain"))) == ["1", "config.pbtxt"]
+    assert os.listdir(os.path.join(base, "repo", "plain", "1")) == []
+    r = srv.post("/v2/repository/models/plain/load")  # back to the repository's own files
+    assert r.status_code == 200, r.text
     assert_alive(srv)
 
 

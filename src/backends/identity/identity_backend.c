@@ -12,6 +12,8 @@
  * instance's first execute, counting warmup); on request, copies of the request's
  * parameters (echo_parameters) and of the backend config (echo_backend_config). It then
  * reports per-request and batch statistics and releases every request. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +52,34 @@ TRITONSERVER_Error *TRITONBACKEND_Initialize(TRITONBACKEND_Backend *backend)
   return NULL;
 }
 
+/* fail_first_loads: how many loads each model name has been refused so far (a small
+ * process-wide table; names past its size are never refused). */
+enum { REFUSED_SLOTS = 64 };
+static pthread_mutex_t refused_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+  char name[128];
+  uint64_t count;
+} refused[REFUSED_SLOTS];
+
+/* True when this load of `name` is one of its first `limit` loads (and counts it). */
+static bool refuse_this_load(const char *name, uint64_t limit)
+{
+  bool refuse = false;
+  pthread_mutex_lock(&refused_lock);
+  for (size_t i = 0; i < REFUSED_SLOTS; i++) {
+    if (refused[i].name[0] == '\0' && strlen(name) < sizeof(refused[i].name))
+      snprintf(refused[i].name, sizeof(refused[i].name), "%s", name);
+    if (strcmp(refused[i].name, name) == 0) {
+      refuse = refused[i].count < limit;
+      if (refuse)
+        refused[i].count++;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&refused_lock);
+  return refuse;
+}
+
 /* Reads the model's settings into its state (owned by the backend until ModelFinalize). */
 TRITONSERVER_Error *TRITONBACKEND_ModelInitialize(TRITONBACKEND_Model *model)
 {
@@ -62,6 +92,13 @@ TRITONSERVER_Error *TRITONBACKEND_ModelInitialize(TRITONBACKEND_Model *model)
     return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG,
                                  "identity backend: model load failed as asked by parameter "
                                  "fail_load");
+  }
+  if (settings->fail_first_loads > 0 &&
+      refuse_this_load(settings->name, settings->fail_first_loads)) {
+    identity_model_free(settings);
+    return TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_UNAVAILABLE,
+                                 "identity backend: model load failed as asked by parameter "
+                                 "fail_first_loads");
   }
   error = TRITONBACKEND_ModelSetState(model, settings);
   if (error != NULL)

@@ -80,6 +80,8 @@ static TRITONSERVER_Error *read_settings(json_object *config, identity_model *se
   settings->decoupled_repeat = 1;
   if (error == NULL)
     error = parse_count(settings->name, config, "decoupled_repeat", &settings->decoupled_repeat);
+  if (error == NULL)
+    error = parse_count(settings->name, config, "fail_first_loads", &settings->fail_first_loads);
   if (error != NULL)
     return error;
   json_object *policy, *decoupled;

@@ -14,6 +14,9 @@
  *   error_request_id  a request with this id gets an error response.
  *   error_all         "true": every request gets an error response.
  *   fail_load         "true": TRITONBACKEND_ModelInitialize fails (load-failure tests).
+ *   fail_first_loads  N: the first N TRITONBACKEND_ModelInitialize calls for a model of
+ *                     this name in this process fail, later ones succeed (load-retry
+ *                     tests).
  *   echo_parameters   "true": every request parameter is copied into the response's
  *                     parameters under the same name and type.
  *   decoupled_repeat  for a model with model_transaction_policy { decoupled: true }: how
@@ -44,6 +47,7 @@ typedef struct identity_model {
   char *error_request_id; /* owned; NULL when unset */
   bool error_all;
   bool fail_load;
+  uint64_t fail_first_loads;
   bool echo_parameters;
   bool echo_backend_config;
   bool decoupled;            /* model_transaction_policy.decoupled */

@@ -77,10 +77,62 @@ static void counters_and_custom_metrics(void **state)
   server_finish(server, repo);
 }
 
+/* --metrics-config summary_latencies=true / counter_latencies=false / summary_quantiles,
+ * and the CPU gauges (on by default, off with SetCpuMetrics(false)). */
+static void summaries_and_cpu_gauges(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  repo_add_model(repo, "timed", MODEL_IDENTITY_FP32, (const int[]){1}, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  check_ok(TRITONSERVER_ServerOptionsSetMetricsConfig(options, "", "summary_latencies", "true"),
+           "summary_latencies");
+  check_ok(TRITONSERVER_ServerOptionsSetMetricsConfig(options, "", "counter_latencies", "false"),
+           "counter_latencies");
+  check_ok(TRITONSERVER_ServerOptionsSetMetricsConfig(options, "", "summary_quantiles",
+                                                      "0.5:0.05,0.9:0.01"),
+           "summary_quantiles");
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  const int64_t shape[] = {1, 4};
+  const float data[4] = {0};
+  for (int i = 0; i < 4; i++) {
+    infer_call *call = call_new(server, "timed", -1, NULL);
+    call_add_input(call, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, data, sizeof(data));
+    call_run(server, call);
+    check_call_ok(call);
+    call_free(call);
+  }
+  char *text = metrics_text(server);
+  expect_line(text, "# TYPE nv_inference_request_summary_us summary\n");
+  expect_line(text, "\nnv_inference_request_summary_us_count{model=\"timed\",version=\"1\"} 4\n");
+  expect_line(text, "\nnv_inference_compute_infer_summary_us_count{model=\"timed\",version=\"1\"} 4\n");
+  expect_line(text, "nv_inference_queue_summary_us{model=\"timed\",version=\"1\",quantile=\"0.9\"} ");
+  assert_null(strstr(text, "quantile=\"0.99\""));
+  assert_null(strstr(text, "_duration_us")); /* counter_latencies=false */
+  expect_line(text, "\nnv_inference_request_success{model=\"timed\",version=\"1\"} 4\n");
+  expect_line(text, "# TYPE nv_cpu_utilization gauge\n");
+  expect_line(text, "\nnv_cpu_memory_total_bytes ");
+  free(text);
+  server_stop(server);
+
+  options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  check_ok(TRITONSERVER_ServerOptionsSetCpuMetrics(options, false), "cpu metrics off");
+  server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  text = metrics_text(server);
+  assert_null(strstr(text, "nv_cpu_"));
+  assert_null(strstr(text, "_summary_us"));
+  expect_line(text, "# TYPE nv_inference_request_duration_us counter\n");
+  free(text);
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(counters_and_custom_metrics),
+      cmocka_unit_test(summaries_and_cpu_gauges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

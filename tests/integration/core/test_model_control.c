@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,129 @@ static void load_with_config_parameter_overrides_the_file(void **state)
   assert_int_equal(json_object_get_int(json_object_object_get(config, "max_batch_size")), 3);
   json_object_put(config);
   server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+/* How many torchd-override-* repositories `tmp` holds. */
+static int override_count(const char *tmp)
+{
+  DIR *d = opendir(tmp);
+  int n = 0;
+  for (struct dirent *e; d && (e = readdir(d));)
+    n += strncmp(e->d_name, "torchd-override-", 16) == 0;
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static TRITONSERVER_Error *load_with_files(TRITONSERVER_Server *server, const char *model,
+                                           const char *config, const char *file_key)
+{
+  TRITONSERVER_Parameter *p[2];
+  p[0] = TRITONSERVER_ParameterNew("config", TRITONSERVER_PARAMETER_STRING, config);
+  p[1] = TRITONSERVER_ParameterBytesNew(file_key, "weights", 7);
+  TRITONSERVER_Error *err =
+      TRITONSERVER_ServerLoadModelWithParameters(server, model, (const TRITONSERVER_Parameter **)p, 2);
+  TRITONSERVER_ParameterDelete(p[0]);
+  TRITONSERVER_ParameterDelete(p[1]);
+  return err;
+}
+
+/* `file:` load parameters: the model comes from the request's files (a private
+ * temporary repository under $TMPDIR) and needs no repository entry; the directory lives
+ * as long as the versions loaded from it. */
+static void load_with_files_from_the_request(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  char *tmp = repo_create();
+  setenv("TMPDIR", tmp, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  const char *config =
+      "{\"backend\":\"identity\",\"max_batch_size\":8,"
+      "\"input\":[{\"name\":\"INPUT0\",\"data_type\":\"TYPE_FP32\",\"dims\":[4]}],"
+      "\"output\":[{\"name\":\"OUTPUT0\",\"data_type\":\"TYPE_FP32\",\"dims\":[4]}]}";
+
+  check_ok(load_with_files(server, "sent", config, "file:1/weights.bin"), "load with files");
+  assert_true(model_ready(server, "sent", 1));
+  TRITONSERVER_Error_Code code = TRITONSERVER_ERROR_UNKNOWN;
+  assert_int_equal(infer_version(server, "sent", -1, &code), 1);
+  assert_int_equal(override_count(tmp), 1);
+  /* A reload from new files replaces the directory. */
+  check_ok(load_with_files(server, "sent", config, "file:2/weights.bin"), "reload with files");
+  assert_int_equal(infer_version(server, "sent", -1, &code), 2);
+  assert_int_equal(override_count(tmp), 1);
+  /* Refused requests: named parameter, nothing written, version 2 still serves. */
+  check_error(load_with_files(server, "sent", config, "file:../1/x"),
+              TRITONSERVER_ERROR_INVALID_ARG, "'file:../1/x'");
+  check_error(load_with_files(server, "sent", config, "file:weights.bin"),
+              TRITONSERVER_ERROR_INVALID_ARG, "at least one version");
+  TRITONSERVER_Parameter *file = TRITONSERVER_ParameterBytesNew("file:1/w", "x", 1);
+  const TRITONSERVER_Parameter *only_file[] = {file};
+  check_error(TRITONSERVER_ServerLoadModelWithParameters(server, "sent", only_file, 1),
+              TRITONSERVER_ERROR_INVALID_ARG, "Load parameter 'config' must be specified");
+  TRITONSERVER_ParameterDelete(file);
+  assert_int_equal(override_count(tmp), 1);
+  assert_int_equal(infer_version(server, "sent", -1, &code), 2);
+  /* Unloaded: the directory goes; loaded again and left loaded: it goes at exit. */
+  check_ok(TRITONSERVER_ServerUnloadModel(server, "sent"), "unload");
+  assert_int_equal(override_count(tmp), 0);
+  check_ok(load_with_files(server, "sent", config, "file:1/weights.bin"), "load again");
+  assert_int_equal(override_count(tmp), 1);
+  server_stop(server);
+  assert_int_equal(override_count(tmp), 0);
+  unsetenv("TMPDIR");
+  repo_remove_tree(tmp);
+  free(tmp);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+/* ServerOptionsSetModelLoadRetryCount: a model failing its first two loads is READY with
+ * two retries, and UNAVAILABLE with one. */
+static void load_retries(void **state)
+{
+  (void)state;
+  const char *config = MODEL_IDENTITY_FP32
+      "parameters { key: \"fail_first_loads\" value { string_value: \"2\" } }\n";
+  char *repo = repo_create();
+  repo_add_model(repo, "flaky_once", config, V1, 1);
+  repo_add_model(repo, "flaky_twice", config, V1, 1);
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
+  check_ok(TRITONSERVER_ServerOptionsSetModelLoadRetryCount(options, 1), "retry count");
+  TRITONSERVER_Server *server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  check_error(TRITONSERVER_ServerLoadModel(server, "flaky_once"), ANY_CODE, "fail_first_loads");
+  assert_false(model_ready(server, "flaky_once", -1));
+  check_ok(TRITONSERVER_ServerLoadModel(server, "flaky_once"), "third load"); /* 3rd attempt */
+  server_stop(server);
+
+  options = server_options(repo, TRITONSERVER_MODEL_CONTROL_EXPLICIT);
+  check_ok(TRITONSERVER_ServerOptionsSetModelLoadRetryCount(options, 2), "retry count");
+  server = server_start(options);
+  TRITONSERVER_ServerOptionsDelete(options);
+  check_ok(TRITONSERVER_ServerLoadModel(server, "flaky_twice"), "load with two retries");
+  assert_true(model_ready(server, "flaky_twice", -1));
+  server_stop(server);
+  repo_remove_tree(repo);
+  free(repo);
+}
+
+/* ServerOptionsSetModelNamespacing(true) is refused by ServerNew, with the reason. */
+static void namespacing_refused(void **state)
+{
+  (void)state;
+  char *repo = repo_create();
+  TRITONSERVER_ServerOptions *options = server_options(repo, TRITONSERVER_MODEL_CONTROL_NONE);
+  check_ok(TRITONSERVER_ServerOptionsSetModelNamespacing(options, true), "namespacing");
+  TRITONSERVER_Server *server = NULL;
+  check_error(TRITONSERVER_ServerNew(&server, options), TRITONSERVER_ERROR_UNSUPPORTED,
+              "--model-namespacing=true is not supported");
+  assert_null(server);
+  TRITONSERVER_ServerOptionsDelete(options);
   repo_remove_tree(repo);
   free(repo);
 }
@@ -310,6 +434,9 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(explicit_mode_loads_only_what_is_asked),
       cmocka_unit_test(load_with_config_parameter_overrides_the_file),
+      cmocka_unit_test(load_with_files_from_the_request),
+      cmocka_unit_test(load_retries),
+      cmocka_unit_test(namespacing_refused),
       cmocka_unit_test(none_mode_refuses_load_and_unload),
       cmocka_unit_test(poll_mode_follows_the_repository),
       cmocka_unit_test(version_policies),

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,6 +214,117 @@ static void test_bad_values(void **state) {
   expect_error(capability, ARGC(capability), "such as 6.0, got 'high'");
 }
 
+/* Issue 16's flags: each parsed into its option. */
+static void test_tritonserver_flags(void **state) {
+  (void)state;
+  char *argv[] = {"torchd", "--model-store=/a", "--model-repository=/b",
+                  "--http-header-forward-pattern", "^x-(trace|user)-.*",
+                  "--reuse-http-port", "--model-load-retry-count=3", "--model-namespacing=false",
+                  "--metrics-config=summary_latencies=true",
+                  "--metrics-config", "counter_latencies=false",
+                  "--metrics-config=summary_quantiles=0.5:0.05,0.99:0.001",
+                  "--allow-cpu-metrics=false", "--trace-config=level=TIMESTAMPS",
+                  "--trace-config", "triton,file=/tmp/trace.json", "--trace-level=TENSORS",
+                  "--trace-rate=50", "--trace-config=count=-1", "--trace-log-frequency=10",
+                  "--trace-config=opentelemetry,url=localhost:4318/v1/traces",
+                  "--allow-sagemaker=false", "--sagemaker-port=8080", "--allow-vertex-ai",
+                  "--vertex-ai-default-model=m"};
+  cli_options o;
+  assert_null(parse(ARGC(argv), argv, &o));
+  assert_int_equal(o.model_repository_count, 2);
+  assert_string_equal(o.model_repositories[0], "/a");
+  assert_string_equal(o.model_repositories[1], "/b");
+  assert_string_equal(o.http_header_forward_pattern, "^x-(trace|user)-.*");
+  assert_true(o.reuse_http_port);
+  assert_int_equal(o.model_load_retry_count, 3);
+  assert_false(o.model_namespacing);
+  assert_int_equal(o.metrics_config_count, 3);
+  assert_string_equal(o.metrics_configs[0].setting, "summary_latencies");
+  assert_string_equal(o.metrics_configs[0].value, "true");
+  assert_string_equal(o.metrics_configs[1].setting, "counter_latencies");
+  assert_string_equal(o.metrics_configs[2].value, "0.5:0.05,0.99:0.001");
+  assert_false(o.counter_latencies);
+  assert_false(o.allow_cpu_metrics);
+  assert_string_equal(o.trace.level, "TIMESTAMPS,TENSORS");
+  assert_string_equal(o.trace.file, "/tmp/trace.json");
+  assert_string_equal(o.trace.rate, "50");
+  assert_string_equal(o.trace.count, "-1");
+  assert_string_equal(o.trace.log_frequency, "10");
+  assert_null(o.trace.mode);
+  assert_int_equal(o.ignored_flag_count, 4);
+  assert_string_equal(o.ignored_flags[0], "allow-sagemaker");
+  assert_string_equal(o.ignored_flags[2], "allow-vertex-ai");
+  cli_options_free(&o);
+
+  char *defaults[] = {"torchd", "--model-repository=/m"};
+  assert_null(parse(ARGC(defaults), defaults, &o));
+  assert_false(o.reuse_http_port);
+  assert_null(o.http_header_forward_pattern);
+  assert_int_equal(o.model_load_retry_count, 0);
+  assert_true(o.allow_cpu_metrics);
+  assert_true(o.counter_latencies);
+  assert_null(o.trace.level);
+  cli_options_free(&o);
+
+  char *off[] = {"torchd", "--model-repository=/m", "--trace-level=TIMESTAMPS",
+                 "--trace-level=OFF", "--metrics-config=histogram_latencies=on",
+                 "--metrics-config=some_future_setting=1"};
+  assert_null(parse(ARGC(off), off, &o));
+  assert_string_equal(o.trace.level, "OFF");
+  assert_string_equal(o.metrics_configs[0].value, "true"); /* booleans are normalized */
+  assert_string_equal(o.metrics_configs[1].setting, "some_future_setting");
+  cli_options_free(&o);
+}
+
+static void test_tritonserver_flag_errors(void **state) {
+  (void)state;
+  char *regex[] = {"torchd", "--model-repository=/m", "--http-header-forward-pattern=x(["};
+  expect_error(regex, ARGC(regex), "is not a valid regular expression");
+  char *form[] = {"torchd", "--model-repository=/m", "--metrics-config=summary_latencies"};
+  expect_error(form, ARGC(form), "--metrics-config expects <setting>=<value>");
+  char *named[] = {"torchd", "--model-repository=/m", "--metrics-config=a,b=c"};
+  expect_error(named, ARGC(named), "--metrics-config expects <setting>=<value>");
+  char *flag[] = {"torchd", "--model-repository=/m", "--metrics-config=summary_latencies=maybe"};
+  expect_error(flag, ARGC(flag), "summary_latencies expects true or false, got 'maybe'");
+  char *quant[] = {"torchd", "--model-repository=/m",
+                   "--metrics-config=summary_quantiles=0.5:0.05,1.5:0.1"};
+  expect_error(quant, ARGC(quant), "summary_quantiles expects <quantile>:<error>");
+  char *quant2[] = {"torchd", "--model-repository=/m", "--metrics-config=summary_quantiles=0.5"};
+  expect_error(quant2, ARGC(quant2), "summary_quantiles expects");
+  char *retry[] = {"torchd", "--model-repository=/m", "--model-load-retry-count=-1"};
+  expect_error(retry, ARGC(retry), "--model-load-retry-count expects an integer in [0,");
+  char *level[] = {"torchd", "--model-repository=/m", "--trace-config=level=LOUD"};
+  expect_error(level, ARGC(level), "level expects OFF, TIMESTAMPS or TENSORS, got 'LOUD'");
+  char *mode[] = {"torchd", "--model-repository=/m", "--trace-config=jaeger,file=x"};
+  expect_error(mode, ARGC(mode), "unknown trace mode 'jaeger'");
+  char *rate[] = {"torchd", "--model-repository=/m", "--trace-rate=0"};
+  expect_error(rate, ARGC(rate), "--trace-rate expects an integer >= 1, got '0'");
+  char *tform[] = {"torchd", "--model-repository=/m", "--trace-config=level"};
+  expect_error(tform, ARGC(tform), "--trace-config expects [<mode>,]<setting>=<value>");
+  char *sage[] = {"torchd", "--model-repository=/m", "--allow-sagemaker=sometimes"};
+  expect_error(sage, ARGC(sage), "--allow-sagemaker expects true or false, got 'sometimes'");
+  char *ns[] = {"torchd", "--model-repository=/m", "--model-namespacing=perhaps"};
+  expect_error(ns, ARGC(ns), "--model-namespacing expects true or false");
+}
+
+/* --help names every flag the parser takes. */
+static void test_help_lists_every_flag(void **state) {
+  (void)state;
+  const char *usage = cli_usage();
+  size_t count = 0;
+  for (const char *name; (name = cli_flag_name(count)) != NULL; ++count) {
+    char spelled[96];
+    snprintf(spelled, sizeof(spelled), "--%s", name);
+    const char *at = strstr(usage, spelled);
+    /* a whole flag name: not the prefix of a longer one (--trace-config vs --trace-c...) */
+    while (at != NULL && (at[strlen(spelled)] == '-' || (at[strlen(spelled)] >= 'a' &&
+                                                         at[strlen(spelled)] <= 'z')))
+      at = strstr(at + 1, spelled);
+    if (at == NULL) fail_msg("--help does not name --%s", name);
+  }
+  assert_true(count > 60);
+}
+
 static void test_help(void **state) {
   (void)state;
   char *argv[] = {"torchd", "--help"};
@@ -234,6 +346,9 @@ int main(void) {
       cmocka_unit_test(test_gpu_flags),
       cmocka_unit_test(test_bad_values),
       cmocka_unit_test(test_help),
+      cmocka_unit_test(test_tritonserver_flags),
+      cmocka_unit_test(test_tritonserver_flag_errors),
+      cmocka_unit_test(test_help_lists_every_flag),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

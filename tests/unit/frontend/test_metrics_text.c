@@ -31,7 +31,7 @@ static void test_families_and_values(void **state) {
   (void)state;
   strbuf b;
   strbuf_init(&b);
-  assert_null(metrics_render(stats, strlen(stats), pending, NULL, &b));
+  assert_null(metrics_render(stats, strlen(stats), pending, NULL, true, &b));
   const char *expected[] = {
       "# TYPE nv_inference_request_success counter\n",
       "nv_inference_request_success{model=\"add_sub\",version=\"1\"} 6\n",
@@ -74,14 +74,59 @@ static void test_bad_json(void **state) {
   (void)state;
   strbuf b;
   strbuf_init(&b);
-  char *err = metrics_render("{}", 2, NULL, NULL, &b);
+  char *err = metrics_render("{}", 2, NULL, NULL, true, &b);
   assert_non_null(strstr(err, "no 'model_stats' array"));
   free(err);
   strbuf_free(&b);
 }
 
+/* counter_latencies=false drops the *_duration_us counters only. */
+static void test_without_latency_counters(void **state) {
+  (void)state;
+  strbuf b;
+  strbuf_init(&b);
+  assert_null(metrics_render(stats, strlen(stats), pending, NULL, false, &b));
+  assert_null(strstr(b.data, "_duration_us"));
+  assert_non_null(strstr(b.data, "nv_inference_request_success{model=\"add_sub\",version=\"1\"} 6\n"));
+  assert_non_null(strstr(b.data, "nv_inference_pending_request_count{"));
+  strbuf_free(&b);
+}
+
+/* The core's exposition joins ours without repeating our families. */
+static void test_append_core_families(void **state) {
+  (void)state;
+  const char core[] =
+      "# HELP nv_inference_request_success Number of successful inference requests\n"
+      "# TYPE nv_inference_request_success counter\n"
+      "nv_inference_request_success{model=\"m\",version=\"1\"} 6\n"
+      "# HELP nv_inference_queue_duration_us Cumulative\n"
+      "# TYPE nv_inference_queue_duration_us counter\n"
+      "nv_inference_queue_duration_us{model=\"m\",version=\"1\"} 3\n"
+      "# HELP nv_inference_queue_summary_us Summary of inference queuing duration\n"
+      "# TYPE nv_inference_queue_summary_us summary\n"
+      "nv_inference_queue_summary_us_count{model=\"m\",version=\"1\"} 6\n"
+      "nv_inference_queue_summary_us{model=\"m\",version=\"1\",quantile=\"0.5\"} 2\n"
+      "# HELP nv_cpu_utilization CPU utilization rate [0.0 - 1.0]\n"
+      "# TYPE nv_cpu_utilization gauge\n"
+      "nv_cpu_utilization 0.25\n"
+      "custom_counter{a=\"b\"} 1";
+  strbuf b;
+  strbuf_init(&b);
+  metrics_append_core(core, strlen(core), &b);
+  assert_null(strstr(b.data, "nv_inference_request_success"));
+  assert_null(strstr(b.data, "nv_inference_queue_duration_us"));
+  assert_non_null(strstr(b.data, "# TYPE nv_inference_queue_summary_us summary\n"));
+  assert_non_null(strstr(b.data, "nv_inference_queue_summary_us_count{model=\"m\",version=\"1\"} 6\n"));
+  assert_non_null(strstr(b.data, "quantile=\"0.5\"} 2\n"));
+  assert_non_null(strstr(b.data, "nv_cpu_utilization 0.25\n"));
+  assert_non_null(strstr(b.data, "custom_counter{a=\"b\"} 1\n"));
+  strbuf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_without_latency_counters),
+      cmocka_unit_test(test_append_core_families),
       cmocka_unit_test(test_families_and_values),
       cmocka_unit_test(test_bad_json),
   };
