@@ -165,7 +165,7 @@ MALFORMED = [
                                               "'file:1/model.pt'"),
     ({"config": "{}", "file:1": "AAAA", "file:1/model.pt": "AAAA"}, "'file:1/model.pt'"),
     ({"config": "{}", "weights:1/model.pt": "AAAA"}, "unknown load parameter 'weights:1/model.pt'"),
-    ({"config": "not json", "file:1/model.pt": "AAAA"}, "invalid 'config' parameter"),
+    ({"config": "not json", "file:1/model.pt": "AAAA"}, "Invalid config override: "),
 ]
 
 
