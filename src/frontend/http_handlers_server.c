@@ -12,11 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Extensions torchd really implements (cuda_shared_memory and generate are absent). */
+/* Extensions torchd really implements, in Triton's order (generate is absent;
+ * cuda_shared_memory needs a GPU and an NVIDIA driver at run time, as in Triton). */
 static const char *const extensions[] = {
     "classification", "sequence", "model_repository", "model_repository(unload_dependents)",
-    "schedule_policy", "model_configuration", "system_shared_memory", "binary_tensor_data",
-    "parameters", "statistics", "trace", "logging"};
+    "schedule_policy", "model_configuration", "system_shared_memory", "cuda_shared_memory",
+    "binary_tensor_data", "parameters", "statistics", "trace", "logging"};
 
 void handle_server_metadata(http_request *r) {
   const char *version = "0.1.0";

@@ -1,10 +1,11 @@
 /*
- * http_handlers_shm.c — the system shared memory extension (register/status/unregister,
- * spec §4.6). CUDA shared memory registration answers 501 (torchd serves CPU tensors);
- * its status is an empty list and unregistering succeeds.
+ * http_handlers_shm.c — the system and CUDA shared memory extensions (register, status,
+ * unregister; spec §4.6). Both kinds need --allow-client-shm=true to register.
  */
 #include "http_handlers.h"
 
+#include "base64.h"
+#include "cuda_ipc.h"
 #include "errfmt.h"
 
 #include <stdlib.h>
@@ -75,21 +76,79 @@ void handle_system_shm(http_request *r) {
   }
 }
 
+/* POST /v2/cudasharedmemory/region/<name>/register
+ * {"raw_handle": {"b64": <base64 of the cudaIpcMemHandle_t>}, "device_id": n, "byte_size": n} */
+static void cuda_shm_register(http_request *r) {
+  if (r->route.region[0] == '\0') {
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+                     "register needs a region name: POST "
+                     "/v2/cudasharedmemory/region/<name>/register");
+    return;
+  }
+  json_object *body = NULL, *raw = NULL, *b64 = NULL, *device = NULL, *size = NULL;
+  if (!handlers_body_object(r, &body)) return;
+  if (body == NULL || !json_object_object_get_ex(body, "raw_handle", &raw) ||
+      !json_object_object_get_ex(raw, "b64", &b64) ||
+      !json_object_is_type(b64, json_type_string) ||
+      !json_object_object_get_ex(body, "device_id", &device) ||
+      !json_object_is_type(device, json_type_int) || json_object_get_int64(device) < 0 ||
+      json_object_get_int64(device) > 1023 ||
+      !json_object_object_get_ex(body, "byte_size", &size) ||
+      !json_object_is_type(size, json_type_int) || json_object_get_int64(size) < 0) {
+    json_object_put(body);
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+                     "register expects {\"raw_handle\": {\"b64\": <base64 CUDA IPC handle>}, "
+                     "\"device_id\": <GPU id>, \"byte_size\": <positive integer>}");
+    return;
+  }
+  size_t handle_size = 0;
+  unsigned char *handle = base64_decode(json_object_get_string(b64),
+                                        (size_t)json_object_get_string_len(b64), &handle_size);
+  if (handle == NULL || handle_size != CUDA_IPC_HANDLE_SIZE) {
+    char *message = errfmt("'raw_handle' of CUDA shared memory region '%s' must be the "
+                           "base64 of a %d-byte CUDA IPC handle",
+                           r->route.region, CUDA_IPC_HANDLE_SIZE);
+    free(handle);
+    json_object_put(body);
+    http_reply_error(r, MHD_HTTP_BAD_REQUEST, message);
+    free(message);
+    return;
+  }
+  int status = 400;
+  char *err = shm_registry_register_cuda(&r->fe->shm, r->route.region, handle,
+                                         (int)json_object_get_int64(device),
+                                         (uint64_t)json_object_get_int64(size), &status);
+  free(handle);
+  json_object_put(body);
+  if (err != NULL) {
+    http_reply_error(r, (unsigned)status, err);
+    free(err);
+  } else {
+    http_reply_empty(r, MHD_HTTP_OK);
+  }
+}
+
 void handle_cuda_shm(http_request *r) {
   if (r->route.kind == ROUTE_CUDA_SHM_STATUS) {
     strbuf b;
     strbuf_init(&b);
-    strbuf_puts(&b, "[]");
-    http_reply_strbuf(r, MHD_HTTP_OK, &b);
+    char *err = shm_registry_status_cuda(&r->fe->shm, r->route.region, &b);
+    if (err != NULL) {
+      strbuf_free(&b);
+      http_reply_error(r, MHD_HTTP_NOT_FOUND, err);
+      free(err);
+    } else {
+      http_reply_strbuf(r, MHD_HTTP_OK, &b);
+    }
     return;
   }
   if (r->route.kind == ROUTE_CUDA_SHM_UNREGISTER) {
-    /* Nothing can be registered, so there is nothing to unregister: 200, as Triton built
-     * without GPUs answers. Clients clean up both kinds (perf_analyzer --shared-memory
-     * system unregisters all CUDA regions too and fails on an error). */
+    /* Unknown names are not an error; clients clean up both kinds (perf_analyzer
+     * --shared-memory system unregisters all CUDA regions too). */
+    shm_registry_unregister_cuda(&r->fe->shm, r->route.region);
     http_reply_empty(r, MHD_HTTP_OK);
     return;
   }
-  http_reply_error(r, MHD_HTTP_NOT_IMPLEMENTED,
-                   "CUDA shared memory is not supported by this torchd build (CPU only)");
+  if (!shm_allowed(r)) return;
+  cuda_shm_register(r);
 }

@@ -136,13 +136,17 @@ static TRITONSERVER_Error *alloc_output(TRITONSERVER_ResponseAllocator *allocato
       free(message);
       return err;
     }
-    int status = 400;
-    char *message = shm_registry_resolve(&call->fe->shm, spec->shm_region, spec->shm_offset,
-                                         spec->shm_byte_size, buffer, &status);
+    int status = 400, device = -1;
+    char *message = shm_registry_locate(&call->fe->shm, spec->shm_region, spec->shm_offset,
+                                        spec->shm_byte_size, buffer, &device, &status);
     if (message != NULL) {
       TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(shm_error_code(status), message);
       free(message);
       return err;
+    }
+    if (device >= 0) { /* a CUDA region: the backend writes straight to that GPU */
+      *actual_memory_type = TRITONSERVER_MEMORY_GPU;
+      *actual_memory_type_id = device;
     }
     return NULL;
   }
@@ -517,12 +521,17 @@ static TRITONSERVER_Error *build_request(infer_call *call, TRITONSERVER_Inferenc
     TRY(TRITONSERVER_InferenceRequestAddInput(req, in->name, (TRITONSERVER_DataType)in->datatype,
                                               in->shape, in->dim_count));
     const void *data = in->data;
+    int device = -1; /* where the data is: the host, or a CUDA region's GPU */
     if (in->source == INPUT_FROM_SHM) {
       void *address = NULL;
       int status = 400;
-      char *message = shm_registry_resolve(&call->fe->shm, in->shm_region, in->shm_offset,
-                                           in->byte_size, &address, &status);
-      if (message == NULL && in->datatype == DTYPE_BYTES) {
+      char *message = shm_registry_locate(&call->fe->shm, in->shm_region, in->shm_offset,
+                                          in->byte_size, &address, &device, &status);
+      if (message == NULL && in->datatype == DTYPE_BYTES && device >= 0)
+        message = errfmt("input '%s' holds BYTES in CUDA shared memory region '%s'; send "
+                         "strings in system shared memory or in the request",
+                         in->name, in->shm_region);
+      else if (message == NULL && in->datatype == DTYPE_BYTES) {
         uint64_t elements = 0;
         infer_shape_element_count(in->shape, in->dim_count, &elements);
         message = infer_check_bytes_buffer(in->name, address, in->byte_size, elements);
@@ -534,8 +543,9 @@ static TRITONSERVER_Error *build_request(infer_call *call, TRITONSERVER_Inferenc
       }
       data = address;
     }
-    TRY(TRITONSERVER_InferenceRequestAppendInputData(req, in->name, data, in->byte_size,
-                                                     TRITONSERVER_MEMORY_CPU, 0));
+    TRY(TRITONSERVER_InferenceRequestAppendInputData(
+        req, in->name, data, in->byte_size,
+        device >= 0 ? TRITONSERVER_MEMORY_GPU : TRITONSERVER_MEMORY_CPU, device >= 0 ? device : 0));
   }
   for (size_t i = 0; i < p->output_count; ++i) {
     const infer_output *o = &p->outputs[i];

@@ -1,7 +1,8 @@
 """torchd serving models on CUDA devices over HTTP (tests/models/cases_gpu.py): KIND_GPU
 instances answer with their inputs placed on a GPU, KIND_MODEL models move their own
 data, a batch that runs out of GPU memory fails alone, and the metrics port shows Triton's
-nv_gpu_* gauges per device. Where no CUDA device is visible (CI) every test is skipped
+nv_gpu_* gauges per device, and CUDA shared memory carries inputs and outputs in GPU memory
+(handles made by torch in this process, which must not be torchd's). Where no CUDA device is visible (CI) every test is skipped
 with a "no CUDA device" reason; the suite runs on the GPU machine (scripts/gpu-test)."""
 import ctypes
 import os
@@ -36,7 +37,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def gpu_server(start_server):
-    return start_server(GPU_REPO, ["--model-control-mode=explicit"])
+    return start_server(GPU_REPO, ["--model-control-mode=explicit", "--allow-client-shm=true"])
 
 
 def load(server, model):
@@ -95,3 +96,42 @@ def test_gpu_metrics_per_device(gpu_server):
     used = [float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
             if l.startswith("nv_gpu_memory_used_bytes{")]
     assert all(u > 0 for u in used), used  # the loaded models hold GPU memory
+
+
+def test_cuda_shared_memory_inputs_and_outputs(gpu_server):
+    import base64
+    torch = pytest.importorskip("torch")
+    load(gpu_server, "gpu_shared")  # OUTPUT__0 = INPUT__0 + 1 on KIND_GPU instances
+    x = torch.tensor([41.0, 1.0, 2.0, 3.0], device="cuda:0")
+    y = torch.zeros(4, device="cuda:0")
+    torch.cuda.synchronize()
+
+    def register(name, tensor):
+        # (device, IPC handle of the allocation, its size, this storage's offset in it, ...)
+        _, handle, size, offset = tensor.untyped_storage()._share_cuda_()[:4]
+        r = gpu_server.post(f"/v2/cudasharedmemory/region/{name}/register",
+                            json={"raw_handle": {"b64": base64.b64encode(handle).decode()},
+                                  "device_id": 0, "byte_size": offset + size})
+        assert r.status_code == 200, r.text
+        return offset
+
+    in_offset, out_offset = register("gpu_in", x), register("gpu_out", y)
+    status = gpu_server.get("/v2/cudasharedmemory/status").json()
+    assert sorted(s["name"] for s in status) == ["gpu_in", "gpu_out"], status
+    assert all(s["device_id"] == 0 for s in status), status
+    body = {"inputs": [{"name": "INPUT__0", "datatype": "FP32", "shape": [4],
+                        "parameters": {"shared_memory_region": "gpu_in",
+                                       "shared_memory_offset": in_offset,
+                                       "shared_memory_byte_size": 16}}],
+            "outputs": [{"name": "OUTPUT__0",
+                         "parameters": {"shared_memory_region": "gpu_out",
+                                        "shared_memory_offset": out_offset,
+                                        "shared_memory_byte_size": 16}}]}
+    r = gpu_server.post("/v2/models/gpu_shared/infer", json=body)
+    assert r.status_code == 200, r.text
+    out = r.json()["outputs"][0]
+    assert out["name"] == "OUTPUT__0" and out["shape"] == [4] and "data" not in out, out
+    torch.cuda.synchronize()
+    assert y.cpu().tolist() == [42.0, 2.0, 3.0, 4.0]
+    assert gpu_server.post("/v2/cudasharedmemory/unregister").status_code == 200
+    assert gpu_server.get("/v2/cudasharedmemory/status").json() == []

@@ -2,6 +2,7 @@
 every endpoint, JSON and binary tensors of every dtype, batching, classification,
 versions, request parameters and the Triton extensions."""
 import json
+import os
 
 import numpy as np
 import pytest
@@ -31,9 +32,10 @@ def test_server_metadata(server):
     assert body["name"] == "triton"
     assert body["version"]
     for ext in ("binary_tensor_data", "classification", "model_repository", "statistics",
-                "system_shared_memory", "logging", "trace", "parameters", "sequence"):
+                "system_shared_memory", "cuda_shared_memory", "logging", "trace", "parameters",
+                "sequence"):
         assert ext in body["extensions"]
-    assert "cuda_shared_memory" not in body["extensions"]
+    assert "generate" not in body["extensions"]
 
 
 def test_model_metadata_ready_config(server):
@@ -319,12 +321,30 @@ def test_load_unload_refused_in_none_mode(server):
     assert server.get("/v2/models/addsub/ready").status_code == 200
 
 
-def test_cuda_shared_memory_is_unsupported(server):
+def test_cuda_shared_memory_without_a_gpu(server):
+    """Where there is no NVIDIA driver (CI), registering a CUDA region fails with a clear
+    500 and leaves nothing behind; a malformed request is a 400 naming what is expected.
+    With a GPU the same endpoints carry real IPC handles (test_http_gpu.py)."""
+    import base64
     assert server.get("/v2/cudasharedmemory/status").json() == []
     r = server.post("/v2/cudasharedmemory/region/x/register", json={})
-    assert r.status_code == 501
-    # nothing is registered, so unregistering (all, or one name) succeeds, as in Triton
-    # built without GPUs: perf_analyzer --shared-memory system unregisters both kinds
+    assert r.status_code == 400 and "raw_handle" in r.json()["error"], r.text
+    r = server.post("/v2/cudasharedmemory/region/x/register",
+                    json={"raw_handle": {"b64": base64.b64encode(b"short").decode()},
+                          "device_id": 0, "byte_size": 64})
+    assert r.status_code == 400 and "64-byte CUDA IPC handle" in r.json()["error"], r.text
+    if not os.path.exists("/dev/nvidiactl"):
+        r = server.post("/v2/cudasharedmemory/region/x/register",
+                        json={"raw_handle": {"b64": base64.b64encode(bytes(64)).decode()},
+                              "device_id": 0, "byte_size": 64})
+        assert r.status_code == 500, r.text
+        assert "CUDA shared memory is unavailable" in r.json()["error"], r.text
+    assert server.get("/v2/cudasharedmemory/status").json() == []
+    r = server.get("/v2/cudasharedmemory/region/x/status")
+    assert r.status_code == 404
+    assert r.json()["error"] == "Unable to find cuda shared memory region: 'x'"
+    # unregistering (all, or one name) succeeds, as in Triton: perf_analyzer
+    # --shared-memory system unregisters both kinds
     assert server.post("/v2/cudasharedmemory/unregister").status_code == 200
     assert server.post("/v2/cudasharedmemory/region/x/unregister").status_code == 200
 

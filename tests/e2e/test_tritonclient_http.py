@@ -24,11 +24,11 @@ NUMPY = {
     "INT64": np.int64, "FP16": np.float16, "FP32": np.float32, "FP64": np.float64,
     "BYTES": np.object_, "BF16": ml_dtypes.bfloat16,
 }
-# Triton's list (server metadata) without cuda_shared_memory: torchd serves CPU tensors.
+# Triton's list (server metadata); only generate is absent.
 EXTENSIONS = ["classification", "sequence", "model_repository",
               "model_repository(unload_dependents)", "schedule_policy", "model_configuration",
-              "system_shared_memory", "binary_tensor_data", "parameters", "statistics",
-              "trace", "logging"]
+              "system_shared_memory", "cuda_shared_memory", "binary_tensor_data", "parameters",
+              "statistics", "trace", "logging"]
 
 
 def sample(dtype, count=4):

@@ -60,14 +60,21 @@ static TRITONSERVER_Error *copy_buffers(const request_input *in, char *out) {
     TRITONSERVER_Error *error =
         TRITONBACKEND_InputBuffer(in->input, b, &buffer, &size, &memory_type, &memory_id);
     if (error != NULL) return error;
-    if (memory_type == TRITONSERVER_MEMORY_GPU)
-      return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
-                             "input buffer in GPU memory is not supported by this CPU build");
     if (offset + size > in->byte_size)
       return pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
                              "input buffers hold more than the %llu bytes the input declares",
                              (unsigned long long)in->byte_size);
-    if (size > 0) memcpy(out + offset, buffer, size);
+    if (memory_type == TRITONSERVER_MEMORY_GPU) { /* e.g. a client's CUDA shared memory */
+      char *message = ts_copy_bytes(out + offset, buffer, size, (int)memory_id);
+      if (message != NULL) {
+        error = pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "input buffer on GPU %lld: %s",
+                                (long long)memory_id, message);
+        free(message);
+        return error;
+      }
+    } else if (size > 0) {
+      memcpy(out + offset, buffer, size);
+    }
     offset += size;
   }
   return NULL;

@@ -120,10 +120,18 @@ static TRITONSERVER_Error *write_output(TRITONBACKEND_Response *response, const 
   int64_t memory_id = 0;
   error = TRITONBACKEND_OutputBuffer(output, &buffer, bytes, &memory_type, &memory_id);
   if (error != NULL) return error;
-  if (memory_type == TRITONSERVER_MEMORY_GPU)
-    return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
-                           "output '%s' was given GPU memory, which this CPU build cannot fill",
-                           name);
+  if (memory_type == TRITONSERVER_MEMORY_GPU) { /* e.g. a client's CUDA shared memory */
+    if (strings != NULL)
+      return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
+                             "output '%s' holds strings, which cannot be written to GPU memory",
+                             name);
+    char *message = ts_copy_bytes(buffer, data, bytes, (int)memory_id);
+    if (message == NULL) return NULL;
+    error = pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "output '%s' to GPU %lld: %s", name,
+                            (long long)memory_id, message);
+    free(message);
+    return error;
+  }
   fill(buffer, data, bytes, strings, first_string, (size_t)shape[0]);
   return NULL;
 }

@@ -1,6 +1,7 @@
 // torch_cuda.cc: CUDA streams and device timing for the shim (see torch_cuda.h), and the
 // ts_streams part of torch_shim.h. Without TORCHD_WITH_CUDA (a LibTorch without CUDA)
-// the scope does nothing and ts_streams_create fails with a clear message.
+// the scope does nothing, and ts_streams_create and ts_copy_bytes fail with a clear
+// message.
 
 #include "torch_cuda.h"
 
@@ -107,5 +108,29 @@ char *ts_streams_create(const int *devices, size_t count, ts_streams **streams_o
 }
 
 void ts_streams_free(ts_streams *streams) { delete streams; }
+
+char *ts_copy_bytes(void *destination, const void *source, size_t bytes, int device) {
+#ifdef TORCHD_WITH_CUDA
+  if (bytes == 0) return nullptr;
+  try {
+    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device));
+    // Unified addressing tells the direction from the pointers themselves.
+    cudaError_t status = cudaMemcpy(destination, source, bytes, cudaMemcpyDefault);
+    if (status != cudaSuccess)
+      return message_of(std::string("copying ") + std::to_string(bytes) +
+                        " bytes to or from GPU memory failed: " + cudaGetErrorString(status));
+    return nullptr;
+  } catch (const std::exception &error) {
+    return message_of(error.what());
+  }
+#else
+  (void)destination;
+  (void)source;
+  (void)bytes;
+  (void)device;
+  return message_of("GPU memory given to a PyTorch backend built against a LibTorch "
+                    "without CUDA");
+#endif
+}
 
 }  // extern "C"

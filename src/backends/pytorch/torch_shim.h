@@ -126,6 +126,11 @@ typedef struct ts_streams ts_streams;
 char *ts_streams_create(const int *devices, size_t count, ts_streams **streams_out);
 void ts_streams_free(ts_streams *streams); /* NULL is a no-op */
 
+/* Copies `bytes` between host and GPU memory or within GPU memory (one side may be a CUDA
+ * device pointer, e.g. a client's CUDA shared-memory region), on `device`; synchronous.
+ * Returns NULL, or a malloc'd message (also on a build without CUDA). */
+char *ts_copy_bytes(void *destination, const void *source, size_t bytes, int device);
+
 /* Per-execute switches; each is set before the call and restored after it. Switches that
  * are process-global in LibTorch (cudnn, fuser, profiling, executor) make the call run
  * exclusively of every other ts_module_run in the process, so no other model sees them. */

@@ -1,5 +1,6 @@
 /* test_shm_registry.c — system shared-memory regions: register a POSIX shm window,
- * resolve tensor ranges inside it (bounds), status JSON, duplicates, unregister. */
+ * resolve tensor ranges inside it (bounds), status JSON, duplicates, unregister; and CUDA
+ * regions where no driver is present. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,10 +114,54 @@ static void test_bad_registrations(void **state) {
   shm_registry_destroy(&r);
 }
 
+/* CUDA regions share the name space with system ones; where there is no NVIDIA driver
+ * (CI) registering one fails with 500 and a clear message and leaves nothing behind;
+ * status and unregister of one kind never touch the other. On the GPU machine the same
+ * calls with a real handle run in tests/e2e/test_http_gpu.py. */
+static void test_cuda_regions_without_a_driver(void **state) {
+  (void)state;
+  shm_registry r;
+  shm_registry_init(&r);
+  int status = 0;
+  assert_null(shm_registry_register(&r, "sys", key, 0, 64, &status));
+  unsigned char handle[64] = {0};
+  char *err = shm_registry_register_cuda(&r, "sys", handle, 0, 64, &status);
+  assert_int_equal(status, 400);
+  assert_string_equal(err, "shared memory region 'sys' already in manager");
+  free(err);
+  err = shm_registry_register_cuda(&r, "gpu", handle, 0, 0, &status);
+  assert_int_equal(status, 400);
+  free(err);
+  if (access("/dev/nvidiactl", F_OK) != 0) {
+    err = shm_registry_register_cuda(&r, "gpu", handle, 0, 64, &status);
+    assert_non_null(err);
+    assert_int_equal(status, 500);
+    assert_non_null(strstr(err, "CUDA shared memory is unavailable"));
+    free(err);
+  }
+  strbuf out;
+  strbuf_init(&out);
+  assert_null(shm_registry_status_cuda(&r, NULL, &out));
+  assert_string_equal(out.data, "[]");
+  strbuf_free(&out);
+  strbuf_init(&out);
+  err = shm_registry_status_cuda(&r, "sys", &out);
+  assert_string_equal(err, "Unable to find cuda shared memory region: 'sys'");
+  free(err);
+  strbuf_free(&out);
+  assert_null(shm_registry_unregister_cuda(&r, NULL)); /* the system region stays */
+  void *address = NULL;
+  int device = 7;
+  assert_null(shm_registry_locate(&r, "sys", 0, 8, &address, &device, &status));
+  assert_int_equal(device, -1);
+  shm_registry_destroy(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_register_resolve_unregister),
       cmocka_unit_test(test_bad_registrations),
+      cmocka_unit_test(test_cuda_regions_without_a_driver),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
