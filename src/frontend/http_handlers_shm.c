@@ -53,18 +53,25 @@ static void shm_register(http_request *r) {
   }
 }
 
+/* Answers a status request with `status` (one kind's JSON list, or 404 for an unknown
+ * region name). */
+static void reply_status(http_request *r,
+                         char *(*status)(shm_registry *, const char *, strbuf *)) {
+  strbuf b;
+  strbuf_init(&b);
+  char *err = status(&r->fe->shm, r->route.region, &b);
+  if (err != NULL) {
+    strbuf_free(&b);
+    http_reply_error(r, MHD_HTTP_NOT_FOUND, err);
+    free(err);
+  } else {
+    http_reply_strbuf(r, MHD_HTTP_OK, &b);
+  }
+}
+
 void handle_system_shm(http_request *r) {
   if (r->route.kind == ROUTE_SYSTEM_SHM_STATUS) {
-    strbuf b;
-    strbuf_init(&b);
-    char *err = shm_registry_status(&r->fe->shm, r->route.region, &b);
-    if (err != NULL) {
-      strbuf_free(&b);
-      http_reply_error(r, MHD_HTTP_NOT_FOUND, err);
-      free(err);
-    } else {
-      http_reply_strbuf(r, MHD_HTTP_OK, &b);
-    }
+    reply_status(r, shm_registry_status);
     return;
   }
   if (!shm_allowed(r)) return;
@@ -130,16 +137,7 @@ static void cuda_shm_register(http_request *r) {
 
 void handle_cuda_shm(http_request *r) {
   if (r->route.kind == ROUTE_CUDA_SHM_STATUS) {
-    strbuf b;
-    strbuf_init(&b);
-    char *err = shm_registry_status_cuda(&r->fe->shm, r->route.region, &b);
-    if (err != NULL) {
-      strbuf_free(&b);
-      http_reply_error(r, MHD_HTTP_NOT_FOUND, err);
-      free(err);
-    } else {
-      http_reply_strbuf(r, MHD_HTTP_OK, &b);
-    }
+    reply_status(r, shm_registry_status_cuda);
     return;
   }
   if (r->route.kind == ROUTE_CUDA_SHM_UNREGISTER) {
