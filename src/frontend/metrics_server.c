@@ -5,12 +5,46 @@
 #include "http_server.h"
 #include "metrics.h"
 
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
 static uint64_t pending_of(void *context, const char *model, const char *version) {
   (void)version;
   return frontend_pending_get(context, model);
+}
+
+/* Whether the loaded model version has response_cache { enable: true } (asked only when
+ * the server has a cache, so the answer is whether the model uses it). */
+static bool cache_enabled_of(void *context, const char *model, const char *version) {
+  frontend *fe = context;
+  char *end = NULL;
+  long long v = strtoll(version, &end, 10);
+  if (end == version || *end != '\0') return false;
+  TRITONSERVER_Message *message = NULL;
+  TRITONSERVER_Error *err = TRITONSERVER_ServerModelConfig(fe->server, model, v, 1, &message);
+  if (err != NULL) {
+    TRITONSERVER_ErrorDelete(err);
+    return false;
+  }
+  const char *base = NULL;
+  size_t size = 0;
+  bool enabled = false;
+  err = TRITONSERVER_MessageSerializeToJson(message, &base, &size);
+  json_object *config = err == NULL ? json_tokener_parse(base) : NULL;
+  json_object *cache = NULL, *enable = NULL;
+  if (config != NULL && json_object_object_get_ex(config, "response_cache", &cache) &&
+      json_object_object_get_ex(cache, "enable", &enable))
+    enabled = json_object_get_boolean(enable);
+  json_object_put(config);
+  if (err != NULL) TRITONSERVER_ErrorDelete(err);
+  TRITONSERVER_MessageDelete(message);
+  return enabled;
+}
+
+static bool server_has_cache(const frontend *fe) {
+  return fe->options != NULL &&
+         (fe->options->cache_config_count > 0 || fe->options->response_cache_byte_size_set);
 }
 
 static enum MHD_Result reply(struct MHD_Connection *connection, unsigned status, char *body,
@@ -68,6 +102,8 @@ static enum MHD_Result metrics_handler(void *cls, struct MHD_Connection *connect
       size = 18;
     }
     failure = metrics_render(base, size, pending_of, fe, &text);
+    if (failure == NULL && server_has_cache(fe))
+      failure = metrics_render_cache(base, size, cache_enabled_of, fe, &text);
     TRITONSERVER_MessageDelete(message);
   }
   if (failure != NULL) {

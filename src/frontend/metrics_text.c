@@ -96,43 +96,106 @@ static uint64_t family_value(const family *f, json_object *model, const char *na
   return 0;
 }
 
-char *metrics_render(const char *stats_json, size_t len, metrics_pending_fn pending,
-                     void *context, strbuf *out) {
+/* Parses statistics JSON; *models gets its "model_stats" array (owned by the returned
+ * root, which the caller puts). NULL root and *error set when it is not statistics. */
+static json_object *parse_stats(const char *stats_json, size_t len, json_object **models,
+                                char **error) {
   json_tokener *tok = json_tokener_new_ex(64);
-  if (tok == NULL) return errfmt("out of memory");
+  if (tok == NULL) {
+    *error = errfmt("out of memory");
+    return NULL;
+  }
   json_object *root = json_tokener_parse_ex(tok, stats_json, (int)len);
   json_tokener_free(tok);
-  json_object *models = NULL;
-  if (root == NULL || !json_object_object_get_ex(root, "model_stats", &models) ||
-      !json_object_is_type(models, json_type_array)) {
+  if (root == NULL || !json_object_object_get_ex(root, "model_stats", models) ||
+      !json_object_is_type(*models, json_type_array)) {
     json_object_put(root);
-    return errfmt("model statistics JSON has no 'model_stats' array");
+    *error = errfmt("model statistics JSON has no 'model_stats' array");
+    return NULL;
   }
+  return root;
+}
+
+static void model_labels(json_object *model, const char **name, const char **version) {
+  json_object *name_obj = NULL, *version_obj = NULL;
+  json_object_object_get_ex(model, "name", &name_obj);
+  json_object_object_get_ex(model, "version", &version_obj);
+  *name = name_obj ? json_object_get_string(name_obj) : "";
+  *version = version_obj ? json_object_get_string(version_obj) : "";
+}
+
+/* One family block: HELP, TYPE, one sample per model for which `include` (NULL: all)
+ * is true. */
+static void render_family(const family *fam, json_object *models, metrics_pending_fn pending,
+                          metrics_cache_fn include, void *context, strbuf *out) {
+  strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name,
+                fam->type);
   size_t count = json_object_array_length(models);
-  for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); ++f) {
-    const family *fam = &families[f];
-    strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help, fam->name,
-                  fam->type);
-    for (size_t i = 0; i < count; ++i) {
-      json_object *model = json_object_array_get_idx(models, i);
-      json_object *name_obj = NULL, *version_obj = NULL;
-      json_object_object_get_ex(model, "name", &name_obj);
-      json_object_object_get_ex(model, "version", &version_obj);
-      const char *name = name_obj ? json_object_get_string(name_obj) : "";
-      const char *version = version_obj ? json_object_get_string(version_obj) : "";
-      uint64_t value = family_value(fam, model, name, version, pending, context);
-      strbuf_printf(out, "%s{model=\"", fam->name);
-      label_value(out, name);
-      strbuf_puts(out, "\",");
-      if (fam->extra_label) {
-        strbuf_puts(out, fam->extra_label);
-        strbuf_append(out, ",", 1);
-      }
-      strbuf_puts(out, "version=\"");
-      label_value(out, version);
-      strbuf_printf(out, "\"} %" PRIu64 "\n", value);
+  for (size_t i = 0; i < count; ++i) {
+    json_object *model = json_object_array_get_idx(models, i);
+    const char *name, *version;
+    model_labels(model, &name, &version);
+    if (include != NULL && !include(context, name, version)) continue;
+    uint64_t value = family_value(fam, model, name, version, pending, context);
+    strbuf_printf(out, "%s{model=\"", fam->name);
+    label_value(out, name);
+    strbuf_puts(out, "\",");
+    if (fam->extra_label) {
+      strbuf_puts(out, fam->extra_label);
+      strbuf_append(out, ",", 1);
     }
+    strbuf_puts(out, "version=\"");
+    label_value(out, version);
+    strbuf_printf(out, "\"} %" PRIu64 "\n", value);
   }
+}
+
+char *metrics_render(const char *stats_json, size_t len, metrics_pending_fn pending,
+                     void *context, strbuf *out) {
+  json_object *models = NULL;
+  char *error = NULL;
+  json_object *root = parse_stats(stats_json, len, &models, &error);
+  if (root == NULL) return error;
+  for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); ++f)
+    render_family(&families[f], models, pending, NULL, context, out);
   json_object_put(root);
   return out->failed ? errfmt("out of memory rendering metrics") : NULL;
+}
+
+/* Triton's per-model response cache families (only models that use the cache). */
+static const family cache_families[] = {
+    {"nv_cache_num_hits_per_model", "counter", "Number of cache hits per model",
+     SOURCE_STAT_COUNT, "cache_hit", NULL},
+    {"nv_cache_num_misses_per_model", "counter", "Number of cache misses per model",
+     SOURCE_STAT_COUNT, "cache_miss", NULL},
+    {"nv_cache_hit_duration_per_model", "counter",
+     "Total cache hit duration per model, in microseconds", SOURCE_STAT_NS, "cache_hit", NULL},
+    {"nv_cache_miss_duration_per_model", "counter",
+     "Total cache miss (insert+lookup) duration per model, in microseconds", SOURCE_STAT_NS,
+     "cache_miss", NULL},
+};
+
+char *metrics_render_cache(const char *stats_json, size_t len, metrics_cache_fn cache_enabled,
+                           void *context, strbuf *out) {
+  json_object *models = NULL;
+  char *error = NULL;
+  json_object *root = parse_stats(stats_json, len, &models, &error);
+  if (root == NULL) return error;
+  /* Ask once per model; a family with no sample is not listed (as in Triton). */
+  size_t count = json_object_array_length(models);
+  json_object *cached = json_object_new_array();
+  for (size_t i = 0; cached != NULL && i < count; ++i) {
+    json_object *model = json_object_array_get_idx(models, i);
+    const char *name, *version;
+    model_labels(model, &name, &version);
+    if (cache_enabled(context, name, version))
+      json_object_array_add(cached, json_object_get(model));
+  }
+  if (cached != NULL && json_object_array_length(cached) > 0)
+    for (size_t f = 0; f < sizeof(cache_families) / sizeof(cache_families[0]); ++f)
+      render_family(&cache_families[f], cached, NULL, NULL, context, out);
+  bool failed = cached == NULL;
+  json_object_put(cached);
+  json_object_put(root);
+  return failed || out->failed ? errfmt("out of memory rendering metrics") : NULL;
 }
