@@ -170,18 +170,29 @@ bool response_cache_key(const TRITONSERVER_InferenceRequest *req, const char *mo
     }
   }
   /* Parameters reach the backend, which may answer differently for them: all of them, in
-   * the order given, every field (only the one of its type is ever set). */
+   * the order given, with the value of their type. */
   digest_update_u64(&s, req->param_count);
   for (size_t i = 0; i < req->param_count; i++) {
     const request_param *p = &req->params[i];
-    uint64_t double_bits;
-    memcpy(&double_bits, &p->double_value, sizeof(double_bits));
     digest_update_string(&s, p->key);
     digest_update_u64(&s, (uint64_t)p->type);
-    digest_update_string(&s, p->string_value);
-    digest_update_u64(&s, (uint64_t)p->int_value);
-    digest_update_u64(&s, p->bool_value ? 1 : 0);
-    digest_update_u64(&s, double_bits);
+    uint64_t bits = 0;
+    switch (p->type) {
+    case TRITONSERVER_PARAMETER_STRING: digest_update_string(&s, p->string_value); break;
+    case TRITONSERVER_PARAMETER_INT: digest_update_u64(&s, (uint64_t)p->int_value); break;
+    case TRITONSERVER_PARAMETER_BOOL: digest_update_u64(&s, p->bool_value ? 1 : 0); break;
+    case TRITONSERVER_PARAMETER_DOUBLE:
+      memcpy(&bits, &p->double_value, sizeof(bits));
+      digest_update_u64(&s, bits);
+      break;
+    default: /* no other type is ever set on a request; hash every field to be safe */
+      memcpy(&bits, &p->double_value, sizeof(bits));
+      digest_update_string(&s, p->string_value);
+      digest_update_u64(&s, (uint64_t)p->int_value);
+      digest_update_u64(&s, p->bool_value ? 1 : 0);
+      digest_update_u64(&s, bits);
+      break;
+    }
   }
   digest_final(&s, key);
   return true;
