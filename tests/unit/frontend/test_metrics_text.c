@@ -80,10 +80,54 @@ static void test_bad_json(void **state) {
   strbuf_free(&b);
 }
 
+static const char cache_stats[] =
+    "{\"model_stats\":[{\"name\":\"cached\",\"version\":\"3\",\"inference_stats\":{"
+    "\"cache_hit\":{\"count\":7,\"ns\":70000},\"cache_miss\":{\"count\":2,\"ns\":5999}}},"
+    "{\"name\":\"plain\",\"version\":\"1\",\"inference_stats\":{}}]}";
+
+static bool only_cached(void *context, const char *model, const char *version) {
+  (void)context;
+  return strcmp(model, "cached") == 0 && strcmp(version, "3") == 0;
+}
+
+static bool none_cached(void *context, const char *model, const char *version) {
+  (void)context, (void)model, (void)version;
+  return false;
+}
+
+/* Triton's nv_cache_* families: samples only for models that use the cache, and no
+ * family at all when none does. */
+static void test_cache_families(void **state) {
+  (void)state;
+  strbuf b;
+  strbuf_init(&b);
+  assert_null(metrics_render_cache(cache_stats, strlen(cache_stats), only_cached, NULL, &b));
+  const char *expected[] = {
+      "# HELP nv_cache_num_hits_per_model Number of cache hits per model\n",
+      "# TYPE nv_cache_num_hits_per_model counter\n",
+      "nv_cache_num_hits_per_model{model=\"cached\",version=\"3\"} 7\n",
+      "nv_cache_num_misses_per_model{model=\"cached\",version=\"3\"} 2\n",
+      "nv_cache_hit_duration_per_model{model=\"cached\",version=\"3\"} 70\n",
+      "# HELP nv_cache_miss_duration_per_model Total cache miss (insert+lookup) duration per "
+      "model, in microseconds\n",
+      "nv_cache_miss_duration_per_model{model=\"cached\",version=\"3\"} 5\n",
+  };
+  for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); ++i)
+    if (strstr(b.data, expected[i]) == NULL) fail_msg("missing: %s\nin:\n%s", expected[i], b.data);
+  assert_null(strstr(b.data, "plain"));
+  strbuf_free(&b);
+
+  strbuf_init(&b);
+  assert_null(metrics_render_cache(cache_stats, strlen(cache_stats), none_cached, NULL, &b));
+  assert_int_equal(b.len, 0);
+  strbuf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_families_and_values),
       cmocka_unit_test(test_bad_json),
+      cmocka_unit_test(test_cache_families),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
