@@ -108,8 +108,7 @@ static void test_cache_families(void **state) {
       "nv_cache_num_hits_per_model{model=\"cached\",version=\"3\"} 7\n",
       "nv_cache_num_misses_per_model{model=\"cached\",version=\"3\"} 2\n",
       "nv_cache_hit_duration_per_model{model=\"cached\",version=\"3\"} 70\n",
-      "# HELP nv_cache_miss_duration_per_model Total cache miss (insert+lookup) duration per "
-      "model, in microseconds\n",
+      "# HELP nv_cache_miss_duration_per_model Total cache miss (insert+lookup) duration per model, in microseconds\n",
       "nv_cache_miss_duration_per_model{model=\"cached\",version=\"3\"} 5\n",
   };
   for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); ++i)
