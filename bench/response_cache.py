@@ -22,7 +22,7 @@ Writes bench/results/<date>-response-cache.csv and .md (date, machine, settings,
 table and the ratios hit/computed and miss/computed). Logs and generated files go to
 bench/results/raw/ (git-ignored).
 
-Usage: .venv/bin/python bench/response_cache.py [--models mlp,resnet18] [--seconds 3]
+Usage: .venv/bin/python bench/response_cache.py [--models add_sub,mlp,resnet18] [--seconds 3]
            [--repeats 3] [--concurrency 1,8] [--build-dir build] [--out bench/results]
 """
 
@@ -116,6 +116,17 @@ def report(rows, settings) -> str:
         lines.append(f"| {model} | {c} | " + " | ".join(cells) + " |")
     errors = sum(int(r["errors"]) for r in rows)
     lines += ["", f"Errors over all points: {errors}."]
+    times = settings.get("model_times", {})
+    if times:
+        lines += ["", "Where a computed request's time goes, from torchd's statistics of the "
+                  "computed models over the whole run (mean per request, ms; queue includes "
+                  "a batching model's `max_queue_delay_microseconds`, which hits skip too):", "",
+                  "| model | queue | compute_input | compute_infer | compute_output |",
+                  "|---|---|---|---|---|"]
+        for model, t in sorted(times.items()):
+            lines.append(f"| {model} | " + " | ".join(
+                f"{t[k]:.3f}" for k in ("queue", "compute_input", "compute_infer",
+                                        "compute_output")) + " |")
     lines += [""] + [f"- {n}" for n in settings.get("notes", [])]
     return "\n".join(lines) + "\n"
 
@@ -155,6 +166,15 @@ def start_torchd(binary, repo, port, cache_bytes, server_cores, log_path):
     return process, log
 
 
+def model_times(port, model):
+    """Mean ms per request of queue and compute phases from torchd's statistics."""
+    import json
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/models/{model}/stats", timeout=10) as r:
+        stats = json.load(r)["model_stats"][0]["inference_stats"]
+    return {k: stats[k]["ns"] / max(stats[k]["count"], 1) / 1e6
+            for k in ("queue", "compute_input", "compute_infer", "compute_output")}
+
+
 def run_wrk(port, model, body_model, bodies, connections, seconds, load_cores, load_count):
     threads = min(connections, load_count)
     env = dict(os.environ, BENCH_BODY=os.path.join(bodies, body_model), BENCH_MODEL=model)
@@ -169,7 +189,7 @@ def run_wrk(port, model, body_model, bodies, connections, seconds, load_cores, l
 
 def main(argv) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", default="mlp,resnet18")
+    parser.add_argument("--models", default="add_sub,mlp,resnet18")
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--concurrency", default="1,8")
@@ -222,6 +242,7 @@ def main(argv) -> int:
                         rows.append(row)
                         print(f"response_cache: {name} c={c} {series}: {float(row['rps']):.1f} "
                               f"req/s, p50 {int(row['p50_us']) / 1000:.2f} ms", flush=True)
+        times = {name: model_times(args.port, name) for name in names}
     finally:
         for process, log in ((main_server, main_log), (miss_server, miss_log)):
             process.send_signal(signal.SIGTERM)
@@ -244,7 +265,7 @@ def main(argv) -> int:
                      f"{args.seconds} s per point (ResNet-18 longer), {args.repeats} repeats, "
                      f"cache {args.cache_bytes} bytes; torchd on cores {server_cores}, "
                      f"wrk on cores {load_cores}"),
-        "repeats": args.repeats, "notes": args.note,
+        "repeats": args.repeats, "notes": args.note, "model_times": times,
     }
     md_path = os.path.join(args.out, f"{date}-response-cache.md")
     with open(md_path, "w") as f:
