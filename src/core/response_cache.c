@@ -24,7 +24,7 @@ struct response_cache {
   uint64_t capacity;
 };
 
-_Static_assert(DIGEST_SIZE == LRU_KEY_SIZE, "cache keys are digests");
+_Static_assert((int)DIGEST_SIZE == (int)LRU_KEY_SIZE, "cache keys are digests");
 
 static const char KEY_DOMAIN[] = "torchd response cache v1";
 static const uint32_t BLOB_MAGIC = 0x43524454u; /* "TDRC" */
