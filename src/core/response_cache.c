@@ -16,6 +16,7 @@
 #include "lru_cache.h"
 #include "model.h"
 #include "options.h"
+#include "scheduler.h"
 #include "server.h"
 #include "stats.h"
 
@@ -514,6 +515,9 @@ static bool answer_from(const lru_item *item, TRITONSERVER_InferenceRequest *req
     response_free(resp);
     return false;
   }
+  /* Only now that it will be sent: a number taken and not delivered would stall every
+   * later response of a preserve_ordering model. */
+  scheduler_order_now(req->model->scheduler, req);
   err = response_deliver(req->sink, resp, TRITONSERVER_RESPONSE_COMPLETE_FINAL);
   if (err)
     TRITONSERVER_ErrorDelete(err);

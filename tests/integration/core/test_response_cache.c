@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "models.h"
@@ -503,6 +504,42 @@ static void metrics(void **state)
   server_finish(server, repo);
 }
 
+/* preserve_ordering: a hit is delivered after the responses of requests already batched
+ * (as Triton delegates it), here after a slow request that is still executing. */
+static void hits_keep_preserve_ordering(void **state)
+{
+  (void)state;
+  char *repo = NULL;
+  TRITONSERVER_Server *server = serve(&repo, "ordered",
+                                      MODEL_IDENTITY_FP32
+                                      "dynamic_batching { preserve_ordering: true }\n" CACHED,
+                                      1 << 20);
+  const float x[4] = {1, 1, 1, 1}, a[4] = {2, 2, 2, 2};
+  const int64_t shape[] = {1, 4};
+  echo(server, "ordered", x, shape, 2); /* x is now cached */
+
+  infer_call *slow = call_new(server, "ordered", -1, NULL);
+  call_add_input(slow, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, a, sizeof(a));
+  check_ok(TRITONSERVER_InferenceRequestSetIntParameter(slow->request, "execute_delay_ms", 300),
+           "delay");
+  call_send(server, slow);
+  struct timespec pause = {0, 100 * 1000 * 1000}; /* let it leave the queue and start */
+  nanosleep(&pause, NULL);
+  infer_call *hit = call_new(server, "ordered", -1, NULL);
+  call_add_input(hit, "INPUT0", TRITONSERVER_TYPE_FP32, shape, 2, x, sizeof(x));
+  call_send(server, hit);
+  call_wait(hit, 10000);
+  call_wait(slow, 10000);
+  check_call_ok(hit);
+  check_call_ok(slow);
+  assert_memory_equal(call_tensor(hit, "OUTPUT0").base, x, sizeof(x));
+  assert_true(hit->sequence > slow->sequence); /* delivered after the slow one */
+  call_free(hit);
+  call_free(slow);
+  assert_int_equal(hits(server, "ordered"), 1);
+  server_finish(server, repo);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -519,6 +556,7 @@ int main(void)
       cmocka_unit_test(decoupled_models_are_refused),
       cmocka_unit_test(unsupported_cache_configurations),
       cmocka_unit_test(metrics),
+      cmocka_unit_test(hits_keep_preserve_ordering),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
