@@ -497,14 +497,15 @@ static response_cache_pending *pending_new(response_cache *cache, const uint8_t 
 
 void response_cache_pending_free(response_cache_pending *pending) { free(pending); }
 
-/* Builds and sends the response of a hit; false (nothing sent) when it cannot be built,
- * e.g. the allocator refused a buffer: the request then runs the model, which meets the
- * same allocator and reports its error the usual way. */
-static bool answer_from(const lru_item *item, TRITONSERVER_InferenceRequest *req)
+/* Builds the response of a hit; NULL when it cannot be built, e.g. the allocator
+ * refused a buffer: the request then runs the model, which meets the same allocator and
+ * reports its error the usual way. */
+static TRITONSERVER_InferenceResponse *build_from(const lru_item *item,
+                                                  TRITONSERVER_InferenceRequest *req)
 {
   TRITONSERVER_InferenceResponse *resp = response_new(req->sink);
   if (!resp)
-    return false;
+    return NULL;
   TRITONSERVER_Error *err = response_cache_decode(item->data, item->size, req->backend_outputs,
                                                   req->backend_output_count, resp);
   if (err) {
@@ -513,15 +514,9 @@ static bool answer_from(const lru_item *item, TRITONSERVER_InferenceRequest *req
                      req->model->name, TRITONSERVER_ErrorMessage(err));
     TRITONSERVER_ErrorDelete(err);
     response_free(resp);
-    return false;
+    return NULL;
   }
-  /* Only now that it will be sent: a number taken and not delivered would stall every
-   * later response of a preserve_ordering model. */
-  scheduler_order_now(req->model->scheduler, req);
-  err = response_deliver(req->sink, resp, TRITONSERVER_RESPONSE_COMPLETE_FINAL);
-  if (err)
-    TRITONSERVER_ErrorDelete(err);
-  return true;
+  return resp;
 }
 
 bool response_cache_serve(response_cache *cache, TRITONSERVER_InferenceRequest *req)
@@ -533,13 +528,25 @@ bool response_cache_serve(response_cache *cache, TRITONSERVER_InferenceRequest *
     return false;
   lru_item *item = lru_lookup(cache->lru, key);
   if (item) {
-    bool served = response_cache_covers(item->data, item->size, req->backend_outputs,
-                                        req->backend_output_count) &&
-                  answer_from(item, req);
+    TRITONSERVER_InferenceResponse *resp =
+        response_cache_covers(item->data, item->size, req->backend_outputs,
+                              req->backend_output_count)
+            ? build_from(item, req)
+            : NULL;
     lru_release(item);
-    if (served) {
-      /* Stats while the request still holds the model; then the usual release. */
-      stats_report_cache_hit(&model->stats, req->request_start_ns, util_now_ns() - lookup_start);
+    if (resp) {
+      /* Counted before the response leaves (a client that asks for statistics once it
+       * has its answer sees the hit), as Triton does in its lookup: cache_hit time is
+       * the lookup and the copy, not the frontend's sending. */
+      stats_report_cache_hit(&model->stats, req->request_start_ns,
+                             util_now_ns() - lookup_start);
+      /* Numbered only now that it is sent: a number taken and not delivered would stall
+       * every later response of a preserve_ordering model. */
+      scheduler_order_now(model->scheduler, req);
+      TRITONSERVER_Error *err =
+          response_deliver(req->sink, resp, TRITONSERVER_RESPONSE_COMPLETE_FINAL);
+      if (err)
+        TRITONSERVER_ErrorDelete(err);
       request_finish(req, NULL);
       return true;
     }

@@ -6,6 +6,7 @@ reports it in the statistics extension (cache_hit / cache_miss) and in /metrics
 against sanitizer builds of torchd."""
 import re
 import subprocess
+import time
 
 import numpy as np
 import pytest
@@ -60,6 +61,18 @@ def inference_stats(client, model):
     return stats, stats["inference_stats"]
 
 
+def settled_stats(client, model, check, timeout=10):
+    """Statistics once `check(stats, inference_stats)` holds. A backend reports a computed
+    request's statistics after sending its response, so the client can ask before they
+    are in; cache hits and misses are counted before the response leaves."""
+    deadline = time.time() + timeout
+    while True:
+        stats, inference = inference_stats(client, model)
+        if check(stats, inference) or time.time() > deadline:
+            return stats, inference
+        time.sleep(0.02)
+
+
 def metric(text, family, model):
     match = re.search(rf'^{family}{{model="{model}",version="1"}} (\d+)$', text, re.M)
     return int(match.group(1)) if match else None
@@ -72,7 +85,9 @@ def test_repeated_requests_are_answered_from_the_cache(cache_server):
     for data, binary in ((a, True), (a, False), (a, True), (b, True), (b, False)):
         result = infer_fp32(client, "cached", data, binary=binary)
         np.testing.assert_array_equal(result.as_numpy("OUTPUT0"), data)
-    stats, inference = inference_stats(client, "cached")
+    stats, inference = settled_stats(
+        client, "cached",
+        lambda st, inf: inf["success"]["count"] == 5 and st["execution_count"] == 2)
     assert inference["cache_hit"]["count"] == 3
     assert inference["cache_miss"]["count"] == 2
     assert inference["cache_hit"]["ns"] > 0 and inference["cache_miss"]["ns"] > 0
@@ -103,7 +118,8 @@ def test_errors_are_not_cached(cache_server):
         infer_fp32(client, "flaky", data, request_id="bad")
     infer_fp32(client, "flaky", data)  # must run: the error was not stored
     infer_fp32(client, "flaky", data)  # hit
-    stats, inference = inference_stats(client, "flaky")
+    stats, inference = settled_stats(
+        client, "flaky", lambda st, inf: st["execution_count"] >= 2 and inf["fail"]["count"] >= 1)
     assert stats["execution_count"] == 2
     assert inference["cache_hit"]["count"] == 1 and inference["fail"]["count"] == 1
 
@@ -114,6 +130,7 @@ def test_metrics(cache_server):
     for model in ("cached", "plain"):
         for _ in range(3):
             infer_fp32(client, model, data)
+    settled_stats(client, "plain", lambda st, inf: st["execution_count"] == 3)
     text = requests.get(cache_server.metrics_url, timeout=10).text
     _, inference = inference_stats(client, "cached")
     assert metric(text, "nv_cache_num_hits_per_model", "cached") == inference["cache_hit"]["count"]
@@ -142,7 +159,7 @@ def test_deprecated_flag_and_no_cache_families_without_a_cache(start_server, cac
     client = client_of(bare)
     for _ in range(2):
         infer_fp32(client, "cached", data)
-    stats, inference = inference_stats(client, "cached")
+    stats, inference = settled_stats(client, "cached", lambda st, inf: st["execution_count"] == 2)
     assert stats["execution_count"] == 2 and inference["cache_hit"]["count"] == 0
     assert "nv_cache_" not in requests.get(bare.metrics_url, timeout=10).text
 
