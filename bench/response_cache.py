@@ -45,8 +45,10 @@ sys.path.insert(0, HERE)
 from models import MODELS, config_text  # noqa: E402
 
 SERIES = ("computed", "hit", "miss")
+TICKS = os.sysconf("SC_CLK_TCK")
 FIELDS = ["model", "series", "concurrency", "repeat", "requests", "seconds", "rps",
-          "p50_us", "p90_us", "p99_us", "errors"]
+          "p50_us", "p90_us", "p99_us", "errors", "server_cpu_us_per_request"]
+WRK_FIELDS = FIELDS[4:11]
 
 
 def cached_config(name: str) -> str:
@@ -84,6 +86,16 @@ def summarize(rows):
     return {key: {s: pick(v) for s, v in by_series.items()} for key, by_series in points.items()}
 
 
+def cpu_medians(rows):
+    """{(model, concurrency): {series: median server CPU µs per request over repeats}}."""
+    values = {}
+    for r in rows:
+        if r.get("server_cpu_us_per_request") not in (None, ""):
+            values.setdefault((r["model"], int(r["concurrency"])), {}).setdefault(
+                r["series"], []).append(float(r["server_cpu_us_per_request"]))
+    return {k: {s: statistics.median(v) for s, v in by.items()} for k, by in values.items()}
+
+
 def ratio(a, b):
     return float(a) / float(b) if float(b) else float("nan")
 
@@ -114,6 +126,17 @@ def report(rows, settings) -> str:
         cells.append(f"{ratio(comp['p50_us'], hit['p50_us']):.1f}×" if comp and hit else "—")
         cells.append(f"{ratio(miss['rps'], comp['rps']):.2f}×" if comp and miss else "—")
         lines.append(f"| {model} | {c} | " + " | ".join(cells) + " |")
+    lines += ["", "Server CPU time per request (µs; the torchd process's user + system time "
+              "over the point ÷ requests), which other load on the machine disturbs much less "
+              "than throughput — the medians of all repeats:", "",
+              "| model | c | computed | hit | miss | hit ÷ computed | miss ÷ computed |",
+              "|---|---|---|---|---|---|---|"]
+    for (model, c), cpu in sorted(cpu_medians(rows).items()):
+        comp, hit, miss = (cpu.get(s) for s in SERIES)
+        fmt = lambda v: f"{v:.0f}" if v is not None else "—"  # noqa: E731
+        lines.append(f"| {model} | {c} | {fmt(comp)} | {fmt(hit)} | {fmt(miss)} | "
+                     + (f"{hit / comp:.3f}" if comp and hit is not None else "—") + " | "
+                     + (f"{miss / comp:.2f}" if comp and miss is not None else "—") + " |")
     errors = sum(int(r["errors"]) for r in rows)
     lines += ["", f"Errors over all points: {errors}."]
     times = settings.get("model_times", {})
@@ -184,7 +207,14 @@ def run_wrk(port, model, body_model, bodies, connections, seconds, load_cores, l
          os.path.join(HERE, "wrk", "kserve_binary.lua"), f"http://127.0.0.1:{port}"],
         env=env, capture_output=True, text=True, check=True).stdout
     line = [x for x in out.splitlines() if x.startswith("BENCH_RESULT")][-1].split(",")
-    return dict(zip(FIELDS[4:], line[1:]))
+    return dict(zip(WRK_FIELDS, line[1:]))
+
+
+def cpu_ticks(pid):
+    """utime + stime of a process, in clock ticks (/proc/<pid>/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def main(argv) -> int:
@@ -224,6 +254,8 @@ def main(argv) -> int:
     miss_server, miss_log = start_torchd(binary, repo, args.port + 10, 1, server_cores,
                                          os.path.join(raw, "torchd-miss.log"))
     ports = {"computed": args.port, "hit": args.port, "miss": args.port + 10}
+    # taskset execs torchd, so the child's pid is torchd's.
+    pids = {"computed": main_server.pid, "hit": main_server.pid, "miss": miss_server.pid}
     rows = []
     try:
         for name in names:
@@ -235,8 +267,13 @@ def main(argv) -> int:
                 for repeat in range(args.repeats):
                     for series in SERIES:
                         model = name if series == "computed" else name + "_cached"
+                        pid = pids[series]
+                        before = cpu_ticks(pid)
                         result = run_wrk(ports[series], model, name, bodies, c, seconds,
                                          load_cores, load_count)
+                        ticks = cpu_ticks(pid) - before
+                        result["server_cpu_us_per_request"] = (
+                            f"{ticks * 1e6 / TICKS / max(int(result['requests']), 1):.1f}")
                         row = {"model": name, "series": series, "concurrency": c,
                                "repeat": repeat, **result}
                         rows.append(row)

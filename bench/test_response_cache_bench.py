@@ -28,18 +28,19 @@ def test_repository_links_one_model_file(tmp_path):
     assert "response_cache" in (repo / "resnet18_opt_cached" / "config.pbtxt").read_text()
 
 
-def row(series, c, repeat, rps, p50, errors=0):
+def row(series, c, repeat, rps, p50, errors=0, cpu=""):
     return {"model": "mlp", "series": series, "concurrency": c, "repeat": repeat,
             "requests": 100, "seconds": 1, "rps": rps, "p50_us": p50, "p90_us": p50,
-            "p99_us": p50 * 2, "errors": errors}
+            "p99_us": p50 * 2, "errors": errors, "server_cpu_us_per_request": cpu}
 
 
 def test_report_keeps_the_median_repeat_and_divides():
-    rows = [row("computed", 1, 0, "100.0", 10000), row("computed", 1, 1, "300.0", 3000),
-            row("computed", 1, 2, "200.0", 5000),
-            row("hit", 1, 0, "2000.0", 500), row("hit", 1, 1, "1000.0", 1000),
-            row("hit", 1, 2, "3000.0", 300),
-            row("miss", 1, 0, "190.0", 5200, errors=1)]
+    rows = [row("computed", 1, 0, "100.0", 10000, cpu="900.0"),
+            row("computed", 1, 1, "300.0", 3000, cpu="1100.0"),
+            row("computed", 1, 2, "200.0", 5000, cpu="1000.0"),
+            row("hit", 1, 0, "2000.0", 500, cpu="50.0"), row("hit", 1, 1, "1000.0", 1000, cpu="60.0"),
+            row("hit", 1, 2, "3000.0", 300, cpu="40.0"),
+            row("miss", 1, 0, "190.0", 5200, errors=1, cpu="1020.0")]
     kept = response_cache.summarize(rows)[("mlp", 1)]
     assert kept["computed"]["rps"] == "200.0" and kept["hit"]["rps"] == "2000.0"
     text = response_cache.report(rows, {"date": "d", "machine": "m", "commit": "c",
@@ -50,3 +51,6 @@ def test_report_keeps_the_median_repeat_and_divides():
     assert cells[5] == "5.00 / 10.00" and cells[6] == "0.50 / 1.00"
     assert cells[8:] == ["10.0×", "10.0×", "0.95×"]
     assert "Errors over all points: 1." in text
+    cpu_line = [l for l in text.splitlines() if l.startswith("| mlp | 1 |")][1]
+    assert [c.strip() for c in cpu_line.strip("|").split("|")] == \
+        ["mlp", "1", "1000", "50", "1020", "0.050", "1.02"]
