@@ -405,6 +405,13 @@ int model_config_validate(const ModelConfig *config, const char *model_name, int
   if (config->has_dynamic_batching && validate_dynamic_batching(config, model, error) != 0) {
     return -1;
   }
+  bool response_cache = config->has_response_cache && config->response_cache.enable;
+  if (config->has_sequence_batching && response_cache) {
+    return fail(error,
+                "Response Cache does not currently support model %s with sequence batching "
+                "scheduler. Please disable the response cache.",
+                model);
+  }
   if (config->has_sequence_batching && config->sequence_batching.has_oldest) {
     const ModelSequenceStrategyOldest *oldest = &config->sequence_batching.oldest;
     for (size_t i = 0; i < oldest->preferred_batch_size.count; i++) {
@@ -416,6 +423,13 @@ int model_config_validate(const ModelConfig *config, const char *model_name, int
                     model);
       }
     }
+  }
+  if (response_cache && config->has_model_transaction_policy &&
+      config->model_transaction_policy.decoupled) {
+    return fail(error,
+                "Response Cache does not currently support model %s with 'decoupled' "
+                "transaction policy. Please disable the response cache.",
+                model);
   }
   if (validate_instance_groups(config, gpu_count, model, error) != 0) {
     return -1;

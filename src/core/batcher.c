@@ -186,6 +186,14 @@ static TRITONSERVER_InferenceRequest *nth_pending(const batcher *b, size_t n)
   return n < b->delayed.count ? b->delayed.items[n] : NULL;
 }
 
+void batcher_order_locked(batcher *b, TRITONSERVER_InferenceRequest *r)
+{
+  if (b->config->dynamic_batching.preserve_ordering && r->sink && !r->sink->decoupled) {
+    r->sink->ordered = true;
+    r->sink->order_seq = b->next_order_seq++;
+  }
+}
+
 /* Removes the first `count` pending requests (service order) into a new batch. */
 static sched_batch *take_prefix(batcher *b, size_t count)
 {
@@ -200,10 +208,7 @@ static sched_batch *take_prefix(batcher *b, size_t count)
     if (!q)
       q = &b->delayed;
     TRITONSERVER_InferenceRequest *r = q->items[0];
-    if (b->config->dynamic_batching.preserve_ordering && r->sink && !r->sink->decoupled) {
-      r->sink->ordered = true;
-      r->sink->order_seq = b->next_order_seq++;
-    }
+    batcher_order_locked(b, r);
     batch->requests[batch->count++] = r;
     req_queue_remove(q, 0);
     b->pending--;

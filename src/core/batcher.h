@@ -55,6 +55,11 @@ void batcher_expire_locked(batcher *b, uint64_t now_ns, req_queue *rejected);
 /* Decides whether a batch should go now. Returns a new batch (requests removed from the
  * queues; caller owns) or NULL; when NULL and requests are pending, *wake_at_ns is the
  * time the decision may change (oldest request's delay end or next deadline). */
+/* preserve_ordering: numbers `req` as the next to leave the queue (its final response
+ * is then delivered after those of every request numbered before). Nothing for other
+ * models. Caller holds the scheduler's mutex. */
+void batcher_order_locked(batcher *b, TRITONSERVER_InferenceRequest *req);
+
 sched_batch *batcher_form_locked(batcher *b, uint64_t now_ns, uint64_t *wake_at_ns);
 
 /* Earliest queue deadline among pending requests, 0 if none. */

@@ -9,6 +9,7 @@
 #include "model.h"
 #include "request.h"
 #include "response.h"
+#include "response_cache.h"
 #include "scheduler.h"
 #include "server.h"
 #include "trace.h"
@@ -64,6 +65,9 @@ TRITONSERVER_Error *TRITONSERVER_ServerInferAsync(TRITONSERVER_Server *server,
   trace_bind(trace, model->name, (int64_t)model->version, req->id);
   trace_activity(trace, TRITONSERVER_TRACE_REQUEST_START, req->request_start_ns);
   trace_activity(trace, TRITONSERVER_TRACE_QUEUE_START, util_now_ns());
+  /* A result in the response cache answers the request here, without the model. */
+  if (model->response_cache_enabled && response_cache_serve(server->response_cache, req))
+    return NULL;
   if ((err = scheduler_enqueue(model->scheduler, req))) {
     req->trace = NULL;
     stats_report_request(&model->stats, false, req->batch_size, req->request_start_ns, 0, 0, 0,

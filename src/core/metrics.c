@@ -35,6 +35,7 @@ typedef struct summary_snapshot {
 typedef struct snapshot {
   char *name;
   uint64_t version;
+  bool cache_enabled; /* the model uses the response cache: it has the nv_cache_* families */
   stats_model values; /* counters only: mutex and batches unused */
   bool has_summaries;
   summary_snapshot summaries[STATS_SUMMARY_COUNT];
@@ -57,6 +58,7 @@ static void take_snapshot(TRITONBACKEND_Model *model, void *userp)
   snapshot *s = &grown[list->count++];
   s->name = strdup(model->name);
   s->version = model->version;
+  s->cache_enabled = model->response_cache_enabled;
   /* Copy the counters only (never the mutex or the batch table). */
   memset(&s->values, 0, sizeof(s->values));
   const stats_model *src = &model->stats;
@@ -69,6 +71,8 @@ static void take_snapshot(TRITONBACKEND_Model *model, void *userp)
   s->values.compute_input = src->compute_input;
   s->values.compute_infer = src->compute_infer;
   s->values.compute_output = src->compute_output;
+  s->values.cache_hit = src->cache_hit;
+  s->values.cache_miss = src->cache_miss;
   /* The summaries are copied under the lock and their quantiles sorted out after it, so
    * instance threads reporting statistics wait for a memcpy, not for the sorting. */
   latency_summary *copies = NULL;
@@ -167,36 +171,47 @@ typedef struct family {
   size_t offset; /* of a stats_duration in stats_model, or of a uint64_t */
   value_kind kind;
   bool plain_counter; /* the offset is a uint64_t */
+  bool cache;         /* only for models that use the response cache */
 } family;
 
 #define DUR(field) offsetof(stats_model, field)
 static const family FAMILIES[] = {
     {"nv_inference_request_success", "counter",
-     "Number of successful inference requests, all batch sizes", DUR(success), VALUE_COUNT, false},
+     "Number of successful inference requests, all batch sizes", DUR(success), VALUE_COUNT, false, false},
     {"nv_inference_request_failure", "counter",
-     "Number of failed inference requests, all batch sizes", DUR(fail), VALUE_COUNT, false},
+     "Number of failed inference requests, all batch sizes", DUR(fail), VALUE_COUNT, false, false},
     {"nv_inference_count", "counter",
      "Number of inferences performed (does not include cached requests)",
-     offsetof(stats_model, inference_count), VALUE_COUNT, true},
+     offsetof(stats_model, inference_count), VALUE_COUNT, true, false},
     {"nv_inference_exec_count", "counter",
      "Number of model executions performed (does not include cached requests)",
-     offsetof(stats_model, execution_count), VALUE_COUNT, true},
+     offsetof(stats_model, execution_count), VALUE_COUNT, true, false},
     {"nv_inference_request_duration_us", "counter",
      "Cumulative inference request duration in microseconds (includes cached requests)",
-     DUR(success), VALUE_US, false},
+     DUR(success), VALUE_US, false, false},
     {"nv_inference_queue_duration_us", "counter",
      "Cumulative inference queuing duration in microseconds (includes cached requests)",
-     DUR(queue), VALUE_US, false},
+     DUR(queue), VALUE_US, false, false},
     {"nv_inference_compute_input_duration_us", "counter",
      "Cumulative compute input duration in microseconds (does not include cached requests)",
-     DUR(compute_input), VALUE_US, false},
+     DUR(compute_input), VALUE_US, false, false},
     {"nv_inference_compute_infer_duration_us", "counter",
      "Cumulative compute inference duration in microseconds (does not include cached requests)",
-     DUR(compute_infer), VALUE_US, false},
+     DUR(compute_infer), VALUE_US, false, false},
     {"nv_inference_compute_output_duration_us", "counter",
      "Cumulative inference compute output duration in microseconds (does not include cached "
      "requests)",
-     DUR(compute_output), VALUE_US, false},
+     DUR(compute_output), VALUE_US, false, false},
+    /* Triton creates these only for models with the response cache enabled. */
+    {"nv_cache_num_hits_per_model", "counter", "Number of cache hits per model", DUR(cache_hit),
+     VALUE_COUNT, false, true},
+    {"nv_cache_num_misses_per_model", "counter", "Number of cache misses per model",
+     DUR(cache_miss), VALUE_COUNT, false, true},
+    {"nv_cache_hit_duration_per_model", "counter",
+     "Total cache hit duration per model, in microseconds", DUR(cache_hit), VALUE_US, false, true},
+    {"nv_cache_miss_duration_per_model", "counter",
+     "Total cache miss (insert+lookup) duration per model, in microseconds", DUR(cache_miss),
+     VALUE_US, false, true},
 };
 
 static uint64_t family_value(const family *f, const stats_model *s)
@@ -233,12 +248,19 @@ TRITONSERVER_Error *TRITONSERVER_ServerMetrics(TRITONSERVER_Server *server,
     free(list.items);
     return util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   }
+  size_t cached_models = 0;
+  for (size_t i = 0; i < list.count; i++)
+    cached_models += list.items[i].cache_enabled;
   for (size_t f = 0; f < sizeof(FAMILIES) / sizeof(FAMILIES[0]); f++) {
-    if (FAMILIES[f].kind == VALUE_US && !counter_latencies)
+    if (FAMILIES[f].kind == VALUE_US && !FAMILIES[f].cache && !counter_latencies)
       continue;
+    if (FAMILIES[f].cache && cached_models == 0)
+      continue; /* a family with no model is not listed at all (as in Triton) */
     fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", FAMILIES[f].name, FAMILIES[f].help,
             FAMILIES[f].name, FAMILIES[f].type);
     for (size_t i = 0; i < list.count; i++) {
+      if (FAMILIES[f].cache && !list.items[i].cache_enabled)
+        continue;
       fputs(FAMILIES[f].name, out);
       write_labels(out, &list.items[i]);
       fprintf(out, "} %llu\n",

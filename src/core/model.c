@@ -41,12 +41,16 @@
 #include "instance.h"
 #include "log.h"
 #include "order.h"
+#include "response_cache.h"
 #include "sequence.h"
 #include "warmup.h"
 #include "scheduler.h"
 #include "server.h"
 
 uint64_t model_version(const TRITONBACKEND_Model *model) { return model->version; }
+
+/* Source of model->load_id: every load of any model gets a new one. */
+static uint64_t last_load_id;
 
 model_state model_get_state(TRITONBACKEND_Model *model)
 {
@@ -181,6 +185,24 @@ TRITONSERVER_Error *model_normalize_and_validate(TRITONBACKEND_Model *model, Mod
   return NULL;
 }
 
+/* Decides whether requests of the model use the server's response cache (after
+ * ModelInitialize, which may have changed the config). Decoupled and sequence-batched
+ * models with response_cache enabled never get here: validation refuses them. */
+static void enable_response_cache(TRITONBACKEND_Model *model)
+{
+  const ModelConfig *cfg = model->config;
+  if (!cfg->has_response_cache || !cfg->response_cache.enable)
+    return;
+  if (model->server && model->server->response_cache) {
+    model->response_cache_enabled = true;
+    return;
+  }
+  CORE_LOG_WARN("model '%s' version %llu enables response_cache, but the server has no cache "
+                "(start it with --cache-config=local,size=<bytes>): its responses are not "
+                "cached",
+                model->name, (unsigned long long)model->version);
+}
+
 /* Stops and finalizes whatever model_load created. */
 static void teardown(TRITONBACKEND_Model *model)
 {
@@ -199,6 +221,9 @@ static void teardown(TRITONBACKEND_Model *model)
   model->initialized = false;
   scheduler_free(model->scheduler);
   model->scheduler = NULL;
+  /* Its cached results can never be asked for again (keys name the load). */
+  if (model->server)
+    response_cache_purge(model->server->response_cache, model->load_id);
   set_state(model, MODEL_STATE_UNAVAILABLE);
 }
 
@@ -217,6 +242,7 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
   model->model_dir = strdup(model_dir);
   model->config = config;
   model->refs = 1;
+  model->load_id = __atomic_add_fetch(&last_load_id, 1, __ATOMIC_RELAXED);
   model->state_ = MODEL_STATE_LOADING;
   pthread_mutex_init(&model->mu, NULL);
   pthread_condattr_t attr; /* unload waits against steady-clock deadlines */
@@ -246,6 +272,8 @@ TRITONSERVER_Error *model_load(TRITONSERVER_Server *server, const char *name, ui
     model->initialized = true;
   if (!err)
     err = labels_load(model);
+  if (!err)
+    enable_response_cache(model);
   if (!err && model->config->has_dynamic_batching &&
       model->config->dynamic_batching.preserve_ordering && !(model->order = order_tracker_new()))
     err = util_errorf(TRITONSERVER_ERROR_INTERNAL, "out of memory");

@@ -62,6 +62,8 @@ struct TRITONBACKEND_Model {
   struct sequence_batcher *sequences; /* sequence_batching, else NULL */
   model_labels *labels; /* one per config output */
   size_t label_count;
+  uint64_t load_id;            /* unique per model_load in this process (cache keys) */
+  bool response_cache_enabled; /* config's response_cache.enable and a server cache */
 
   pthread_mutex_t mu;
   pthread_cond_t cv;

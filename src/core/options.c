@@ -354,7 +354,6 @@ STRING_SETTER(SetRepoAgentDirectory, repoagent_dir, repoagent_directory)
 
 VALUE_SETTER(SetStrictModelConfig, bool, strict_model_config)
 VALUE_SETTER(SetPinnedMemoryPoolByteSize, uint64_t, pinned_memory_pool_byte_size)
-VALUE_SETTER(SetResponseCacheByteSize, uint64_t, response_cache_byte_size)
 VALUE_SETTER(SetMinSupportedComputeCapability, double, min_compute_capability)
 VALUE_SETTER(SetExitOnError, bool, exit_on_error)
 VALUE_SETTER(SetStrictReadiness, bool, strict_readiness)
@@ -483,6 +482,20 @@ TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCudaVirtualAddressSize(
                          cuda_virtual_address_size)
              ? NULL
              : out_of_memory(__func__);
+}
+
+/* Deprecated in Triton: forwards to SetCacheConfig("local", {"size": n}), so the later of
+ * the two calls wins; 0 does nothing (Triton's rule). */
+TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetResponseCacheByteSize(
+    TRITONSERVER_ServerOptions *options, uint64_t size)
+{
+  CHECK_OPTIONS(options);
+  options->response_cache_byte_size = size;
+  if (size == 0)
+    return NULL;
+  char json[64];
+  snprintf(json, sizeof(json), "{\"size\": %llu}", (unsigned long long)size);
+  return TRITONSERVER_ServerOptionsSetCacheConfig(options, "local", json);
 }
 
 TRITONSERVER_Error *TRITONSERVER_ServerOptionsSetCacheConfig(TRITONSERVER_ServerOptions *options,

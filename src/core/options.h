@@ -62,8 +62,10 @@ struct TRITONSERVER_ServerOptions {
   size_t cuda_memory_pool_count;
   options_device_size *cuda_virtual_address_sizes;
   size_t cuda_virtual_address_size_count;
-  uint64_t response_cache_byte_size;        /* default 0 (deprecated in Triton) */
-  options_settings cache_configs;           /* group = cache name, value = JSON */
+  uint64_t response_cache_byte_size;        /* default 0 (deprecated in Triton); n > 0 also
+                                               appends ("local", {"size": n}) below */
+  options_settings cache_configs;           /* group = cache name, value = JSON; in call
+                                               order, the last per name wins */
   char *cache_directory;                    /* default /opt/tritonserver/caches */
   double min_compute_capability;            /* default 6.0 */
   bool exit_on_error;                       /* default true */

@@ -10,6 +10,7 @@
 #include "core_util.h"
 #include "model.h"
 #include "order.h"
+#include "response_cache.h"
 
 response_sink *response_sink_new(TRITONSERVER_InferenceRequest *req, bool decoupled)
 {
@@ -43,6 +44,7 @@ void response_sink_unref(response_sink *sink)
 {
   if (!sink || __atomic_sub_fetch(&sink->refs, 1, __ATOMIC_ACQ_REL) != 0)
     return;
+  response_cache_pending_free(sink->cache_pending);
   if (sink->model)
     model_unref(sink->model);
   free(sink->model_name);

@@ -31,6 +31,9 @@ typedef struct response_sink {
   bool final_sent; /* atomic */
   bool ordered;      /* preserve_ordering: deliver the final response in order_seq order */
   uint64_t order_seq;
+  /* A request that missed the response cache: where its final response is stored
+   * (response_cache.h). Taken (atomically) by the response that stores it. */
+  struct response_cache_pending *cache_pending;
 } response_sink;
 
 struct TRITONBACKEND_Output {

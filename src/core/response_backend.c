@@ -10,6 +10,7 @@
 #include "core_util.h"
 #include "model.h"
 #include "response.h"
+#include "response_cache.h"
 
 struct TRITONBACKEND_ResponseFactory {
   response_sink *sink;
@@ -287,6 +288,7 @@ TRITONSERVER_Error *TRITONBACKEND_ResponseSend(TRITONBACKEND_Response *response,
     /* The caller keeps ownership of `error`: copy it. */
     r->error = TRITONSERVER_ErrorNew(TRITONSERVER_ErrorCode(error), TRITONSERVER_ErrorMessage(error));
   }
+  response_cache_store(r, send_flags); /* a request that missed the cache: keep the result */
   return response_deliver(r->sink, r, send_flags);
 }
 

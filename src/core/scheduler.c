@@ -144,6 +144,15 @@ void scheduler_push_pinned_locked(scheduler *s, size_t instance, sched_batch *b)
   pthread_cond_broadcast(&s->work_cv);
 }
 
+void scheduler_order_now(scheduler *s, TRITONSERVER_InferenceRequest *req)
+{
+  if (!s || !s->batcher)
+    return;
+  pthread_mutex_lock(&s->mu);
+  batcher_order_locked(s->batcher, req);
+  pthread_mutex_unlock(&s->mu);
+}
+
 void scheduler_note_execute_ns(scheduler *s, uint64_t ns)
 {
   if (!s)

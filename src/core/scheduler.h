@@ -66,6 +66,11 @@ sched_batch *scheduler_next_batch(scheduler *s, size_t instance);
 void scheduler_stop(scheduler *s);
 void scheduler_free(scheduler *s);
 
+/* preserve_ordering: numbers a request answered without the queue (a response cache
+ * hit) as if it left the queue now, as Triton delegates such a response: it is delivered
+ * after the responses of requests already batched, before those still queued. */
+void scheduler_order_now(scheduler *s, TRITONSERVER_InferenceRequest *req);
+
 /* Folds one batch execute time into the model's moving average (any thread). */
 void scheduler_note_execute_ns(scheduler *s, uint64_t ns);
 

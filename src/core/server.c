@@ -19,6 +19,7 @@
 #include "message.h"
 #include "parameter.h"
 #include "repository.h"
+#include "response_cache.h"
 
 static const char SERVER_VERSION[] = "2.73.0dev";
 static const char *const EXTENSIONS[] = {
@@ -50,6 +51,7 @@ TRITONSERVER_Error *TRITONBACKEND_ApiVersion(uint32_t *major, uint32_t *minor)
 static void server_free(TRITONSERVER_Server *s)
 {
   manager_destroy(&s->models);
+  response_cache_free(s->response_cache); /* after the models: unloads purge it */
   backend_registry_finalize(&s->backends);
   TRITONSERVER_ServerOptionsDelete(s->options);
   free(s);
@@ -80,6 +82,11 @@ TRITONSERVER_Error *TRITONSERVER_ServerNew(TRITONSERVER_Server **server,
     return err;
   }
   s->exit_timeout_seconds = s->options->exit_timeout_seconds;
+  if ((err = response_cache_new(s->options, &s->response_cache))) {
+    TRITONSERVER_ServerOptionsDelete(s->options);
+    free(s);
+    return err;
+  }
   if (s->options->metrics && s->options->cpu_metrics)
     cpu_metrics_start(); /* the first utilization covers the time since start */
   backend_registry_init(&s->backends, s->options);

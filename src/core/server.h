@@ -18,6 +18,7 @@ struct TRITONSERVER_Server {
   bool stopped;   /* atomic */
   bool abandoned; /* stop timed out with requests in flight: never free */
   unsigned int exit_timeout_seconds;
+  struct response_cache *response_cache; /* NULL: no cache configured */
   /* TORCHD_ServerSetClientsWaitingQuery: set once before requests flow, then read-only. */
   bool (*clients_all_waiting)(void *userp);
   void *clients_all_waiting_userp;

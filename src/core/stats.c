@@ -93,6 +93,28 @@ void stats_report_request(stats_model *s, bool success, uint64_t batch_size,
   pthread_mutex_unlock(&s->mu);
 }
 
+void stats_report_cache_hit(stats_model *s, uint64_t request_start_ns, uint64_t hit_ns)
+{
+  uint64_t now = util_now_ns();
+  pthread_mutex_lock(&s->mu);
+  add_duration(&s->success, request_start_ns, now);
+  s->queue.count++;
+  s->compute_input.count++;
+  s->compute_infer.count++;
+  s->compute_output.count++;
+  s->cache_hit.count++;
+  s->cache_hit.ns += hit_ns;
+  pthread_mutex_unlock(&s->mu);
+}
+
+void stats_report_cache_miss(stats_model *s, uint64_t count, uint64_t ns)
+{
+  pthread_mutex_lock(&s->mu);
+  s->cache_miss.count += count;
+  s->cache_miss.ns += ns;
+  pthread_mutex_unlock(&s->mu);
+}
+
 /* Finds or inserts (keeping order) the batch entry for batch_size; NULL on OOM. Caller
  * holds s->mu. */
 static stats_batch *batch_entry(stats_model *s, uint64_t batch_size)
@@ -141,7 +163,6 @@ json_object *stats_to_json(stats_model *s, const char *name, uint64_t version)
 {
   char vbuf[32];
   snprintf(vbuf, sizeof(vbuf), "%llu", (unsigned long long)version);
-  const stats_duration zero = {0, 0};
   json_object *o = json_object_new_object();
   pthread_mutex_lock(&s->mu);
   json_object_object_add(o, "name", json_object_new_string(name));
@@ -156,8 +177,8 @@ json_object *stats_to_json(stats_model *s, const char *name, uint64_t version)
   json_object_object_add(inf, "compute_input", duration_json(&s->compute_input));
   json_object_object_add(inf, "compute_infer", duration_json(&s->compute_infer));
   json_object_object_add(inf, "compute_output", duration_json(&s->compute_output));
-  json_object_object_add(inf, "cache_hit", duration_json(&zero));
-  json_object_object_add(inf, "cache_miss", duration_json(&zero));
+  json_object_object_add(inf, "cache_hit", duration_json(&s->cache_hit));
+  json_object_object_add(inf, "cache_miss", duration_json(&s->cache_miss));
   json_object_object_add(o, "inference_stats", inf);
   json_object_object_add(o, "response_stats", json_object_new_object());
   json_object *batches = json_object_new_array();

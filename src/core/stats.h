@@ -39,6 +39,7 @@ typedef struct stats_model {
   uint64_t inference_count;
   uint64_t execution_count;
   stats_duration success, fail, queue, compute_input, compute_infer, compute_output;
+  stats_duration cache_hit, cache_miss;
   stats_batch *batches; /* sorted by batch_size */
   size_t batch_count;
   /* STATS_SUMMARY_COUNT summaries (µs) of successful requests, or NULL when summaries
@@ -64,6 +65,16 @@ void stats_report_request(stats_model *s, bool success, uint64_t batch_size,
                           uint64_t request_start_ns, uint64_t queue_start_ns,
                           uint64_t exec_start_ns, uint64_t compute_start_ns,
                           uint64_t compute_end_ns, uint64_t exec_end_ns);
+
+/* A request answered from the response cache, as Triton's UpdateSuccessCacheHit: a
+ * success (request_start → now), a queue entry of no time (the lookup happens before
+ * queueing), a cache hit of hit_ns (lookup and copy); compute_input/infer/output count it with no time, like every
+ * other success (Triton reports the success count for them); inference_count,
+ * execution_count and last_inference are unchanged (nothing ran). */
+void stats_report_cache_hit(stats_model *s, uint64_t request_start_ns, uint64_t hit_ns);
+
+/* Response cache misses: `count` more (0 to add time only) and ns of lookup or insertion. */
+void stats_report_cache_miss(stats_model *s, uint64_t count, uint64_t ns);
 
 /* One execution of `batch_size` (ModelInstanceReportBatchStatistics). */
 void stats_report_batch(stats_model *s, uint64_t batch_size, uint64_t exec_start_ns,

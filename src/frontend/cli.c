@@ -122,6 +122,45 @@ static char *handle_backend_config(const flag_spec *flag, const char *value,
   return NULL;
 }
 
+static char *handle_cache_config(const flag_spec *flag, const char *value, cli_options *o) {
+  (void)flag;
+  /* <cache>,<setting>=<value> (Triton: no cache-agnostic settings) */
+  const char *comma = strchr(value, ',');
+  const char *equals = comma != NULL ? strchr(comma, '=') : NULL;
+  if (comma == NULL || comma == value)
+    return format_error("--cache-config expects <cache>,<setting>=<value> (e.g. "
+                        "local,size=1048576): no cache named in '%s'",
+                        value);
+  if (equals == NULL || equals == comma + 1 || equals[1] == '\0')
+    return format_error("--cache-config expects <cache>,<setting>=<value> (e.g. "
+                        "local,size=1048576), got '%s'",
+                        value);
+  cli_cache_config *grown =
+      realloc(o->cache_configs, (o->cache_config_count + 1) * sizeof(*grown));
+  if (grown == NULL) return format_error("out of memory");
+  o->cache_configs = grown;
+  cli_cache_config *entry = &grown[o->cache_config_count++];
+  entry->cache = strndup(value, (size_t)(comma - value));
+  entry->setting = strndup(comma + 1, (size_t)(equals - comma - 1));
+  entry->value = strdup(equals + 1);
+  if (!entry->cache || !entry->setting || !entry->value) return format_error("out of memory");
+  return NULL;
+}
+
+/* Deprecated in Triton; means --cache-config=local,size=<bytes>. */
+static char *handle_response_cache_byte_size(const flag_spec *flag, const char *value,
+                                             cli_options *o) {
+  (void)flag;
+  char *end = NULL;
+  errno = 0;
+  unsigned long long v = strtoull(value, &end, 10);
+  if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 || v > INT64_MAX)
+    return format_error("--response-cache-byte-size expects a byte count, got '%s'", value);
+  o->response_cache_byte_size = v;
+  o->response_cache_byte_size_set = true;
+  return NULL;
+}
+
 static const struct {
   const char *name;
   unsigned bit;
@@ -454,6 +493,9 @@ static const flag_spec flags[] = {
     {"log-error", FLAG_BOOL, OFF(log_error), 0, 0, 0, NULL, NULL},
     {"log-file", FLAG_STRING, OFF(log_file), 0, 0, 0, NULL, NULL},
     {"log-format", FLAG_CUSTOM, 0, 0, 0, 0, handle_log_format, NULL},
+    {"cache-config", FLAG_CUSTOM, 0, 0, 0, 0, handle_cache_config, NULL},
+    {"cache-directory", FLAG_STRING, OFF(cache_directory), 0, 0, 0, NULL, NULL},
+    {"response-cache-byte-size", FLAG_CUSTOM, 0, 0, 0, 0, handle_response_cache_byte_size, NULL},
     /* tritonserver flags that mean nothing in torchd (yet): a user's command line still
      * starts it, and main() says at start-up which ones had no effect. */
     {"host-policy", FLAG_IGNORED, 0, 0, 0, 0, NULL, NULL},
@@ -586,6 +628,9 @@ static char *check_cross_flag_rules(const cli_options *o) {
     if (strcmp(o->startup_models[i], "*") == 0 && o->startup_model_count > 1)
       return format_error("--load-model=* must be the only --load-model, got %zu of them",
                           o->startup_model_count);
+  if (o->response_cache_byte_size_set && o->cache_config_count > 0)
+    return format_error("Incompatible flags --response-cache-byte-size and --cache-config both "
+                        "provided. Please provide one or the other.");
   if (o->allow_http && o->allow_metrics && o->http_port == o->metrics_port &&
       o->http_port != 0)
     return format_error("--http-port and --metrics-port are both %d; they must differ",
@@ -642,6 +687,13 @@ void cli_options_free(cli_options *o) {
     free(o->restrictions[i].header_value);
   }
   free(o->restrictions);
+  for (size_t i = 0; i < o->cache_config_count; ++i) {
+    free(o->cache_configs[i].cache);
+    free(o->cache_configs[i].setting);
+    free(o->cache_configs[i].value);
+  }
+  free(o->cache_configs);
+  free(o->cache_directory);
   for (size_t i = 0; i < o->ignored_flag_count; ++i) free(o->ignored_flags[i]);
   free(o->ignored_flags);
   free(o->cuda_memory_pools);
@@ -732,6 +784,14 @@ const char *cli_usage(void) {
          "                                model-config, model-repository, statistics,\n"
          "                                trace, logging\n"
          "  --allow-client-shm=<bool>     allow system shared memory regions (default false)\n"
+         "\n"
+         "Response cache (a model uses it with response_cache { enable: true }):\n"
+         "  --cache-config=<cache>,<setting>=<value>\n"
+         "                                only the 'local' cache, one setting: size, its\n"
+         "                                capacity in bytes (e.g. local,size=1048576);\n"
+         "                                least recently used results are evicted first\n"
+         "  --response-cache-byte-size=<bytes>  deprecated: --cache-config=local,size=<bytes>\n"
+         "  --cache-directory=<dir>       accepted; the local cache is built in\n"
          "\n"
          "Metrics (Prometheus):\n"
          "  --allow-metrics=<bool>        serve /metrics (default true)\n"

@@ -60,6 +60,11 @@ typedef struct cli_trace {
   char *rate, *count, *log_frequency, *file, *mode;
 } cli_trace;
 
+/* One --cache-config=<cache>,<setting>=<value> triple. */
+typedef struct cli_cache_config {
+  char *cache, *setting, *value; /* owned by cli_options */
+} cli_cache_config;
+
 typedef struct cli_options {
   char **model_repositories; /* --model-repository (repeatable), owned */
   size_t model_repository_count;
@@ -93,6 +98,11 @@ typedef struct cli_options {
   cli_restriction *restrictions;
   size_t restriction_count;
   bool allow_client_shm;      /* --allow-client-shm, default false (spec §2.5) */
+  cli_cache_config *cache_configs; /* --cache-config (repeatable), in order */
+  size_t cache_config_count;
+  bool response_cache_byte_size_set; /* --response-cache-byte-size (deprecated) given */
+  uint64_t response_cache_byte_size;
+  char *cache_directory;      /* --cache-directory, owned, may be NULL */
   char **ignored_flags;       /* tritonserver flags given that have no effect here, each
                                  once, without "--" (owned) */
   size_t ignored_flag_count;

@@ -86,6 +86,17 @@ static void warn_partial_flags(const cli_options *cli) {
                 "but this torchd writes no trace output");
 }
 
+/* Triton's deprecation notice for --response-cache-byte-size (its exact words). */
+static void warn_deprecated_cache_flag(const cli_options *cli) {
+  if (!cli->response_cache_byte_size_set) return;
+  fprintf(stderr,
+          "Warning: '--response-cache-byte-size' has been deprecated! This will default to "
+          "the 'local' cache implementation with the provided byte size for its config. "
+          "Please use '--cache-config' instead. The equivalent --cache-config CLI args would "
+          "be: '--cache-config=local,size=%llu'\n",
+          (unsigned long long)cli->response_cache_byte_size);
+}
+
 /* Triton's startup table: model, version, status (READY or UNAVAILABLE: reason). */
 static void print_model_table(TRITONSERVER_Server *server) {
   TRITONSERVER_Message *message = NULL;
@@ -211,6 +222,7 @@ int main(int argc, char **argv) {
 
   char *backend_directory = cli.backend_directory ? strdup(cli.backend_directory)
                                                   : server_options_default_backend_directory();
+  warn_deprecated_cache_flag(&cli);
   TRITONSERVER_ServerOptions *options = NULL;
   TRITONSERVER_Error *err = server_options_from_cli(&cli, backend_directory, &options);
   free(backend_directory);

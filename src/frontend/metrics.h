@@ -27,8 +27,8 @@ char *metrics_render(const char *stats_json, size_t len, metrics_pending_fn pend
 
 /*
  * Append to `out` the families of the core's own exposition (TRITONSERVER_ServerMetrics:
- * latency summaries, CPU gauges, backends' custom metrics) except those metrics_render
- * writes itself, so each family appears once. Lines are matched by metric name: the
+ * latency summaries, response cache families, GPU and CPU gauges, backends' custom
+ * metrics) except those metrics_render writes itself, so each family appears once. Lines are matched by metric name: the
  * name after "# HELP"/"# TYPE", or before '{' or ' ' on a sample line.
  */
 void metrics_append_core(const char *core_text, size_t len, strbuf *out);

@@ -4,7 +4,9 @@
 #include "errfmt.h"
 #include "torchd/torchd_server.h"
 
+#include <json-c/json.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +20,46 @@ char *server_options_default_backend_directory(void) {
   if (slash == NULL) return NULL;
   *slash = '\0';
   return errfmt("%s/backends", path);
+}
+
+/* --cache-config settings of one cache as Triton passes them to the core: a JSON object
+ * of string values, e.g. {"size":"1048576"}. Returns a malloc'd string or NULL (OOM). */
+static char *cache_config_json(const cli_options *cli, const char *cache) {
+  json_object *o = json_object_new_object();
+  if (o == NULL) return NULL;
+  for (size_t i = 0; i < cli->cache_config_count; ++i)
+    if (strcmp(cli->cache_configs[i].cache, cache) == 0)
+      json_object_object_add(o, cli->cache_configs[i].setting,
+                             json_object_new_string(cli->cache_configs[i].value));
+  char *text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+  json_object_put(o);
+  return text;
+}
+
+/* The response cache flags: each cache named by --cache-config once (in the order first
+ * named), or --response-cache-byte-size as local,size=<bytes> (Triton's command line). */
+static TRITONSERVER_Error *set_cache_options(const cli_options *cli,
+                                             TRITONSERVER_ServerOptions *o) {
+  TRITONSERVER_Error *err = NULL;
+  if (cli->cache_directory != NULL)
+    err = TRITONSERVER_ServerOptionsSetCacheDirectory(o, cli->cache_directory);
+  if (err == NULL && cli->response_cache_byte_size_set) {
+    char json[64];
+    snprintf(json, sizeof(json), "{\"size\":\"%llu\"}",
+             (unsigned long long)cli->response_cache_byte_size);
+    err = TRITONSERVER_ServerOptionsSetCacheConfig(o, "local", json);
+  }
+  for (size_t i = 0; err == NULL && i < cli->cache_config_count; ++i) {
+    const char *cache = cli->cache_configs[i].cache;
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; ++k) seen = strcmp(cli->cache_configs[k].cache, cache) == 0;
+    if (seen) continue;
+    char *json = cache_config_json(cli, cache);
+    err = json != NULL ? TRITONSERVER_ServerOptionsSetCacheConfig(o, cache, json)
+                       : TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INTERNAL, "out of memory");
+    free(json);
+  }
+  return err;
 }
 
 #define TRY(expr)                                                                          \
@@ -71,6 +113,7 @@ TRITONSERVER_Error *server_options_from_cli(const cli_options *cli, const char *
                                                    cli->metrics_configs[i].value));
   if (backend_directory != NULL)
     TRY(TRITONSERVER_ServerOptionsSetBackendDirectory(o, backend_directory));
+  TRY(set_cache_options(cli, o));
   for (size_t i = 0; i < cli->backend_config_count; ++i)
     TRY(TRITONSERVER_ServerOptionsSetBackendConfig(o, cli->backend_configs[i].backend,
                                                    cli->backend_configs[i].setting,

@@ -78,6 +78,9 @@ FLAGS = [
     # GPU memory, devices and metrics (no effect without a GPU, none fails)
     ["--allow-gpu-metrics=false"], ["--pinned-memory-pool-byte-size=268435456"],
     ["--cuda-memory-pool-byte-size=0:67108864"], ["--min-supported-compute-capability=6.0"],
+    # response cache
+    ["--cache-config=local,size=1048576"], ["--response-cache-byte-size=1048576"],
+    ["--cache-directory=/opt/tritonserver/caches"],
     # torchd's own
     ["--allow-client-shm=true"], ["--inline-execution-max-us=0"],
     ["--close-batches-early=true"],
@@ -100,10 +103,6 @@ ELSEWHERE = {
         ["--grpc-http2-max-ping-strikes=2"], ["--grpc-max-connection-age=60000"],
         ["--grpc-max-connection-age-grace=1000"],
         ["--grpc-restricted-protocol=model-repository:admin-key=secret"],
-    ],
-    "response cache": [
-        ["--cache-config=local,size=1048576"], ["--response-cache-byte-size=1048576"],
-        ["--cache-directory=/opt/tritonserver/caches"],
     ],
 }
 

@@ -325,6 +325,23 @@ static void test_validation(void **state) {
                  "model warmup setting 'w' input 'x' must specify one of 'zero_data', "
                  "'random_data' or 'input_data_file' for m");
 
+  /* Triton's ValidateModelConfig: the response cache refuses sequence batching and
+   * decoupled models, with these exact words. */
+  expect_invalid("backend: \"pytorch\" max_batch_size: 4 sequence_batching { } "
+                 "response_cache { enable: true }", 0,
+                 "Response Cache does not currently support model m with sequence batching "
+                 "scheduler. Please disable the response cache.");
+  expect_invalid("backend: \"pytorch\" model_transaction_policy { decoupled: true } "
+                 "response_cache { enable: true }", 0,
+                 "Response Cache does not currently support model m with 'decoupled' "
+                 "transaction policy. Please disable the response cache.");
+  c = normalized("backend: \"pytorch\" model_transaction_policy { decoupled: true } "
+                 "response_cache { enable: false }", 0, NULL, 0);
+  if (model_config_validate(c, "m", 0, &error) != 0) {
+    fail_msg("decoupled model without the cache rejected: %s", error);
+  }
+  model_config_free(c);
+
   expect_invalid("backend: \"pytorch\" runtime: \"../../lib/evil.so\"", 0,
                  "runtime '../../lib/evil.so' of model 'm' escapes the backend directory, check "
                  "model config runtime field");

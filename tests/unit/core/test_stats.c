@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core_util.h"
 #include "stats.h"
 
 static json_object *member(json_object *o, const char *path0, const char *path1)
@@ -84,9 +85,40 @@ static void empty_stats_print_every_member(void **state)
   stats_destroy(&s);
 }
 
+/* Response cache hits and misses (Triton's UpdateSuccessCacheHit / cache miss): a hit
+ * is a success with queue and compute counts but no compute time, and no inference or
+ * execution; misses count once and add lookup and insertion time. */
+static void cache_hits_and_misses(void **state)
+{
+  (void)state;
+  stats_model s;
+  stats_init(&s);
+  stats_report_cache_miss(&s, 1, 300);
+  stats_report_cache_miss(&s, 0, 200); /* the insertion of that miss */
+  stats_report_request(&s, true, 1, 50, 100, 1000, 1500, 4500, 5000);
+  stats_report_batch(&s, 1, 1000, 1500, 4500, 5000);
+  stats_report_cache_hit(&s, util_now_ns(), 70);
+  stats_report_cache_hit(&s, util_now_ns(), 30);
+  json_object *o = stats_to_json(&s, "m", 1);
+  json_object *inf = member(o, "inference_stats", NULL);
+  assert_int_equal(count_of(member(inf, "cache_hit", NULL)), 2);
+  assert_int_equal(ns_of(member(inf, "cache_hit", NULL)), 100);
+  assert_int_equal(count_of(member(inf, "cache_miss", NULL)), 1);
+  assert_int_equal(ns_of(member(inf, "cache_miss", NULL)), 500);
+  assert_int_equal(count_of(member(inf, "success", NULL)), 3);
+  assert_int_equal(count_of(member(inf, "queue", NULL)), 3);
+  assert_int_equal(count_of(member(inf, "compute_infer", NULL)), 3);
+  assert_int_equal(ns_of(member(inf, "compute_infer", NULL)), 3000);
+  assert_int_equal(json_object_get_uint64(member(o, "inference_count", NULL)), 1);
+  assert_int_equal(json_object_get_uint64(member(o, "execution_count", NULL)), 1);
+  json_object_put(o);
+  stats_destroy(&s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(cache_hits_and_misses),
       cmocka_unit_test(durations_split_as_triton),
       cmocka_unit_test(empty_stats_print_every_member),
   };
