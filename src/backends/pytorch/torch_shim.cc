@@ -9,6 +9,7 @@
 #include "torch_shim.h"
 
 #include "torch_cuda.h"
+#include "torch_shim_internal.hh"
 
 #include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/csrc/jit/passes/tensorexpr_fuser.h>
@@ -525,3 +526,44 @@ int ts_cuda_device_count(void) {
 }
 
 }  // extern "C"
+
+namespace torchd {
+
+char *guard_exceptions(const std::function<void()> &body) { return guarded(body); }
+
+char *run_tensors(const ts_run_options *options, const ts_value *args, size_t arg_count,
+                  const TensorFunction &function, ts_result **result_out) {
+  *result_out = nullptr;
+  return guarded([&] {
+    std::shared_lock<std::shared_mutex> shared(global_switch_lock(), std::defer_lock);
+    std::unique_lock<std::shared_mutex> exclusive(global_switch_lock(), std::defer_lock);
+    if (uses_global_switches(*options))
+      exclusive.lock();
+    else
+      shared.lock();
+    SwitchScope switches(*options);
+    c10::InferenceMode inference_guard(options->inference_mode);
+    torch::NoGradGuard no_grad;
+    torchd::DeviceScope device(*options);
+    std::vector<at::Tensor> inputs;
+    inputs.reserve(arg_count);
+    for (size_t i = 0; i < arg_count; ++i) {
+      if (args[i].kind != TS_VALUE_TENSOR)
+        throw std::invalid_argument("input " + std::to_string(i) + " must be a tensor");
+      inputs.push_back(make_argument(args[i], *options).toTensor());
+    }
+    std::vector<at::Tensor> outputs = function(std::move(inputs));
+    device.compute_done();
+    auto result = std::make_unique<ts_result>();
+    for (auto &tensor : outputs) {
+      OutputItem item;
+      item.value = tensor.device().is_cpu() ? tensor : tensor.contiguous().to(at::kCPU);
+      result->items.push_back(std::move(item));
+    }
+    result->device_compute_ns = device.compute_ns();
+    *result_out = result.release();
+  });
+}
+
+}  // namespace torchd
+
