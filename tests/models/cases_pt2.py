@@ -12,6 +12,14 @@ Linear(4, 3) + ReLU, so all runtimes must agree on y = relu(x @ W.T + b).
 | aoti_linear | torch_aoti, batch dim exported dynamic (1..64), max_batch_size 8, dynamic batching |
 | aoti_fixed | torch_aoti, exported for a fixed batch of 4, max_batch_size 4 |
 | linear_ts | the same module as TorchScript (the reference), max_batch_size 8 |
+| py_linear | runtime model.py: the class with random init + model.pt state_dict (seed 0 weights), torch.compile backend eager, 2 instances, dynamic batching |
+| py_inductor | runtime model.py, the same with torch.compile's default (inductor) backend, 1 instance |
+| py_raise | runtime model.py: forward raises ValueError("input below -100") when any x < -100, else the linear answer |
+| py_bad_import | model.py imports a module that does not exist: the load fails with ModuleNotFoundError and the traceback line |
+| py_no_module | model.py defines no nn.Module subclass: "Cannot find a subclass of torch.nn.Module" |
+| py_no_file | an empty version folder: "No model found in <dir>/['model.py', 'model.pt']" |
+| py_bad_json | TORCH_COMPILE_OPTIONAL_PARAMETERS is not JSON: JSONDecodeError |
+| py_model_key | TORCH_COMPILE_OPTIONAL_PARAMETERS has a "model" key: Triton's message |
 """
 
 import hashlib
@@ -38,6 +46,23 @@ class Linear(torch.nn.Module):
 
     def forward(self, x):
         return torch.relu(self.linear(x))
+'''
+
+
+# model.py of the Python-runtime models: no seed, so the right answers prove model.pt loaded.
+PY_SOURCE = LINEAR_SOURCE.replace("        torch.manual_seed(0)\n", "")
+
+RAISE_SOURCE = PY_SOURCE + '''
+
+    def check(self, x):
+        if bool((x < -100).any()):
+            raise ValueError("input below -100")
+
+
+class Raising(Linear):
+    def forward(self, x):
+        self.check(x)
+        return super().forward(x)
 '''
 
 
@@ -101,3 +126,34 @@ def generate(out_dir):
           model_config("linear_ts", [tensor_config("INPUT__0", "FP32", [4])],
                        [tensor_config("OUTPUT__0", "FP32", [3])], max_batch_size=8),
           {"1/model.pt": lambda p: torch.jit.save(torch.jit.trace(linear_module(), torch.randn(2, 4)), p)})
+    state_dict = lambda p: torch.save(linear_module().state_dict(), p)  # noqa: E731
+    py_io = ([tensor_config("INPUT0", "FP32", [4])], [tensor_config("OUTPUT0", "FP32", [3])])
+
+    def py_config(name, compile_params='{"backend": "eager"}', instances=1, extra=""):
+        params = ""
+        if compile_params is not None:
+            params = ('parameters { key: "TORCH_COMPILE_OPTIONAL_PARAMETERS" value: '
+                      '{ string_value: \'' + compile_params + '\' } }\n')
+        return model_config(name, *py_io, max_batch_size=8, dynamic_batching="",
+                            extra='runtime: "model.py"\n'
+                                  f"instance_group [ {{ count: {instances}, kind: KIND_CPU }} ]\n"
+                                  + params + extra)
+
+    write(out_dir, "py_linear", py_config("py_linear", instances=2),
+          {"1/model.py": PY_SOURCE, "1/model.pt": state_dict})
+    write(out_dir, "py_inductor", py_config("py_inductor", compile_params=None),
+          {"1/model.py": PY_SOURCE, "1/model.pt": state_dict})
+    write(out_dir, "py_raise", py_config("py_raise"),
+          {"1/model.py": RAISE_SOURCE.replace("class Linear", "class _Linear")
+                                     .replace("(Linear)", "(_Linear)"),
+           "1/model.pt": state_dict})
+    write(out_dir, "py_bad_import", py_config("py_bad_import"),
+          {"1/model.py": "import torch\nimport torchd_no_such_module\n"})
+    write(out_dir, "py_no_module", py_config("py_no_module"),
+          {"1/model.py": "def forward(x):\n    return x\n"})
+    write(out_dir, "py_no_file", py_config("py_no_file"), {})
+    write(out_dir, "py_bad_json", py_config("py_bad_json", compile_params="{backend: eager}"),
+          {"1/model.py": PY_SOURCE})
+    write(out_dir, "py_model_key", py_config("py_model_key", compile_params='{"model": 1}'),
+          {"1/model.py": PY_SOURCE})
+

@@ -126,6 +126,7 @@ char *aoti_package_load(const char *path, int device_index, size_t runners,
                         bool inference_mode, aoti_package **package_out) {
   *package_out = nullptr;
   return torchd::guard_exceptions([&] {
+    std::shared_lock<std::shared_mutex> shared(torchd::shim_lock());
     c10::InferenceMode guard(inference_mode);
     auto package = std::make_unique<aoti_package>();
     package->loader = std::make_unique<torch::inductor::AOTIModelPackageLoader>(

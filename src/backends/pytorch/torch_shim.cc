@@ -298,6 +298,7 @@ char *ts_module_load(const void *bytes, size_t size, const ts_load_options *opti
                      ts_module **module_out) {
   *module_out = nullptr;
   return guarded([&] {
+    std::shared_lock<std::shared_mutex> shared(global_switch_lock());
     c10::InferenceMode inference_guard(options->inference_mode);
     c10::optional<c10::Device> device;
     if (options->device_kind == TS_DEVICE_CPU) device = c10::Device(c10::kCPU);
@@ -500,6 +501,11 @@ void ts_current_switches(ts_switches *out) {
   out->jit_executor = torch::jit::getExecutorMode().load();
 }
 
+void ts_run_exclusively(void (*function)(void *), void *context) {
+  std::unique_lock<std::shared_mutex> exclusive(global_switch_lock());
+  function(context);
+}
+
 int ts_intra_op_threads(void) { return at::get_num_threads(); }
 
 char *ts_set_inter_op_threads(int count, int *effective_out) {
@@ -530,6 +536,8 @@ int ts_cuda_device_count(void) {
 namespace torchd {
 
 char *guard_exceptions(const std::function<void()> &body) { return guarded(body); }
+
+std::shared_mutex &shim_lock() { return global_switch_lock(); }
 
 char *run_tensors(const ts_run_options *options, const ts_value *args, size_t arg_count,
                   const TensorFunction &function, ts_result **result_out) {

@@ -150,6 +150,11 @@ typedef struct {
 void ts_current_switches(ts_switches *out);
 
 /* ---- process-wide settings ---- */
+/* Runs function(context) while no load or run of this shim (nor of aoti_shim.h) is in
+ * progress in any thread: the Python runtime imports torch under it, since torch's Python
+ * start-up registers process-wide state that a concurrent LibTorch load or run corrupts. */
+void ts_run_exclusively(void (*function)(void *), void *context);
+
 /* LibTorch's intra-op thread count as seen by the calling thread. */
 int ts_intra_op_threads(void);
 /* Sets the inter-op pool size; LibTorch allows this once, before the pool starts. On

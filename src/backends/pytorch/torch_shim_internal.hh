@@ -7,6 +7,7 @@
 #include <ATen/Tensor.h>
 
 #include <functional>
+#include <shared_mutex>
 #include <vector>
 
 #include "torch_shim.h"
@@ -21,6 +22,9 @@ using TensorFunction = std::function<std::vector<at::Tensor>(std::vector<at::Ten
 // no exception leaves it.
 char *run_tensors(const ts_run_options *options, const ts_value *args, size_t arg_count,
                   const TensorFunction &function, ts_result **result_out);
+
+// The lock ts_run_exclusively takes exclusively; loads and runs hold it shared.
+std::shared_mutex &shim_lock();
 
 // Runs `body`, turning any exception into a malloc'd message (NULL when none).
 char *guard_exceptions(const std::function<void()> &body);
