@@ -60,6 +60,14 @@ static char *find_library(const backend_registry *reg, const ModelConfig *config
                        "runtime '%s' of model must be a file name, not a path", runtime);
     return NULL;
   }
+  /* torchd's PyTorch backend runs runtime "model.py" itself (CPython embedded in it), so
+   * a pytorch model.py goes there rather than to a Python backend. */
+  if (strcmp(runtime, "model.py") == 0 && strcmp(backend, "pytorch") == 0) {
+    char *pt = util_strdupf("%s/pytorch/libtriton_pytorch.so", bdir);
+    if (pt && is_file(pt))
+      return pt;
+    free(pt);
+  }
   if (strcmp(runtime, "model.py") == 0) {
     char *py = util_strdupf("%s/python/libtriton_python.so", bdir);
     if (py && is_file(py))

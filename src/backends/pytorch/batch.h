@@ -1,7 +1,8 @@
 /*
- * batch.h: one execution's requests, responses and scratch memory, shared by execute.c
- * (the sequence of steps), input_gather.c (requests -> forward arguments) and
- * output_scatter.c (returned values -> responses).
+ * batch.h: one execution's requests, responses and scratch memory: the bottom of the
+ * shared batch path. batch.c implements it; input_gather.c, batch_inputs.c and
+ * output_scatter.c (batch_io.h) use it, execute.c drives it. Nothing here calls upward,
+ * so the calls run one way: execute -> batch_io -> batch.
  *
  * Error granularity (pytorch-backend.md §5.1): a per-request failure sends that request's
  * response with the error and clears its slot (pt_batch_fail); a whole-batch failure does
@@ -16,8 +17,8 @@
 #include <stdint.h>
 
 #include "instance.h"
-#include "torch_shim.h"
 #include "triton/core/tritonbackend.h"
+#include "values.h"
 
 typedef struct {
   TRITONBACKEND_Request *request;
@@ -38,6 +39,19 @@ typedef struct {
   size_t scratch_count, scratch_capacity;
 } pt_batch;
 
+/* What a runtime's run returned, as the shared scatter reads it: `count` outputs, each
+ * described by output(). Every runtime wraps its own values (LibTorch tensors, Python
+ * tensors over DLPack) in one of these; release() frees the whole thing. */
+typedef struct pt_result pt_result;
+struct pt_result {
+  size_t count;
+  uint64_t device_compute_ns; /* device time measured with CUDA events; 0 on the CPU */
+  /* Fills *out for output `index`; pointers stay valid until release. Returns NULL or a
+   * malloc'd message. */
+  char *(*output)(pt_result *self, size_t index, ts_output *out);
+  void (*release)(pt_result *self);
+};
+
 /* Keeps `memory` (malloc'd) until pt_batch_release; returns it, or NULL (and frees it) when
  * it cannot be tracked. */
 void *pt_batch_keep(pt_batch *batch, void *memory);
@@ -53,14 +67,13 @@ void pt_batch_fail_all(pt_batch *batch, TRITONSERVER_Error *error);
 /* Number of slots still open. */
 uint32_t pt_batch_open_count(const pt_batch *batch);
 
-/* Builds batch->args from the open requests (input_gather.c). Per-request problems close
- * that slot; whole-batch problems are returned. */
-TRITONSERVER_Error *pt_gather_inputs(pt_batch *batch);
-/* Fills the batch_input arguments from the open requests' source shapes
- * (batch_inputs.c). Problems fail the whole batch (returned). */
-TRITONSERVER_Error *pt_compute_batch_inputs(pt_batch *batch);
-/* Writes every configured output of `result` into the open responses (output_scatter.c).
- * Per-request problems close that slot; whole-batch problems are returned. */
-TRITONSERVER_Error *pt_scatter_outputs(pt_batch *batch, ts_result *result);
+/* Creates a response per request and sizes the batch (rows of each request: dim 0 of its
+ * first input when batching, else 1; §4.2). Per-request problems close that slot; a batch
+ * over max_batch_size is returned as a whole-batch error. */
+TRITONSERVER_Error *pt_batch_open(pt_batch *batch);
+/* Sends every still-open response, reports batch and request statistics with the given
+ * times and releases every request. `succeeded` has slot_count entries (scratch). */
+void pt_batch_close(pt_batch *batch, bool *succeeded, uint64_t exec_start,
+                    uint64_t compute_start, uint64_t compute_end);
 
 #endif

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "backend_util.h"
-#include "batch.h"
+#include "batch_io.h"
 #include "dtypes.h"
 
 enum { ELEMENT_COUNT, ACCUMULATED, ACCUMULATED_WITH_ZERO, MAX_AS_SHAPE, ITEM_SHAPE, ITEM_FLATTEN };

@@ -1,190 +1,20 @@
 /*
  * execute.c: TRITONBACKEND_ModelInstanceExecute's sequence of steps
- * (pytorch-backend.md §5), plus the batch bookkeeping of batch.h.
+ * (pytorch-backend.md §5), the same for every runtime:
  *
- *   responses -> batch sizes -> inputs (input_gather.c) -> run (timed: compute start/end)
- *   -> outputs (output_scatter.c) -> send -> statistics -> release
+ *   responses + batch sizes (batch.c) -> inputs (input_gather.c) -> the runtime's run
+ *   (timed: compute start/end) -> outputs (output_scatter.c) -> send, statistics and
+ *   release (batch.c)
  *
- * Every request gets exactly one response and is released, including a batch whose total
- * size is 0 (Triton returned early there and hung the client): it is run like any other,
- * with empty tensors.
+ * Calls run one way: execute -> batch_io (gather/scatter) -> batch, and execute -> runtime.
  */
 #include "execute.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "backend_util.h"
-#include "batch.h"
-
-void *pt_batch_keep(pt_batch *batch, void *memory) {
-  if (memory == NULL) return NULL;
-  if (batch->scratch_count == batch->scratch_capacity) {
-    size_t capacity = batch->scratch_capacity ? batch->scratch_capacity * 2 : 16;
-    void **grown = realloc(batch->scratch, capacity * sizeof(void *));
-    if (grown == NULL) {
-      free(memory);
-      return NULL;
-    }
-    batch->scratch = grown;
-    batch->scratch_capacity = capacity;
-  }
-  batch->scratch[batch->scratch_count++] = memory;
-  return memory;
-}
-
-void *pt_batch_calloc(pt_batch *batch, size_t count, size_t size) {
-  return pt_batch_keep(batch, calloc(count, size));
-}
-
-void pt_batch_release(pt_batch *batch) {
-  for (size_t i = 0; i < batch->scratch_count; ++i) free(batch->scratch[i]);
-  free(batch->scratch);
-  batch->scratch = NULL;
-  batch->scratch_count = batch->scratch_capacity = 0;
-}
-
-void pt_batch_fail(pt_batch *batch, uint32_t index, TRITONSERVER_Error *error) {
-  pt_slot *slot = &batch->slots[index];
-  if (slot->response == NULL) return;
-  pt_log_and_delete("failed to send PyTorch backend response",
-                    TRITONBACKEND_ResponseSend(slot->response,
-                                               TRITONSERVER_RESPONSE_COMPLETE_FINAL, error));
-  slot->response = NULL;
-}
-
-void pt_batch_fail_all(pt_batch *batch, TRITONSERVER_Error *error) {
-  for (uint32_t i = 0; i < batch->slot_count; ++i) pt_batch_fail(batch, i, error);
-  TRITONSERVER_ErrorDelete(error);
-}
-
-uint32_t pt_batch_open_count(const pt_batch *batch) {
-  uint32_t open = 0;
-  for (uint32_t i = 0; i < batch->slot_count; ++i) open += batch->slots[i].response != NULL;
-  return open;
-}
-
-/* The input that gives a request's batch size: the first config input the request has
- * (Triton took input index 0 in name order, which can be a sequence control input). */
-static TRITONSERVER_Error *first_input(const pt_batch *batch, TRITONBACKEND_Request *request,
-                                       TRITONBACKEND_Input **input) {
-  const pt_model_config *config = &batch->instance->model->config;
-  for (size_t i = 0; i < config->input_count; ++i) {
-    TRITONSERVER_Error *error = TRITONBACKEND_RequestInput(request, config->inputs[i].name, input);
-    if (error == NULL) return NULL;
-    TRITONSERVER_ErrorDelete(error);
-  }
-  return TRITONBACKEND_RequestInputByIndex(request, 0, input);
-}
-
-/* Rows of each request: dim 0 of its first input when batching, else 1 (§4.2). */
-static TRITONSERVER_Error *size_batch(pt_batch *batch) {
-  const pt_model_config *config = &batch->instance->model->config;
-  bool batching = config->max_batch_size > 0;
-  for (uint32_t r = 0; r < batch->slot_count; ++r) {
-    pt_slot *slot = &batch->slots[r];
-    if (slot->response == NULL) continue;
-    slot->rows = 1;
-    if (batching) {
-      TRITONBACKEND_Input *input = NULL;
-      const int64_t *shape = NULL;
-      uint32_t dims = 0;
-      TRITONSERVER_Error *error = first_input(batch, slot->request, &input);
-      if (error == NULL)
-        error = TRITONBACKEND_InputProperties(input, NULL, NULL, &shape, &dims, NULL, NULL);
-      if (error == NULL && dims == 0)
-        error = pt_triton_error(TRITONSERVER_ERROR_INVALID_ARG,
-                                "the first input of a request to batching model '%s' has no "
-                                "batch dimension",
-                                batch->instance->model->name);
-      if (error != NULL) {
-        pt_batch_fail_all(batch, error);
-        return NULL;
-      }
-      slot->rows = shape[0];
-    }
-    slot->row_offset = batch->total_rows;
-    slot->in_batch = true;
-    batch->total_rows += slot->rows;
-  }
-  int64_t total = batch->total_rows;
-  if (total != 1 && total > config->max_batch_size && pt_batch_open_count(batch) > 0)
-    return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "batch size %lld for '%s', max allowed is %d",
-                           (long long)total, batch->instance->name, config->max_batch_size);
-  return NULL;
-}
-
-static void create_responses(pt_batch *batch) {
-  for (uint32_t r = 0; r < batch->slot_count; ++r) {
-    TRITONSERVER_Error *error = TRITONBACKEND_ResponseNew(&batch->slots[r].response,
-                                                          batch->slots[r].request);
-    if (error != NULL) {
-      PT_LOG_ERROR("Fail to create response");
-      TRITONSERVER_ErrorDelete(error);
-      batch->slots[r].response = NULL;
-    }
-  }
-}
-
-/* Runs the method over batch->args; whole-batch errors go to every open response. */
-static ts_result *run(pt_batch *batch) {
-  pt_instance_state *instance = batch->instance;
-  const char **keys = NULL;
-  if (instance->dict_mode) {
-    const pt_model_config *config = &instance->model->config;
-    keys = pt_batch_calloc(batch, batch->arg_count + 1, sizeof(char *));
-    if (keys == NULL) {
-      pt_batch_fail_all(batch, pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory"));
-      return NULL;
-    }
-    for (size_t i = 0; i < instance->feed_count; ++i) keys[i] = instance->feeds[i].name;
-    for (size_t k = 0; k < config->batch_input_count; ++k)
-      keys[instance->feed_count + k] = config->batch_inputs[k].target;
-  }
-  ts_result *result = NULL;
-  char *message = ts_module_run(instance->module, instance->model->params.method_name,
-                                &instance->run_options, batch->args, batch->arg_count,
-                                (const char *const *)keys, &result);
-  if (message != NULL) {
-    pt_batch_fail_all(batch, pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
-                                             "PyTorch execute failure: %s", message));
-    free(message);
-    return NULL;
-  }
-  return result;
-}
-
-static void send_and_release(pt_batch *batch, bool *succeeded, uint64_t exec_start,
-                             uint64_t compute_start, uint64_t compute_end) {
-  uint64_t exec_end = pt_now_ns();
-  for (uint32_t r = 0; r < batch->slot_count; ++r) {
-    pt_slot *slot = &batch->slots[r];
-    succeeded[r] = slot->response != NULL;
-    if (slot->response != NULL)
-      pt_log_and_delete("failed to send PyTorch backend response",
-                        TRITONBACKEND_ResponseSend(slot->response,
-                                                   TRITONSERVER_RESPONSE_COMPLETE_FINAL, NULL));
-    slot->response = NULL;
-  }
-  /* Batch statistics before the releases (Triton reports them after), so that whoever
-   * sees a request released also sees the statistics of the batch it ran in. */
-  bool any = false;
-  for (uint32_t r = 0; r < batch->slot_count; ++r) any = any || succeeded[r];
-  if (any)
-    pt_log_and_delete("failed reporting batch request statistics",
-                      TRITONBACKEND_ModelInstanceReportBatchStatistics(
-                          batch->instance->instance, (uint64_t)batch->total_rows, exec_start,
-                          compute_start, compute_end, exec_end));
-  for (uint32_t r = 0; r < batch->slot_count; ++r) {
-    pt_log_and_delete("failed reporting request statistics",
-                      TRITONBACKEND_ModelInstanceReportStatistics(
-                          batch->instance->instance, batch->slots[r].request, succeeded[r],
-                          exec_start, compute_start, compute_end, exec_end));
-    pt_log_and_delete("failed releasing request",
-                      TRITONBACKEND_RequestRelease(batch->slots[r].request,
-                                                   TRITONSERVER_REQUEST_RELEASE_ALL));
-  }
-}
+#include "batch_io.h"
+#include "runtime.h"
 
 TRITONSERVER_Error *pt_execute(pt_instance_state *instance, TRITONBACKEND_Request **requests,
                                uint32_t request_count) {
@@ -213,27 +43,28 @@ TRITONSERVER_Error *pt_execute(pt_instance_state *instance, TRITONBACKEND_Reques
     return pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
                            "null request given to PyTorch backend for '%s'", instance->name);
   }
-  create_responses(&batch);
-  TRITONSERVER_Error *error = size_batch(&batch);
+  TRITONSERVER_Error *error = pt_batch_open(&batch);
   if (error == NULL && pt_batch_open_count(&batch) > 0) error = pt_gather_inputs(&batch);
   if (error != NULL) pt_batch_fail_all(&batch, error);
 
   uint64_t compute_start = pt_now_ns(), compute_end = compute_start;
   if (pt_batch_open_count(&batch) > 0) {
-    ts_result *result = run(&batch);
+    pt_result *result = NULL;
+    error = instance->model->runtime->run(instance, &batch, &result);
     compute_end = pt_now_ns();
+    if (error != NULL) pt_batch_fail_all(&batch, error);
     /* On a GPU the compute time is the device's, from CUDA events (the copy of the
      * outputs back to the host then counts as output time, as in Triton). */
-    uint64_t device_ns = result != NULL ? ts_result_device_compute_ns(result) : 0;
+    uint64_t device_ns = result != NULL ? result->device_compute_ns : 0;
     if (device_ns > 0 && compute_start + device_ns < compute_end)
       compute_end = compute_start + device_ns;
     if (result != NULL) {
       error = pt_scatter_outputs(&batch, result);
       if (error != NULL) pt_batch_fail_all(&batch, error);
-      ts_result_free(result);
+      result->release(result);
     }
   }
-  send_and_release(&batch, succeeded, exec_start, compute_start, compute_end);
+  pt_batch_close(&batch, succeeded, exec_start, compute_start, compute_end);
   pt_batch_release(&batch);
   free(batch.slots);
   free(succeeded);

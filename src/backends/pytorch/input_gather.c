@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "backend_util.h"
-#include "batch.h"
+#include "batch_io.h"
 #include "dtypes.h"
 #include "string_io.h"
 

@@ -1,9 +1,11 @@
 /*
  * instance.h: the per-instance state of the PyTorch backend.
  *
- * Why it exists: each instance holds its module (its own, or the model's shared one with
- * ENABLE_WEIGHT_SHARING), and the input/output mapping worked out from the config and the
- * method schema at load time, so execute only follows tables.
+ * Why it exists: each instance holds what its runtime runs (runtime.h) and the
+ * input/output mapping worked out from the config (and, for TorchScript, the method
+ * schema) at load time, so execute only follows tables. The fields up to `streams` are
+ * read by the shared batch path; `module`, `arg_kinds` and the namings are the TorchScript
+ * runtime's; other runtimes keep theirs in runtime_data.
  */
 #ifndef TORCHD_PYTORCH_INSTANCE_H
 #define TORCHD_PYTORCH_INSTANCE_H
@@ -15,6 +17,8 @@
 #include "model.h"
 #include "torch_shim.h"
 #include "triton/core/tritonbackend.h"
+
+typedef struct pt_runtime pt_runtime;
 
 typedef struct pt_instance_state {
   pt_model_state *model;
@@ -41,11 +45,12 @@ typedef struct pt_instance_state {
   ts_run_options run_options;
   ts_streams *streams;        /* KIND_GPU: one on its device; KIND_MODEL: one per visible
                                  device; NULL for KIND_CPU (owned) */
+  void *runtime_data;         /* the AOTI/Python runtime's own state (owned by it) */
 } pt_instance_state;
 
-/* Creates the state of `instance` of `model`: loads (or reuses) the module and validates
- * the naming and argument types against the schema (§3). On success the caller owns
- * *state_out (pt_instance_state_delete). */
+/* Creates the state of `instance` of `model`: name, kind and device, then the model's
+ * runtime loads what the instance runs and maps its inputs and outputs. On success the
+ * caller owns *state_out (pt_instance_state_delete). */
 TRITONSERVER_Error *pt_instance_state_create(pt_model_state *model,
                                              TRITONBACKEND_ModelInstance *instance,
                                              pt_instance_state **state_out);

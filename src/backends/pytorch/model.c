@@ -1,10 +1,12 @@
 /*
  * model.c: TRITONBACKEND_ModelInitialize's work: the per-model-version state (see model.h).
  *
- * Order (Triton's, pytorch-backend.md §1.1): read the config, parse the parameters (a bad
- * value fails the load; INFO lines only when a parameters section exists), apply the
- * thread settings, auto-complete inputs/outputs from the method schema when the server
- * allows it and the config has none, then validate the config.
+ * Order (Triton's, pytorch-backend.md §1.1): read the config, pick the runtime from the
+ * platform and `runtime` fields (runtime.h), parse the LibTorch keys of `parameters` for
+ * the TorchScript and AOTI runtimes (a bad value fails the load; INFO lines only when a
+ * parameters section exists) and apply the thread settings, run the runtime's model_load
+ * (TorchScript: auto-complete from the method schema; Python: import and compile), then
+ * validate the config.
  */
 #include "model.h"
 
@@ -12,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "autocomplete.h"
 #include "backend_util.h"
+#include "runtime.h"
 
 static void log_info_line(void *context, const char *line) {
   (void)context;
@@ -65,21 +67,20 @@ static void warn_removed_keys(const pt_model_state *state) {
                 state->name);
 }
 
-/* Triton's backend logs the platform it runs each model with (§0.1); only TorchScript is
- * implemented here, so a PT2/AOTInductor model is refused clearly instead of misread. */
-static TRITONSERVER_Error *check_platform(const pt_model_state *state) {
+static const char *config_string(const pt_model_state *state, const char *key) {
   struct json_object *value = NULL;
-  const char *platform = json_object_object_get_ex(state->config.root, "platform", &value)
-                             ? json_object_get_string(value)
-                             : "";
-  PT_LOG_INFO("Model platform for '%s': '%s'.", state->name, platform != NULL ? platform : "");
-  if (platform != NULL && strcmp(platform, "torch_aoti") == 0)
-    return pt_triton_error(TRITONSERVER_ERROR_UNSUPPORTED,
-                           "model '%s' has platform 'torch_aoti' (a model.pt2 AOTInductor "
-                           "package), which the torchd PyTorch backend does not run yet; it "
-                           "runs TorchScript (platform 'pytorch_libtorch', model.pt)",
-                           state->name);
-  return NULL;
+  const char *text = json_object_object_get_ex(state->config.root, key, &value)
+                         ? json_object_get_string(value)
+                         : NULL;
+  return text != NULL ? text : "";
+}
+
+/* Triton's backend logs the platform it runs each model with (§0.1); the platform and
+ * the `runtime` field pick one of the three runtimes (runtime.h). */
+static void choose_runtime(pt_model_state *state) {
+  const char *platform = config_string(state, "platform");
+  PT_LOG_INFO("Model platform for '%s': '%s'.", state->name, platform);
+  state->runtime = pt_runtime_select(platform, config_string(state, "runtime"));
 }
 
 TRITONSERVER_Error *pt_model_state_create(TRITONBACKEND_Model *model,
@@ -102,15 +103,18 @@ TRITONSERVER_Error *pt_model_state_create(TRITONBACKEND_Model *model,
     state->repository = strdup(repository);
     error = read_config(model, &state->config);
   }
-  if (error == NULL) error = check_platform(state);
-  if (error == NULL) error = pt_to_triton(pt_parameters_parse(state->config.parameters,
-                                                              &state->params));
-  if (error == NULL) {
+  if (error == NULL) choose_runtime(state);
+  bool pt_keys = error == NULL && state->runtime->uses_pt_parameters;
+  if (pt_keys)
+    error = pt_to_triton(pt_parameters_parse(state->config.parameters, &state->params));
+  else if (error == NULL) /* the Python runtime reads its own keys; these are defaults */
+    error = pt_to_triton(pt_parameters_parse(NULL, &state->params));
+  if (error == NULL && pt_keys) {
     pt_parameters_log_lines(&state->params, state->name, log_info_line, NULL);
     warn_removed_keys(state);
     apply_thread_counts(state);
-    error = pt_autocomplete_config(state);
   }
+  if (error == NULL) error = state->runtime->model_load(state);
   if (error == NULL) error = pt_to_triton(pt_model_config_validate(&state->config));
   if (error != NULL) {
     pt_model_state_delete(state);
@@ -122,6 +126,7 @@ TRITONSERVER_Error *pt_model_state_create(TRITONBACKEND_Model *model,
 
 void pt_model_state_delete(pt_model_state *state) {
   if (state == NULL) return;
+  if (state->runtime != NULL) state->runtime->model_free(state);
   for (size_t i = 0; i < state->shared_count; ++i) ts_module_unref(state->shared[i].module);
   pthread_mutex_destroy(&state->share_lock);
   pt_parameters_clear(&state->params);
@@ -131,9 +136,9 @@ void pt_model_state_delete(pt_model_state *state) {
   free(state);
 }
 
-char *pt_model_artifact_path(const pt_model_state *state) {
+char *pt_model_artifact_path(const pt_model_state *state, const char *fallback) {
   const char *file = state->config.default_model_filename;
-  if (file == NULL || file[0] == '\0') file = "model.pt";
+  if (file == NULL || file[0] == '\0') file = fallback;
   char *path = NULL;
   if (asprintf(&path, "%s/%llu/%s", state->repository, (unsigned long long)state->version,
                file) < 0)
@@ -192,7 +197,7 @@ TRITONSERVER_Error *pt_model_load_module(const pt_model_state *state, const char
                                          ts_device_kind device_kind, int device,
                                          ts_module **module_out) {
   *module_out = NULL;
-  char *path = pt_model_artifact_path(state);
+  char *path = pt_model_artifact_path(state, "model.pt");
   if (path == NULL) return pt_triton_error(TRITONSERVER_ERROR_INTERNAL, "out of memory");
   void *bytes = NULL;
   size_t size = 0;

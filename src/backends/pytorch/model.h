@@ -24,8 +24,12 @@ typedef struct {
   ts_module *module; /* one reference owned by the cache */
 } pt_shared_module;
 
+typedef struct pt_runtime pt_runtime;
+
 typedef struct pt_model_state {
   TRITONBACKEND_Model *model;
+  const pt_runtime *runtime; /* chosen from platform/runtime (runtime.h) */
+  void *runtime_data;        /* the runtime's model-wide state (owned by it) */
   char *name;           /* owned */
   uint64_t version;
   char *repository;     /* the model directory (owned) */
@@ -36,16 +40,16 @@ typedef struct pt_model_state {
   size_t shared_count;
 } pt_model_state;
 
-/* Creates the state of `model` (reads and validates the config, parses and logs the
- * parameters, applies thread settings, auto-completes inputs/outputs when allowed). On
+/* Creates the state of `model` (reads the config, picks the runtime, parses and logs the
+ * parameters, runs the runtime's model_load, validates the config). On
  * success the caller owns *state_out and releases it with pt_model_state_delete. */
 TRITONSERVER_Error *pt_model_state_create(TRITONBACKEND_Model *model,
                                           pt_model_state **state_out);
 void pt_model_state_delete(pt_model_state *state);
 
 /* Path of the artifact for version `version`: <repository>/<version>/<default_model_filename
- * or "model.pt">. Caller frees. */
-char *pt_model_artifact_path(const pt_model_state *state);
+ * or `fallback`>. Caller frees. */
+char *pt_model_artifact_path(const pt_model_state *state, const char *fallback);
 
 /* Reads the artifact and loads it for `device_kind`/`device` with the model's parameters.
  * A missing file is UNAVAILABLE "unable to find '<path>' for model instance '<who>'"; a

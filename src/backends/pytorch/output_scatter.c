@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "backend_util.h"
-#include "batch.h"
+#include "batch_io.h"
 #include "dtypes.h"
 #include "string_io.h"
 
@@ -45,13 +45,13 @@ static char *request_prefix(TRITONBACKEND_Request *request) {
 
 /* Finds the returned value for output (or state) `name`: by key when the result has keys,
  * else by its mapped index. */
-static TRITONSERVER_Error *find_item(ts_result *result, const char *name, int mapped,
+static TRITONSERVER_Error *find_item(pt_result *result, const char *name, int mapped,
                                      ts_output *item) {
-  size_t count = ts_result_count(result);
+  size_t count = result->count;
   bool keyed = false;
   for (size_t i = 0; i < count; ++i) {
     ts_output candidate;
-    char *message = ts_result_output(result, i, &candidate);
+    char *message = result->output(result, i, &candidate);
     if (message != NULL) {
       free(message);
       continue;
@@ -74,7 +74,7 @@ static TRITONSERVER_Error *find_item(ts_result *result, const char *name, int ma
                            "The output %s in the model configuration refers to an output index "
                            "which doesn't exist. This model has %zu outputs",
                            name, count);
-  char *message = ts_result_output(result, (size_t)mapped, item);
+  char *message = result->output(result, (size_t)mapped, item);
   if (message == NULL) return NULL;
   TRITONSERVER_Error *error = pt_triton_error(TRITONSERVER_ERROR_INTERNAL,
                                               "output tensor '%s' is not found: %s", name,
@@ -252,7 +252,7 @@ static void scatter_by_source_shape(pt_batch *batch, const char *name, const ts_
   }
 }
 
-TRITONSERVER_Error *pt_scatter_outputs(pt_batch *batch, ts_result *result) {
+TRITONSERVER_Error *pt_scatter_outputs(pt_batch *batch, pt_result *result) {
   const pt_model_config *config = &batch->instance->model->config;
   for (size_t i = 0; i < config->output_count && pt_batch_open_count(batch) > 0; ++i) {
     ts_output item;

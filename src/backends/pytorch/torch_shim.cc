@@ -9,6 +9,7 @@
 #include "torch_shim.h"
 
 #include "torch_cuda.h"
+#include "torch_shim_internal.hh"
 
 #include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/csrc/jit/passes/tensorexpr_fuser.h>
@@ -297,6 +298,7 @@ char *ts_module_load(const void *bytes, size_t size, const ts_load_options *opti
                      ts_module **module_out) {
   *module_out = nullptr;
   return guarded([&] {
+    std::shared_lock<std::shared_mutex> shared(global_switch_lock());
     c10::InferenceMode inference_guard(options->inference_mode);
     c10::optional<c10::Device> device;
     if (options->device_kind == TS_DEVICE_CPU) device = c10::Device(c10::kCPU);
@@ -499,6 +501,11 @@ void ts_current_switches(ts_switches *out) {
   out->jit_executor = torch::jit::getExecutorMode().load();
 }
 
+void ts_run_exclusively(void (*function)(void *), void *context) {
+  std::unique_lock<std::shared_mutex> exclusive(global_switch_lock());
+  function(context);
+}
+
 int ts_intra_op_threads(void) { return at::get_num_threads(); }
 
 char *ts_set_inter_op_threads(int count, int *effective_out) {
@@ -525,3 +532,46 @@ int ts_cuda_device_count(void) {
 }
 
 }  // extern "C"
+
+namespace torchd {
+
+char *guard_exceptions(const std::function<void()> &body) { return guarded(body); }
+
+std::shared_mutex &shim_lock() { return global_switch_lock(); }
+
+char *run_tensors(const ts_run_options *options, const ts_value *args, size_t arg_count,
+                  const TensorFunction &function, ts_result **result_out) {
+  *result_out = nullptr;
+  return guarded([&] {
+    std::shared_lock<std::shared_mutex> shared(global_switch_lock(), std::defer_lock);
+    std::unique_lock<std::shared_mutex> exclusive(global_switch_lock(), std::defer_lock);
+    if (uses_global_switches(*options))
+      exclusive.lock();
+    else
+      shared.lock();
+    SwitchScope switches(*options);
+    c10::InferenceMode inference_guard(options->inference_mode);
+    torch::NoGradGuard no_grad;
+    torchd::DeviceScope device(*options);
+    std::vector<at::Tensor> inputs;
+    inputs.reserve(arg_count);
+    for (size_t i = 0; i < arg_count; ++i) {
+      if (args[i].kind != TS_VALUE_TENSOR)
+        throw std::invalid_argument("input " + std::to_string(i) + " must be a tensor");
+      inputs.push_back(make_argument(args[i], *options).toTensor());
+    }
+    std::vector<at::Tensor> outputs = function(std::move(inputs));
+    device.compute_done();
+    auto result = std::make_unique<ts_result>();
+    for (auto &tensor : outputs) {
+      OutputItem item;
+      item.value = tensor.device().is_cpu() ? tensor : tensor.contiguous().to(at::kCPU);
+      result->items.push_back(std::move(item));
+    }
+    result->device_compute_ns = device.compute_ns();
+    *result_out = result.release();
+  });
+}
+
+}  // namespace torchd
+

@@ -21,17 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "values.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Same numbers as TRITONSERVER_DataType. */
-enum {
-  TS_DTYPE_INVALID = 0, TS_DTYPE_BOOL = 1, TS_DTYPE_UINT8 = 2, TS_DTYPE_UINT16 = 3,
-  TS_DTYPE_UINT32 = 4, TS_DTYPE_UINT64 = 5, TS_DTYPE_INT8 = 6, TS_DTYPE_INT16 = 7,
-  TS_DTYPE_INT32 = 8, TS_DTYPE_INT64 = 9, TS_DTYPE_FP16 = 10, TS_DTYPE_FP32 = 11,
-  TS_DTYPE_FP64 = 12, TS_DTYPE_BYTES = 13, TS_DTYPE_BF16 = 14
-};
 
 /* A loaded TorchScript module; reference counted so instances can share weights. */
 typedef struct ts_module ts_module;
@@ -94,26 +89,6 @@ char *ts_module_schema(ts_module *module, const char *method_name, ts_schema **s
 void ts_schema_free(ts_schema *schema);
 
 /* ---- running ---- */
-typedef enum {
-  TS_VALUE_TENSOR = 0,
-  TS_VALUE_STRINGS = 1,  /* List[str] */
-  TS_VALUE_NONE = 2,     /* None, for an absent Optional[Tensor] */
-  TS_VALUE_DEFAULT = 3   /* the argument's default value from the method's signature */
-} ts_value_kind;
-
-/* One argument. For tensors, `data` points to the caller's memory holding
- * product(shape) elements of `dtype`, row-major (may be NULL when that is 0 elements).
- * For strings, `strings[i]` holds `string_lengths[i]` bytes (no terminator needed). */
-typedef struct {
-  ts_value_kind kind;
-  int dtype;
-  const int64_t *shape;
-  size_t dims_count;
-  void *data;
-  const char *const *strings;
-  const size_t *string_lengths;
-  size_t string_count;
-} ts_value;
 
 /* ---- CUDA streams ----
  * A set of LibTorch pool streams, one per listed device, that an instance installs as
@@ -161,18 +136,6 @@ char *ts_module_run(ts_module *module, const char *method_name, const ts_run_opt
                     const ts_value *args, size_t arg_count, const char *const *dict_keys,
                     ts_result **result_out);
 
-typedef struct {
-  ts_value_kind kind;        /* TS_VALUE_TENSOR or TS_VALUE_STRINGS */
-  const char *key;           /* dict key for keyed outputs, else NULL */
-  int dtype;                 /* TS_DTYPE_*; TS_DTYPE_INVALID if no Triton equivalent */
-  const int64_t *shape;
-  size_t dims_count;         /* 0 for a scalar (0-dim) tensor */
-  const void *data;          /* contiguous host copy/view, byte_size bytes */
-  size_t byte_size;
-  const char *const *strings;
-  const size_t *string_lengths;
-  size_t string_count;
-} ts_output;
 
 size_t ts_result_count(const ts_result *result);
 /* Time the device spent from the first input copy to the end of the method, measured with
@@ -192,6 +155,11 @@ typedef struct {
 void ts_current_switches(ts_switches *out);
 
 /* ---- process-wide settings ---- */
+/* Runs function(context) while no load or run of this shim (nor of aoti_shim.h) is in
+ * progress in any thread: the Python runtime imports torch under it, since torch's Python
+ * start-up registers process-wide state that a concurrent LibTorch load or run corrupts. */
+void ts_run_exclusively(void (*function)(void *), void *context);
+
 /* LibTorch's intra-op thread count as seen by the calling thread. */
 int ts_intra_op_threads(void);
 /* Sets the inter-op pool size; LibTorch allows this once, before the pool starts. On

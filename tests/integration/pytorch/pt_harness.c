@@ -100,17 +100,22 @@ static void copy_file(const char *from, const char *to) {
   fclose(out);
 }
 
-void pt_repo_add(const char *repo, const char *name, const char *config, const char *source,
-                 int version_count) {
+void pt_repo_add_as(const char *repo, const char *name, const char *config, const char *source,
+                    const char *file_name, int version_count) {
   int versions[16] = {0};
   for (int v = 0; v < version_count && v < 16; ++v) versions[v] = v + 1;
   repo_add_model(repo, name, config, versions, (size_t)version_count);
   char from[1024], to[1024];
   snprintf(from, sizeof(from), "%s/%s", pt_models_dir, source);
   for (int v = 1; v <= version_count; ++v) {
-    snprintf(to, sizeof(to), "%s/%s/%d/model.pt", repo, name, v);
+    snprintf(to, sizeof(to), "%s/%s/%d/%s", repo, name, v, file_name);
     copy_file(from, to);
   }
+}
+
+void pt_repo_add(const char *repo, const char *name, const char *config, const char *source,
+                 int version_count) {
+  pt_repo_add_as(repo, name, config, source, "model.pt", version_count);
 }
 
 infer_call *pt_infer_fp32(TRITONSERVER_Server *server, const char *model, const char *input,

@@ -48,6 +48,10 @@ char *pt_repo_path(const char *group);
 void pt_repo_add(const char *repo, const char *name, const char *config, const char *source,
                  int version_count);
 
+/* pt_repo_add with the copies named `file_name` (e.g. "model.pt2", "model.py"). */
+void pt_repo_add_as(const char *repo, const char *name, const char *config, const char *source,
+                    const char *file_name, int version_count);
+
 /* Runs one FP32 inference with one input and waits for it. The caller frees the call. */
 infer_call *pt_infer_fp32(TRITONSERVER_Server *server, const char *model, const char *input,
                           const int64_t *shape, uint64_t dims, const float *data);
