@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,36 @@ static char *handle_min_compute_capability(const flag_spec *flag, const char *va
   return NULL;
 }
 
+/* --grpc-infer-response-compression-level=none|low|med|high (Triton's names). */
+static char *handle_grpc_compression(const flag_spec *flag, const char *value, cli_options *o) {
+  (void)flag;
+  static const char *const levels[] = {"none", "low", "med", "high"};
+  for (int i = 0; i < 4; ++i)
+    if (strcmp(value, levels[i]) == 0) {
+      o->grpc_compression_level = i;
+      return NULL;
+    }
+  return format_error("--grpc-infer-response-compression-level expects none, low, med or "
+                      "high, got '%s'",
+                      value);
+}
+
+/* --grpc-restricted-protocol: the same syntax and categories as --http-restricted-api,
+ * kept in its own list. */
+static char *handle_grpc_restricted_protocol(const flag_spec *flag, const char *value,
+                                             cli_options *o) {
+  cli_restriction *http = o->restrictions;
+  size_t http_count = o->restriction_count;
+  o->restrictions = o->grpc_restrictions;
+  o->restriction_count = o->grpc_restriction_count;
+  char *error = handle_restricted_api(flag, value, o);
+  o->grpc_restrictions = o->restrictions;
+  o->grpc_restriction_count = o->restriction_count;
+  o->restrictions = http;
+  o->restriction_count = http_count;
+  return error;
+}
+
 #define OFF(field) offsetof(cli_options, field)
 static const flag_spec flags[] = {
     {"model-repository", FLAG_STRING_LIST, OFF(model_repositories), OFF(model_repository_count), 0, 0, NULL, NULL},
@@ -255,6 +286,25 @@ static const flag_spec flags[] = {
     {"min-supported-compute-capability", FLAG_CUSTOM, 0, 0, 0, 0, handle_min_compute_capability, NULL},
     {"allow-grpc", FLAG_BOOL, OFF(allow_grpc), 0, 0, 0, NULL, NULL},
     {"grpc-port", FLAG_INT, OFF(grpc_port), 0, 0, 65535, NULL, NULL},
+    {"grpc-address", FLAG_STRING, OFF(grpc_address), 0, 0, 0, NULL, NULL},
+    {"grpc-infer-allocation-pool-size", FLAG_INT, OFF(grpc_infer_allocation_pool_size), 0, 0, 1 << 30, NULL, NULL},
+    {"grpc-max-response-pool-size", FLAG_INT, OFF(grpc_max_response_pool_size), 0, 0, 1 << 30, NULL, NULL},
+    {"grpc-use-ssl", FLAG_BOOL, OFF(grpc_use_ssl), 0, 0, 0, NULL, NULL},
+    {"grpc-use-ssl-mutual", FLAG_BOOL, OFF(grpc_use_ssl_mutual), 0, 0, 0, NULL, NULL},
+    {"grpc-server-cert", FLAG_STRING, OFF(grpc_server_cert), 0, 0, 0, NULL, NULL},
+    {"grpc-server-key", FLAG_STRING, OFF(grpc_server_key), 0, 0, 0, NULL, NULL},
+    {"grpc-root-cert", FLAG_STRING, OFF(grpc_root_cert), 0, 0, 0, NULL, NULL},
+    {"grpc-infer-response-compression-level", FLAG_CUSTOM, 0, 0, 0, 0, handle_grpc_compression, NULL},
+    {"grpc-keepalive-time", FLAG_INT, OFF(grpc_keepalive_time_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-keepalive-timeout", FLAG_INT, OFF(grpc_keepalive_timeout_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-keepalive-permit-without-calls", FLAG_BOOL, OFF(grpc_keepalive_permit_without_calls), 0, 0, 0, NULL, NULL},
+    {"grpc-http2-max-pings-without-data", FLAG_INT, OFF(grpc_http2_max_pings_without_data), 0, 0, INT32_MAX, NULL, NULL},
+    {"grpc-http2-min-recv-ping-interval-without-data", FLAG_INT, OFF(grpc_http2_min_recv_ping_interval_ms), 0, 0, INT32_MAX, NULL, NULL},
+    {"grpc-http2-max-ping-strikes", FLAG_INT, OFF(grpc_http2_max_ping_strikes), 0, 0, INT32_MAX, NULL, NULL},
+    {"grpc-max-connection-age", FLAG_INT, OFF(grpc_max_connection_age_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-max-connection-age-grace", FLAG_INT, OFF(grpc_max_connection_age_grace_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-restricted-protocol", FLAG_CUSTOM, 0, 0, 0, 0, handle_grpc_restricted_protocol, NULL},
+    {"grpc-header-forward-pattern", FLAG_STRING, OFF(grpc_header_forward_pattern), 0, 0, 0, NULL, NULL},
     {"log-verbose", FLAG_INT, OFF(log_verbose), 0, 0, 1000, NULL, NULL},
     {"log-info", FLAG_BOOL, OFF(log_info), 0, 0, 0, NULL, NULL},
     {"log-warning", FLAG_BOOL, OFF(log_warning), 0, 0, 0, NULL, NULL},
@@ -308,8 +358,20 @@ void cli_options_defaults(cli_options *o) {
   o->allow_gpu_metrics = true;
   o->pinned_memory_pool_byte_size = (uint64_t)256 << 20;
   o->min_compute_capability = 6.0;
+#ifdef TORCHD_WITH_GRPC
+  o->allow_grpc = true; /* as Triton, once this build serves gRPC */
+#else
   o->allow_grpc = false;
+#endif
   o->grpc_port = 8001;
+  o->grpc_address = strdup("0.0.0.0");
+  o->grpc_infer_allocation_pool_size = 8;
+  o->grpc_max_response_pool_size = INT32_MAX;
+  o->grpc_keepalive_time_ms = 7200000; /* Triton's defaults (gRPC's) */
+  o->grpc_keepalive_timeout_ms = 20000;
+  o->grpc_http2_max_pings_without_data = 2;
+  o->grpc_http2_min_recv_ping_interval_ms = 300000;
+  o->grpc_http2_max_ping_strikes = 2;
   o->log_info = o->log_warning = o->log_error = true;
 }
 
@@ -434,6 +496,16 @@ void cli_options_free(cli_options *o) {
     free(o->restrictions[i].header_value);
   }
   free(o->restrictions);
+  for (size_t i = 0; i < o->grpc_restriction_count; ++i) {
+    free(o->grpc_restrictions[i].header_key);
+    free(o->grpc_restrictions[i].header_value);
+  }
+  free(o->grpc_restrictions);
+  free(o->grpc_address);
+  free(o->grpc_server_cert);
+  free(o->grpc_server_key);
+  free(o->grpc_root_cert);
+  free(o->grpc_header_forward_pattern);
   for (size_t i = 0; i < o->ignored_flag_count; ++i) free(o->ignored_flags[i]);
   free(o->ignored_flags);
   free(o->cuda_memory_pools);

@@ -72,35 +72,42 @@ typedef void (*settings_write_fn)(frontend *fe, const void *settings, strbuf *b)
  * and is the reply, otherwise nothing changes and the first error is the reply.
  * `live` is guarded by fe->lock.
  */
-static void settings_endpoint(http_request *r, void *live, void *scratch, size_t size,
-                              settings_apply_fn apply, settings_write_fn write) {
-  frontend *fe = r->fe;
-  if (strcmp(r->method, "POST") == 0) {
-    json_object *body = NULL;
-    if (!handlers_body_object(r, &body)) return;
+static char *settings_run(frontend *fe, json_object *body, void *live, void *scratch,
+                          size_t size, settings_apply_fn apply, settings_write_fn write,
+                          strbuf *out, unsigned *status) {
+  if (body != NULL) {
     pthread_mutex_lock(&fe->lock);
     memcpy(scratch, live, size);
     char *err = NULL;
-    unsigned status = MHD_HTTP_BAD_REQUEST;
-    if (body != NULL) {
-      json_object_object_foreach(body, key, v) {
-        if (err == NULL) err = apply(key, v, scratch, &status);
-      }
+    *status = MHD_HTTP_BAD_REQUEST;
+    json_object_object_foreach(body, key, v) {
+      if (err == NULL) err = apply(key, v, scratch, status);
     }
     if (err == NULL) memcpy(live, scratch, size);
     pthread_mutex_unlock(&fe->lock);
-    json_object_put(body);
-    if (err != NULL) {
-      http_reply_error(r, status, err);
-      free(err);
-      return;
-    }
+    if (err != NULL) return err;
   }
+  pthread_mutex_lock(&fe->lock);
+  write(fe, live, out);
+  pthread_mutex_unlock(&fe->lock);
+  return NULL;
+}
+
+static void settings_endpoint(http_request *r, void *live, void *scratch, size_t size,
+                              settings_apply_fn apply, settings_write_fn write) {
+  json_object *body = NULL;
+  if (strcmp(r->method, "POST") == 0 && !handlers_body_object(r, &body)) return;
   strbuf b;
   strbuf_init(&b);
-  pthread_mutex_lock(&fe->lock);
-  write(fe, live, &b);
-  pthread_mutex_unlock(&fe->lock);
+  unsigned status = MHD_HTTP_OK;
+  char *err = settings_run(r->fe, body, live, scratch, size, apply, write, &b, &status);
+  json_object_put(body);
+  if (err != NULL) {
+    strbuf_free(&b);
+    http_reply_error(r, status, err);
+    free(err);
+    return;
+  }
   http_reply_strbuf(r, MHD_HTTP_OK, &b);
 }
 
@@ -159,6 +166,13 @@ static char *apply_log_key(const char *key, json_object *v, void *settings,
                   key);
   }
   return NULL;
+}
+
+char *frontend_log_settings(frontend *fe, json_object *update, strbuf *out,
+                            unsigned *status) {
+  log_settings scratch;
+  return settings_run(fe, update, &fe->log, &scratch, sizeof(scratch), apply_log_key,
+                      write_log_settings, out, status);
 }
 
 void handle_logging(http_request *r) {
@@ -293,6 +307,13 @@ static char *apply_trace_key(const char *key, json_object *v, void *settings,
   return errfmt("unknown trace setting '%s'; expected trace_file, trace_level, trace_rate, "
                 "trace_count, log_frequency or trace_mode",
                 key);
+}
+
+char *frontend_trace_settings(frontend *fe, json_object *update, strbuf *out,
+                              unsigned *status) {
+  trace_settings scratch;
+  return settings_run(fe, update, &fe->trace, &scratch, sizeof(scratch), apply_trace_key,
+                      write_trace_settings, out, status);
 }
 
 /* The global settings (GET/POST /v2/trace/setting). */

@@ -10,6 +10,9 @@
 #include "cli.h"
 #include "errfmt.h"
 #include "frontend.h"
+#ifdef TORCHD_WITH_GRPC
+#include "grpc_server.h"
+#endif
 #include "http_server.h"
 #include "infer_handler.h"
 #include "metrics_server.h"
@@ -164,8 +167,10 @@ int main(int argc, char **argv) {
     cli_options_free(&cli);
     return 0;
   }
+#ifndef TORCHD_WITH_GRPC
   if (cli.allow_grpc)
     fprintf(stderr, "warning: --allow-grpc: this torchd build serves HTTP only\n");
+#endif
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -211,6 +216,16 @@ int main(int argc, char **argv) {
     log_info(__FILE__, __LINE__, line);
     free(line);
   }
+#ifdef TORCHD_WITH_GRPC
+  grpc_frontend *grpc = NULL;
+  if (cli.allow_grpc) {
+    grpc = grpc_frontend_start(&fe, &start_error);
+    if (grpc == NULL) goto startup_failed;
+    char *line = errfmt("Started GRPCInferenceService at %s:%d", cli.grpc_address, cli.grpc_port);
+    log_info(__FILE__, __LINE__, line);
+    free(line);
+  }
+#endif
   int sig = wait_for_signal(&cli, server, &signals);
   char *line = errfmt("Received signal %d (%s); draining requests in flight for up to %d s",
                       sig, sig == SIGINT ? "SIGINT" : "SIGTERM", cli.exit_timeout_secs);
@@ -237,6 +252,9 @@ int main(int argc, char **argv) {
       nanosleep(&pause, NULL);
     }
   }
+#ifdef TORCHD_WITH_GRPC
+  grpc_frontend_stop(grpc, 1000); /* open streams get a second, then are cancelled */
+#endif
   if (http) MHD_stop_daemon(http);
   if (metrics) MHD_stop_daemon(metrics);
   err = TRITONSERVER_ServerStop(server);
@@ -257,6 +275,7 @@ startup_failed:
   fprintf(stderr, "error: %s\n", start_error);
   free(start_error);
   if (http) MHD_stop_daemon(http);
+  if (metrics) MHD_stop_daemon(metrics);
   TRITONSERVER_ServerDelete(server);
   cli_options_free(&cli);
   return 1;
