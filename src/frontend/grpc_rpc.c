@@ -103,6 +103,13 @@ void rpc_model_ready(unary_call *c, const ProtobufCMessage *request) {
   bool ready = false;
   TRITONSERVER_Error *err =
       TRITONSERVER_ServerModelIsReady(grpc_frontend_core(c->g)->server, r->name, version, &ready);
+  /* Triton's core answers "not ready" (no error) for a model or version it does not know,
+   * so tritonclient.grpc's is_model_ready returns False there rather than raising. */
+  if (err != NULL && TRITONSERVER_ErrorCode(err) == TRITONSERVER_ERROR_NOT_FOUND) {
+    TRITONSERVER_ErrorDelete(err);
+    err = NULL;
+    ready = false;
+  }
   if (err != NULL) return grpc_unary_fail(c, err);
   response.ready = ready;
   grpc_unary_finish(c, &response.base, GRPC_STATUS_OK, NULL);
