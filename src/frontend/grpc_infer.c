@@ -268,10 +268,12 @@ static bool model_is_decoupled(frontend *fe, const char *model, int64_t version)
  * Decode `message` (taken) and submit it. Returns NULL once the core has it (answers
  * come through `on_response`), else the error (nothing submitted; `message` freed).
  */
-static TRITONSERVER_Error *submit(frontend *fe, ProtobufCMessage *message, unary_call *unary,
+static TRITONSERVER_Error *submit(grpc_frontend *g, const grpc_metadata_array *md,
+                                  ProtobufCMessage *message, unary_call *unary,
                                   grpc_stream *stream,
                                   TRITONSERVER_InferenceResponseCompleteFn_t on_response,
                                   grpc_infer **out) {
+  frontend *fe = grpc_frontend_core(g);
   grpc_infer *inf = calloc(1, sizeof(*inf));
   if (inf == NULL) {
     protobuf_c_message_free_unpacked(message, NULL);
@@ -287,6 +289,7 @@ static TRITONSERVER_Error *submit(frontend *fe, ProtobufCMessage *message, unary
   snprintf(inf->model, sizeof(inf->model), "%s", m->model_name);
   *out = inf;
   char *text = grpc_infer_decode(m, &inf->parsed, &inf->extras);
+  if (text == NULL && !grpc_forward_headers(g, md, &inf->parsed)) text = errfmt("out of memory");
   if (text != NULL) {
     TRITONSERVER_Error *err = TRITONSERVER_ErrorNew(TRITONSERVER_ERROR_INVALID_ARG, text);
     free(text);
@@ -329,7 +332,7 @@ static TRITONSERVER_Error *submit(frontend *fe, ProtobufCMessage *message, unary
 void rpc_model_infer(unary_call *c, ProtobufCMessage *request) {
   grpc_infer *inf = NULL;
   TRITONSERVER_Error *err =
-      submit(grpc_frontend_core(c->g), request, c, NULL, unary_on_response, &inf);
+      submit(c->g, &c->metadata, request, c, NULL, unary_on_response, &inf);
   if (err != NULL) grpc_unary_fail(c, err);
 }
 
@@ -551,7 +554,7 @@ static void on_stream_recv(grpc_tag *tag, bool ok) {
     char id[256];
     snprintf(id, sizeof(id), "%s", ((Inference__ModelInferRequest *)message)->id);
     grpc_infer *inf = NULL;
-    TRITONSERVER_Error *err = submit(fe, message, NULL, s, stream_on_response, &inf);
+    TRITONSERVER_Error *err = submit(s->g, &s->metadata, message, NULL, s, stream_on_response, &inf);
     if (err != NULL) {
       send_stream_error(s, TRITONSERVER_ErrorMessage(err), id);
       TRITONSERVER_ErrorDelete(err);

@@ -17,6 +17,7 @@
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/support/alloc.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,8 @@ struct grpc_frontend {
   atomic_bool stopping;
   grpc_tag shutdown_tag;
   atomic_bool shutdown_done;
+  bool forward_headers; /* --grpc-header-forward-pattern compiled into `forward` */
+  regex_t forward;
 };
 
 /* An outstanding request for the next call of one method. */
@@ -80,6 +83,31 @@ typedef struct call_waiter {
 } call_waiter;
 
 frontend *grpc_frontend_core(grpc_frontend *g) { return g->fe; }
+
+bool grpc_forward_headers(grpc_frontend *g, const grpc_metadata_array *md, infer_request *parsed) {
+  if (!g->forward_headers || md->count == 0) return true;
+  infer_parameter *grown = arena_alloc(&parsed->arena, (parsed->parameter_count + md->count) *
+                                                           sizeof(infer_parameter));
+  if (grown == NULL) return false;
+  if (parsed->parameter_count)
+    memcpy(grown, parsed->parameters, parsed->parameter_count * sizeof(infer_parameter));
+  parsed->parameters = grown;
+  for (size_t i = 0; i < md->count; ++i) {
+    const grpc_slice *k = &md->metadata[i].key, *v = &md->metadata[i].value;
+    char *key = arena_strndup(&parsed->arena, (const char *)GRPC_SLICE_START_PTR(*k),
+                              GRPC_SLICE_LENGTH(*k));
+    char *value = arena_strndup(&parsed->arena, (const char *)GRPC_SLICE_START_PTR(*v),
+                                GRPC_SLICE_LENGTH(*v));
+    if (key == NULL || value == NULL) return false;
+    if (regexec(&g->forward, key, 0, NULL, 0) != 0) continue;
+    infer_parameter *p = &parsed->parameters[parsed->parameter_count++];
+    memset(p, 0, sizeof(*p));
+    p->key = key;
+    p->type = PARAM_STRING;
+    p->string_value = value;
+  }
+  return true;
+}
 
 int grpc_frontend_compression_level(grpc_frontend *g) {
   return g->fe->options->grpc_compression_level;
@@ -375,6 +403,19 @@ grpc_frontend *grpc_frontend_start(frontend *fe, char **error) {
   atomic_init(&g->stopping, false);
   atomic_init(&g->shutdown_done, false);
   g->shutdown_tag.done = on_shutdown;
+  if (o->grpc_header_forward_pattern != NULL) {
+    /* Triton matches the whole key (std::regex_match): anchor the pattern. */
+    char *anchored = errfmt("^(%s)$", o->grpc_header_forward_pattern);
+    int rc = anchored ? regcomp(&g->forward, anchored, REG_EXTENDED | REG_NOSUB | REG_ICASE) : -1;
+    free(anchored);
+    if (rc != 0) {
+      *error = errfmt("--grpc-header-forward-pattern: invalid regular expression '%s'",
+                      o->grpc_header_forward_pattern);
+      free(g);
+      return NULL;
+    }
+    g->forward_headers = true;
+  }
   grpc_init();
   grpc_arg args[16];
   size_t n = 0;
@@ -460,5 +501,6 @@ void grpc_frontend_stop(grpc_frontend *g, int grace_ms) {
   grpc_server_destroy(g->server);
   grpc_completion_queue_destroy(g->cq);
   grpc_shutdown();
+  if (g->forward_headers) regfree(&g->forward);
   free(g);
 }

@@ -16,6 +16,7 @@
 #define TORCHD_FRONTEND_GRPC_SERVER_H
 
 #include "frontend.h"
+#include "infer_request.h"
 
 #include <grpc/grpc.h>
 #include <protobuf-c/protobuf-c.h>
@@ -70,6 +71,9 @@ grpc_byte_buffer *grpc_pack(const ProtobufCMessage *message);
 const char *grpc_metadata_value(const grpc_metadata_array *md, const char *key, size_t *len);
 
 frontend *grpc_frontend_core(grpc_frontend *g);
+/* Add the request metadata whose keys match --grpc-header-forward-pattern to `parsed` as
+ * string parameters (allocated in its arena). Returns false when out of memory. */
+bool grpc_forward_headers(grpc_frontend *g, const grpc_metadata_array *md, infer_request *parsed);
 int grpc_frontend_compression_level(grpc_frontend *g);
 
 /* Unary handlers (grpc_rpc.c, grpc_infer.c): each takes the unpacked request (owned by

@@ -32,6 +32,8 @@ def add_grpc_models(repo):
     write_model(repo, "decoupled", io_config("decoupled", "TYPE_FP32", [-1],
                                              parameters={"decoupled_repeat": "3"})
                 + "model_transaction_policy { decoupled: true }\n")
+    write_model(repo, "echo", io_config("echo", "TYPE_FP32", [-1],
+                                        parameters={"echo_parameters": "true"}))
     write_model(repo, "decoupled_none", io_config("decoupled_none", "TYPE_FP32", [-1],
                                                   parameters={"decoupled_repeat": "0"})
                 + "model_transaction_policy { decoupled: true }\n")
@@ -196,6 +198,51 @@ def test_infer_versions_and_parameters(client):
     r = client.infer("id_fp32", [one_input("FP32", sample("FP32"))],
                      parameters={"custom": "x", "n": 3, "flag": True}, priority=0, timeout=0)
     np.testing.assert_array_equal(r.as_numpy("OUTPUT0"), sample("FP32"))
+
+
+def test_parameters_reach_the_backend(client):
+    r = client.infer("echo", [one_input("FP32", np.float32([1]))],
+                     parameters={"s": "text", "i": -4, "b": True, "d": 0.5})
+    p = r.get_response().parameters
+    assert p["s"].string_param == "text" and p["i"].int64_param == -4
+    assert p["b"].bool_param is True and p["d"].double_param == 0.5
+
+
+def test_header_forward_pattern(start_server, identity_repo, tmp_path):
+    repo = write_identity_repo(str(tmp_path / "repo"))
+    write_model(repo, "echo", io_config("echo", "TYPE_FP32", [-1],
+                                        parameters={"echo_parameters": "true"}))
+    server = start_server(repo, ["--grpc-header-forward-pattern=x-fwd-.*"])
+    c = grpcclient.InferenceServerClient(server.grpc_url)
+    r = c.infer("echo", [one_input("FP32", np.float32([1]))],
+                headers={"x-fwd-user": "alice", "x-other": "no"})
+    p = r.get_response().parameters
+    assert p["x-fwd-user"].string_param == "alice"
+    assert "x-other" not in p
+    c.close()
+
+
+def test_sigterm_drains_grpc(start_server, tmp_path):
+    repo = write_identity_repo(str(tmp_path / "repo"))
+    server = start_server(repo)
+    c = grpcclient.InferenceServerClient(server.grpc_url)
+    results = queue.Queue()
+
+    def done(result, error):
+        results.put((result, error))
+    # 'slow' takes 300 ms; SIGTERM arrives while it runs, and the answer still comes
+    c.async_infer("slow", [one_input("FP32", np.float32([[5]]))], callback=done)
+    idle = grpcclient.InferenceServerClient(server.grpc_url)
+    idle.start_stream(callback=lambda result, error: None)  # an open, idle stream
+    import time
+    time.sleep(0.1)
+    server.process.send_signal(15)
+    result, error = results.get(timeout=10)
+    assert error is None
+    np.testing.assert_array_equal(result.as_numpy("OUTPUT0"), np.float32([[5]]))
+    assert server.process.wait(timeout=15) == 0
+    idle.close()
+    c.close()
 
 
 def test_classification(client):
