@@ -389,6 +389,33 @@ def test_stream_error_keeps_stream_open(client):
     assert len(goods) == 1 and goods[0].get_response().id == "good"
 
 
+def test_stream_cancelled_mid_flight(client, grpc_server):
+    """The client cancels a stream while 'slow' requests run: the server drops their answers,
+    frees the stream, and keeps serving."""
+    for _ in range(3):
+        c = grpcclient.InferenceServerClient(grpc_server.grpc_url)
+        c.start_stream(callback=lambda result, error: None)
+        for k in range(4):
+            c.async_stream_infer("slow", [one_input("FP32", np.float32([[k]]))])
+        c.stop_stream(cancel_requests=True)
+        c.close()
+    r = client.infer("id_fp32", [one_input("FP32", np.float32([9]))])
+    np.testing.assert_array_equal(r.as_numpy("OUTPUT0"), np.float32([9]))
+    import time
+    time.sleep(1.0)  # the slow requests finish on the server after the cancel
+    assert client.is_server_ready()
+
+
+def test_stream_many_interleaved(client):
+    reqs = [("id_int32", [one_input("INT32", np.int32([k] * (k % 5 + 1)))], str(k))
+            for k in range(64)]
+    out = stream_collect(client, reqs, 64)
+    for r, e in out:
+        assert e is None
+        k = int(r.get_response().id)
+        np.testing.assert_array_equal(r.as_numpy("OUTPUT0"), np.int32([k] * (k % 5 + 1)))
+
+
 # ---- shared memory ------------------------------------------------------------------------
 
 def test_system_shared_memory(client):
