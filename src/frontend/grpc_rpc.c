@@ -384,7 +384,10 @@ void rpc_trace_setting(unary_call *c, const ProtobufCMessage *request) {
   strbuf b;
   strbuf_init(&b);
   unsigned status = 200;
-  char *err = frontend_trace_settings(grpc_frontend_core(c->g), update, &b, &status);
+  frontend *fe = grpc_frontend_core(c->g);
+  char *err = r->model_name != NULL && r->model_name[0] != '\0'
+                  ? frontend_model_trace_settings(fe, r->model_name, update, &b, &status)
+                  : frontend_trace_settings(fe, update, &b, &status);
   json_object_put(update);
   if (err != NULL) {
     strbuf_free(&b);

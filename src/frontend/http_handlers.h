@@ -24,6 +24,10 @@ void handle_model_trace_setting(http_request *r);
 char *frontend_log_settings(frontend *fe, json_object *update, strbuf *out, unsigned *status);
 char *frontend_trace_settings(frontend *fe, json_object *update, strbuf *out,
                               unsigned *status);
+/* The same for one model's own trace settings (POST semantics of
+ * /v2/models/<m>/trace/setting when `update` is not NULL). */
+char *frontend_model_trace_settings(frontend *fe, const char *model, json_object *update,
+                                    strbuf *out, unsigned *status);
 
 /* http_handlers_model.c */
 void handle_model_metadata(http_request *r);

@@ -472,6 +472,15 @@ def test_log_and_trace_settings(client):
     t = client.update_trace_settings(settings={"trace_rate": "50"}, as_json=True)["settings"]
     assert t["trace_rate"]["value"] == ["50"]
     client.update_trace_settings(settings={"trace_rate": None})
+    m = client.update_trace_settings(model_name="id_fp32", settings={"trace_count": "7"},
+                                     as_json=True)["settings"]
+    assert m["trace_count"]["value"] == ["7"]
+    assert client.get_trace_settings(as_json=True)["settings"]["trace_count"]["value"] == ["-1"]
+    assert client.get_trace_settings(model_name="id_fp32", as_json=True)["settings"][
+        "trace_count"]["value"] == ["7"]
+    with pytest.raises(InferenceServerException) as e:
+        client.get_trace_settings(model_name="no_such_model")
+    assert e.value.message() == "Request for unknown model : no_such_model"
 
 
 # ---- model control ------------------------------------------------------------------------
