@@ -409,7 +409,7 @@ static void stream_pump_locked(grpc_stream *s) {
     ++n;
     s->sending = true;
     ++s->refs;
-    if (grpc_call_start_batch(s->call, ops, n, &s->send_tag, NULL) != GRPC_CALL_OK) {
+    if (grpc_start_batch(s->call, ops, n, &s->send_tag) != GRPC_CALL_OK) {
       s->sending = false;
       --s->refs;
       s->broken = true;
@@ -427,7 +427,7 @@ static void stream_pump_locked(grpc_stream *s) {
     ops[n].data.send_status_from_server.status_details = &s->details;
     ++n;
     ++s->refs;
-    if (grpc_call_start_batch(s->call, ops, n, &s->status_tag, NULL) != GRPC_CALL_OK) --s->refs;
+    if (grpc_start_batch(s->call, ops, n, &s->status_tag) != GRPC_CALL_OK) --s->refs;
   }
 }
 
@@ -569,7 +569,7 @@ static void stream_read_next(grpc_stream *s) {
   memset(&op, 0, sizeof(op));
   op.op = GRPC_OP_RECV_MESSAGE;
   op.data.recv_message.recv_message = &s->recv_buffer;
-  if (grpc_call_start_batch(s->call, &op, 1, &s->recv_tag, NULL) != GRPC_CALL_OK)
+  if (grpc_start_batch(s->call, &op, 1, &s->recv_tag) != GRPC_CALL_OK)
     on_stream_recv(&s->recv_tag, false);
 }
 
@@ -630,6 +630,6 @@ void rpc_stream_start(grpc_frontend *g, grpc_call *call, grpc_metadata_array *me
   memset(&op, 0, sizeof(op));
   op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
   op.data.recv_close_on_server.cancelled = &s->cancelled;
-  if (grpc_call_start_batch(call, &op, 1, &s->close_tag, NULL) != GRPC_CALL_OK) s->refs = 1;
+  if (grpc_start_batch(call, &op, 1, &s->close_tag) != GRPC_CALL_OK) s->refs = 1;
   stream_read_next(s);
 }

@@ -216,7 +216,7 @@ void grpc_unary_finish(unary_call *c, const ProtobufCMessage *response,
   ops[n].data.recv_close_on_server.cancelled = &r->cancelled;
   ++n;
   c->tag.done = unary_done;
-  if (grpc_call_start_batch(c->call, ops, n, &c->tag, NULL) != GRPC_CALL_OK)
+  if (grpc_start_batch(c->call, ops, n, &c->tag) != GRPC_CALL_OK)
     unary_done(&c->tag, false);
 }
 
@@ -237,6 +237,7 @@ static void request_next(grpc_frontend *g, int rpc) {
   w->g = g;
   w->rpc = rpc;
   grpc_metadata_array_init(&w->metadata);
+  GRPC_TAG_RELEASE(&w->tag);
   grpc_call_error e = grpc_server_request_registered_call(
       g->server, g->methods[rpc], &w->call, &w->deadline, &w->metadata,
       rpcs[rpc].kind == RPC_STREAM ? NULL : &w->payload, g->cq, g->cq, &w->tag);
@@ -330,6 +331,7 @@ static void *queue_thread(void *arg) {
     if (ev.type == GRPC_QUEUE_SHUTDOWN) break;
     if (ev.type == GRPC_OP_COMPLETE && ev.tag != NULL) {
       grpc_tag *tag = ev.tag;
+      GRPC_TAG_ACQUIRE(tag);
       tag->done(tag, ev.success != 0);
     }
   }
@@ -485,6 +487,7 @@ static double now_seconds(void) {
 void grpc_frontend_stop(grpc_frontend *g, int grace_ms) {
   if (g == NULL) return;
   atomic_store(&g->stopping, true);
+  GRPC_TAG_RELEASE(&g->shutdown_tag);
   grpc_server_shutdown_and_notify(g->server, g->cq, &g->shutdown_tag);
   double deadline = now_seconds() + grace_ms / 1000.0;
   while (!atomic_load(&g->shutdown_done) && now_seconds() < deadline) {
@@ -492,9 +495,15 @@ void grpc_frontend_stop(grpc_frontend *g, int grace_ms) {
     nanosleep(&pause, NULL);
   }
   if (!atomic_load(&g->shutdown_done)) grpc_server_cancel_all_calls(g->server);
-  while (!atomic_load(&g->shutdown_done)) {
+  deadline = now_seconds() + 5;
+  while (!atomic_load(&g->shutdown_done) && now_seconds() < deadline) {
     struct timespec pause = {0, 5 * 1000 * 1000};
     nanosleep(&pause, NULL);
+  }
+  if (!atomic_load(&g->shutdown_done)) {
+    /* A call still waits for the core (past --exit-timeout-secs): leave the server to
+     * the process exit rather than destroy it under a running completion. */
+    return;
   }
   grpc_completion_queue_shutdown(g->cq);
   for (int i = 0; i < g->thread_count; ++i) pthread_join(g->threads[i], NULL);

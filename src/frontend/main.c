@@ -197,6 +197,9 @@ int main(int argc, char **argv) {
   if (err != NULL) return fail("setting up the HTTP frontend", err);
 
   struct MHD_Daemon *http = NULL, *metrics = NULL;
+#ifdef TORCHD_WITH_GRPC
+  grpc_frontend *grpc = NULL;
+#endif
   char *start_error = NULL;
   /* Metrics first: once HTTP answers, both services are up. */
   if (cli.allow_metrics) {
@@ -208,16 +211,9 @@ int main(int argc, char **argv) {
     free(line);
   }
 
-  if (cli.allow_http) {
-    http = http_server_start(&fe, cli.http_address, cli.http_port,
-                             (unsigned)cli.http_thread_count, &start_error);
-    if (http == NULL) goto startup_failed;
-    char *line = errfmt("Started HTTPService at %s:%d", cli.http_address, cli.http_port);
-    log_info(__FILE__, __LINE__, line);
-    free(line);
-  }
 #ifdef TORCHD_WITH_GRPC
-  grpc_frontend *grpc = NULL;
+  /* gRPC before HTTP: once HTTP answers, every service is up (clients and tests wait
+   * for HTTP readiness). */
   if (cli.allow_grpc) {
     grpc = grpc_frontend_start(&fe, &start_error);
     if (grpc == NULL) goto startup_failed;
@@ -226,6 +222,14 @@ int main(int argc, char **argv) {
     free(line);
   }
 #endif
+  if (cli.allow_http) {
+    http = http_server_start(&fe, cli.http_address, cli.http_port,
+                             (unsigned)cli.http_thread_count, &start_error);
+    if (http == NULL) goto startup_failed;
+    char *line = errfmt("Started HTTPService at %s:%d", cli.http_address, cli.http_port);
+    log_info(__FILE__, __LINE__, line);
+    free(line);
+  }
   int sig = wait_for_signal(&cli, server, &signals);
   char *line = errfmt("Received signal %d (%s); draining requests in flight for up to %d s",
                       sig, sig == SIGINT ? "SIGINT" : "SIGTERM", cli.exit_timeout_secs);
@@ -274,6 +278,9 @@ int main(int argc, char **argv) {
 startup_failed:
   fprintf(stderr, "error: %s\n", start_error);
   free(start_error);
+#ifdef TORCHD_WITH_GRPC
+  grpc_frontend_stop(grpc, 0);
+#endif
   if (http) MHD_stop_daemon(http);
   if (metrics) MHD_stop_daemon(metrics);
   TRITONSERVER_ServerDelete(server);
