@@ -200,9 +200,11 @@ static bool set_repeated(ProtobufCMessage *message, const ProtobufCFieldDescript
   *array = calloc(n ? n : 1, element_size);
   if (*array == NULL) goto oom;
   for (size_t i = 0; i < n; ++i) {
+    /* Counted before it is filled: a message element that fails half-way is still freed
+     * by protobuf_c_message_free_unpacked (the array is zeroed, NULLs are skipped). */
+    ++*count;
     if (!set_value(f, (char *)*array + i * element_size, json_object_array_get_idx(v, i), error))
       return false;
-    ++*count; /* counted once stored, so a failure frees only what was filled */
   }
   return true;
 oom:
