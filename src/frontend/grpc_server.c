@@ -230,6 +230,61 @@ void grpc_unary_fail(unary_call *c, TRITONSERVER_Error *err) {
 
 static void on_new_call(grpc_tag *tag, bool ok);
 
+/* Calls of methods not registered (unknown RPCs) arrive through grpc_server_request_call;
+ * one request for them is always outstanding and each is answered UNIMPLEMENTED, as a
+ * grpc++ server does. */
+typedef struct unknown_waiter {
+  grpc_tag tag;
+  grpc_frontend *g;
+  grpc_call *call;
+  grpc_call_details details;
+  grpc_metadata_array metadata;
+} unknown_waiter;
+
+static void on_unknown_call(grpc_tag *tag, bool ok);
+
+static void request_unknown(grpc_frontend *g) {
+  unknown_waiter *w = calloc(1, sizeof(*w));
+  if (w == NULL) return;
+  w->tag.done = on_unknown_call;
+  w->g = g;
+  grpc_call_details_init(&w->details);
+  grpc_metadata_array_init(&w->metadata);
+  GRPC_TAG_RELEASE(&w->tag);
+  if (grpc_server_request_call(g->server, &w->call, &w->details, &w->metadata, g->cq, g->cq,
+                               &w->tag) != GRPC_CALL_OK) {
+    grpc_call_details_destroy(&w->details);
+    grpc_metadata_array_destroy(&w->metadata);
+    free(w);
+  }
+}
+
+static void on_unknown_call(grpc_tag *tag, bool ok) {
+  unknown_waiter *w = (unknown_waiter *)tag;
+  grpc_frontend *g = w->g;
+  grpc_call_details_destroy(&w->details);
+  if (!ok) {
+    grpc_metadata_array_destroy(&w->metadata);
+    free(w);
+    return;
+  }
+  if (!atomic_load(&g->stopping)) request_unknown(g);
+  unary_reply *r = calloc(1, sizeof(*r));
+  if (r == NULL) {
+    grpc_call_cancel(w->call, NULL);
+    grpc_call_unref(w->call);
+    grpc_metadata_array_destroy(&w->metadata);
+    free(w);
+    return;
+  }
+  r->base.g = g;
+  r->base.call = w->call;
+  r->base.metadata = w->metadata;
+  r->base.status_details = grpc_empty_slice();
+  free(w);
+  grpc_unary_finish(&r->base, NULL, GRPC_STATUS_UNIMPLEMENTED, "");
+}
+
 static void request_next(grpc_frontend *g, int rpc) {
   call_waiter *w = calloc(1, sizeof(*w));
   if (w == NULL) return;
@@ -467,6 +522,7 @@ grpc_frontend *grpc_frontend_start(frontend *fe, char **error) {
     return NULL;
   }
   grpc_server_start(g->server);
+  request_unknown(g);
   for (int i = 0; i < (int)RPC_COUNT; ++i) {
     request_next(g, i);
     if (rpcs[i].kind == RPC_INFER) request_next(g, i); /* a spare for bursts */

@@ -422,6 +422,40 @@ def test_stream_many_interleaved(client):
         np.testing.assert_array_equal(r.as_numpy("OUTPUT0"), np.int32([k] * (k % 5 + 1)))
 
 
+# ---- client faults ----------------------------------------------------------------------
+
+def test_malformed_message(grpc_server, client):
+    import grpc
+    with grpc.insecure_channel(grpc_server.grpc_url) as channel:
+        call = channel.unary_unary("/inference.GRPCInferenceService/ModelInfer")
+        with pytest.raises(grpc.RpcError) as e:
+            call(b"\xff\xff\xff\xff garbage", timeout=10)
+        assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "failed to parse" in e.value.details()
+        unknown = channel.unary_unary("/inference.GRPCInferenceService/NoSuchRpc")
+        with pytest.raises(grpc.RpcError) as e:
+            unknown(b"", timeout=10)
+        assert e.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert client.is_server_live()
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "x" * 10000, "a/b", "ü-名前", " "])
+def test_hostile_model_names(client, name):
+    with pytest.raises(InferenceServerException) as e:
+        client.infer(name, [one_input("FP32", np.float32([1]))])
+    assert e.value.status() in ("StatusCode.NOT_FOUND", "StatusCode.INVALID_ARGUMENT")
+    assert not client.is_model_ready(name)
+    with pytest.raises(InferenceServerException):
+        client.get_model_config(name)
+    assert client.is_server_live()
+
+
+def test_large_message(client):
+    data = (np.arange(24 << 20) % 251).astype(np.uint8)  # 24 MiB, beyond gRPC's 4 MiB default
+    r = client.infer("id_uint8", [one_input("UINT8", data)])
+    np.testing.assert_array_equal(r.as_numpy("OUTPUT0"), data)
+
+
 # ---- shared memory ------------------------------------------------------------------------
 
 def test_system_shared_memory(client):
