@@ -9,6 +9,7 @@
 #include "errfmt.h"
 #include "grpc_json.h"
 #include "grpc_service.pb-c.h"
+#include "health.pb-c.h"
 #include "http_handlers.h"
 
 #include <stdlib.h>
@@ -112,6 +113,20 @@ void rpc_model_ready(unary_call *c, const ProtobufCMessage *request) {
   }
   if (err != NULL) return grpc_unary_fail(c, err);
   response.ready = ready;
+  grpc_unary_finish(c, &response.base, GRPC_STATUS_OK, NULL);
+}
+
+/* grpc.health.v1.Health/Check: SERVING while the server is ready (the service name is
+ * not looked at, as Triton). */
+void rpc_health_check(unary_call *c, const ProtobufCMessage *request) {
+  (void)request;
+  Grpc__Health__V1__HealthCheckResponse response = GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__INIT;
+  bool ready = false;
+  TRITONSERVER_Error *err = TRITONSERVER_ServerIsReady(grpc_frontend_core(c->g)->server, &ready);
+  if (err != NULL) TRITONSERVER_ErrorDelete(err);
+  response.status = err == NULL && ready
+                        ? GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING
+                        : GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__NOT_SERVING;
   grpc_unary_finish(c, &response.base, GRPC_STATUS_OK, NULL);
 }
 

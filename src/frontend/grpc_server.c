@@ -12,6 +12,7 @@
 
 #include "errfmt.h"
 #include "grpc_service.pb-c.h"
+#include "health.pb-c.h"
 
 #include <grpc/grpc_security.h>
 #include <grpc/byte_buffer_reader.h>
@@ -54,6 +55,7 @@ static const rpc_spec rpcs[] = {
     {"CudaSharedMemoryUnregister", &inference__cuda_shared_memory_unregister_request__descriptor, rpc_cuda_shm_unregister, RPC_UNARY, RESTRICT_SHARED_MEMORY},
     {"TraceSetting", &inference__trace_setting_request__descriptor, rpc_trace_setting, RPC_UNARY, RESTRICT_TRACE},
     {"LogSettings", &inference__log_settings_request__descriptor, rpc_log_settings, RPC_UNARY, RESTRICT_LOGGING},
+    {"/grpc.health.v1.Health/Check", &grpc__health__v1__health_check_request__descriptor, rpc_health_check, RPC_UNARY, RESTRICT_HEALTH},
 };
 enum { RPC_COUNT = sizeof(rpcs) / sizeof(rpcs[0]), MAX_THREADS = 4 };
 
@@ -498,7 +500,10 @@ grpc_frontend *grpc_frontend_start(frontend *fe, char **error) {
   grpc_server_register_completion_queue(g->server, g->cq, NULL);
   for (int i = 0; i < (int)RPC_COUNT; ++i) {
     char path[128];
-    snprintf(path, sizeof(path), "/inference.GRPCInferenceService/%s", rpcs[i].name);
+    if (rpcs[i].name[0] == '/') /* a method of another service, by its full path */
+      snprintf(path, sizeof(path), "%s", rpcs[i].name);
+    else
+      snprintf(path, sizeof(path), "/inference.GRPCInferenceService/%s", rpcs[i].name);
     g->methods[i] = grpc_server_register_method(
         g->server, path, NULL,
         rpcs[i].kind == RPC_STREAM ? GRPC_SRM_PAYLOAD_NONE : GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER,

@@ -125,6 +125,7 @@ void rpc_cuda_shm_register(unary_call *c, const ProtobufCMessage *request);
 void rpc_cuda_shm_unregister(unary_call *c, const ProtobufCMessage *request);
 void rpc_trace_setting(unary_call *c, const ProtobufCMessage *request);
 void rpc_log_settings(unary_call *c, const ProtobufCMessage *request);
+void rpc_health_check(unary_call *c, const ProtobufCMessage *request);
 /* grpc_infer.c: ModelInfer keeps the request message alive until the core is done, so
  * it takes ownership of `request`. */
 void rpc_model_infer(unary_call *c, ProtobufCMessage *request);

@@ -77,6 +77,23 @@ def test_health(client):
     assert not client.is_model_ready("versioned", "7")
 
 
+def test_standard_health_check(grpc_server, start_server, tmp_path):
+    """grpc.health.v1.Health/Check: SERVING (status field 1 = 1) while ready."""
+    import grpc
+    with grpc.insecure_channel(grpc_server.grpc_url) as channel:
+        check = channel.unary_unary("/grpc.health.v1.Health/Check")
+        assert check(b"", timeout=10) == b"\x08\x01"
+        assert check(b"\x0a\x03any", timeout=10) == b"\x08\x01"
+    # a model that fails to load with strict readiness: live but not ready → NOT_SERVING
+    repo = write_identity_repo(str(tmp_path / "repo"))
+    write_model(repo, "broken", io_config("broken", "TYPE_FP32", [-1],
+                                          parameters={"fail_load": "true"}))
+    server = start_server(repo, ["--exit-on-error=false"], wait_ready=False)
+    with grpc.insecure_channel(server.grpc_url) as channel:
+        check = channel.unary_unary("/grpc.health.v1.Health/Check")
+        assert check(b"", timeout=10) == b"\x08\x02"
+
+
 def test_server_metadata(client):
     md = client.get_server_metadata(as_json=True)
     assert md["name"] == "triton" and md["version"]
