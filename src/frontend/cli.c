@@ -138,13 +138,11 @@ unsigned cli_restriction_category(const char *name, size_t len) {
 
 static char *handle_restricted_api(const flag_spec *flag, const char *value,
                                    cli_options *o) {
-  (void)flag;
   /* <api>[,<api>...]:<key>=<value> */
   const char *colon = strchr(value, ':');
   const char *equals = colon != NULL ? strchr(colon, '=') : NULL;
   if (colon == NULL || equals == NULL || equals == colon + 1)
-    return format_error("--http-restricted-api expects <api>[,<api>...]:<key>=<value>, "
-                        "got '%s'",
+    return format_error("--%s expects <api>[,<api>...]:<key>=<value>, got '%s'", flag->name,
                         value);
   unsigned categories = 0;
   for (const char *p = value; p < colon;) {
@@ -152,13 +150,13 @@ static char *handle_restricted_api(const flag_spec *flag, const char *value,
     if (end == NULL) end = colon;
     unsigned bit = cli_restriction_category(p, (size_t)(end - p));
     if (bit == 0)
-      return format_error("--http-restricted-api: unknown API '%.*s'; expected one of "
+      return format_error("--%s: unknown API '%.*s'; expected one of "
                           "health, metadata, inference, shared-memory, model-config, "
                           "model-repository, statistics, trace, logging",
-                          (int)(end - p), p);
+                          flag->name, (int)(end - p), p);
     for (size_t i = 0; i < o->restriction_count; ++i)
       if (o->restrictions[i].categories & bit)
-        return format_error("--http-restricted-api: API '%.*s' is restricted twice",
+        return format_error("--%s: API '%.*s' is restricted twice", flag->name,
                             (int)(end - p), p);
     categories |= bit;
     p = end + 1;
