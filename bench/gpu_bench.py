@@ -132,7 +132,8 @@ class Torchd:
         self.log = open(log_path, "ab")
         self.process = subprocess.Popen(
             [binary, f"--model-repository={repo}", f"--http-port={self.port}",
-             f"--metrics-port={self.metrics_port}", "--http-address=127.0.0.1"],
+             f"--metrics-port={self.metrics_port}", "--http-address=127.0.0.1",
+             "--allow-grpc=false"],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 180
         while time.time() < deadline:

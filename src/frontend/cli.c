@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,13 +187,11 @@ unsigned cli_restriction_category(const char *name, size_t len) {
 
 static char *handle_restricted_api(const flag_spec *flag, const char *value,
                                    cli_options *o) {
-  (void)flag;
   /* <api>[,<api>...]:<key>=<value> */
   const char *colon = strchr(value, ':');
   const char *equals = colon != NULL ? strchr(colon, '=') : NULL;
   if (colon == NULL || equals == NULL || equals == colon + 1)
-    return format_error("--http-restricted-api expects <api>[,<api>...]:<key>=<value>, "
-                        "got '%s'",
+    return format_error("--%s expects <api>[,<api>...]:<key>=<value>, got '%s'", flag->name,
                         value);
   unsigned categories = 0;
   for (const char *p = value; p < colon;) {
@@ -200,13 +199,13 @@ static char *handle_restricted_api(const flag_spec *flag, const char *value,
     if (end == NULL) end = colon;
     unsigned bit = cli_restriction_category(p, (size_t)(end - p));
     if (bit == 0)
-      return format_error("--http-restricted-api: unknown API '%.*s'; expected one of "
+      return format_error("--%s: unknown API '%.*s'; expected one of "
                           "health, metadata, inference, shared-memory, model-config, "
                           "model-repository, statistics, trace, logging",
-                          (int)(end - p), p);
+                          flag->name, (int)(end - p), p);
     for (size_t i = 0; i < o->restriction_count; ++i)
       if (o->restrictions[i].categories & bit)
-        return format_error("--http-restricted-api: API '%.*s' is restricted twice",
+        return format_error("--%s: API '%.*s' is restricted twice", flag->name,
                             (int)(end - p), p);
     categories |= bit;
     p = end + 1;
@@ -439,6 +438,36 @@ static char *handle_trace_deprecated(const flag_spec *flag, const char *value,
   return set_trace_number("--trace-log-frequency", value, 0, &o->trace.log_frequency);
 }
 
+/* --grpc-infer-response-compression-level=none|low|med|high (Triton's names). */
+static char *handle_grpc_compression(const flag_spec *flag, const char *value, cli_options *o) {
+  (void)flag;
+  static const char *const levels[] = {"none", "low", "med", "high"};
+  for (int i = 0; i < 4; ++i)
+    if (strcmp(value, levels[i]) == 0) {
+      o->grpc_compression_level = i;
+      return NULL;
+    }
+  return format_error("--grpc-infer-response-compression-level expects none, low, med or "
+                      "high, got '%s'",
+                      value);
+}
+
+/* --grpc-restricted-protocol: the same syntax and categories as --http-restricted-api,
+ * kept in its own list. */
+static char *handle_grpc_restricted_protocol(const flag_spec *flag, const char *value,
+                                             cli_options *o) {
+  cli_restriction *http = o->restrictions;
+  size_t http_count = o->restriction_count;
+  o->restrictions = o->grpc_restrictions;
+  o->restriction_count = o->grpc_restriction_count;
+  char *error = handle_restricted_api(flag, value, o);
+  o->grpc_restrictions = o->restrictions;
+  o->grpc_restriction_count = o->restriction_count;
+  o->restrictions = http;
+  o->restriction_count = http_count;
+  return error;
+}
+
 #define OFF(field) offsetof(cli_options, field)
 static const flag_spec flags[] = {
     {"model-repository", FLAG_STRING_LIST, OFF(model_repositories), OFF(model_repository_count), 0, 0, NULL, NULL},
@@ -487,6 +516,26 @@ static const flag_spec flags[] = {
     {"trace-log-frequency", FLAG_CUSTOM, 0, 0, 0, 0, handle_trace_deprecated, NULL},
     {"allow-grpc", FLAG_BOOL, OFF(allow_grpc), 0, 0, 0, NULL, NULL},
     {"grpc-port", FLAG_INT, OFF(grpc_port), 0, 0, 65535, NULL, NULL},
+    {"grpc-address", FLAG_STRING, OFF(grpc_address), 0, 0, 0, NULL, NULL},
+    {"reuse-grpc-port", FLAG_BOOL, OFF(reuse_grpc_port), 0, 0, 0, NULL, NULL},
+    {"grpc-infer-allocation-pool-size", FLAG_INT, OFF(grpc_infer_allocation_pool_size), 0, 0, 1 << 30, NULL, NULL},
+    {"grpc-max-response-pool-size", FLAG_INT, OFF(grpc_max_response_pool_size), 0, 0, 1 << 30, NULL, NULL},
+    {"grpc-use-ssl", FLAG_BOOL, OFF(grpc_use_ssl), 0, 0, 0, NULL, NULL},
+    {"grpc-use-ssl-mutual", FLAG_BOOL, OFF(grpc_use_ssl_mutual), 0, 0, 0, NULL, NULL},
+    {"grpc-server-cert", FLAG_STRING, OFF(grpc_server_cert), 0, 0, 0, NULL, NULL},
+    {"grpc-server-key", FLAG_STRING, OFF(grpc_server_key), 0, 0, 0, NULL, NULL},
+    {"grpc-root-cert", FLAG_STRING, OFF(grpc_root_cert), 0, 0, 0, NULL, NULL},
+    {"grpc-infer-response-compression-level", FLAG_CUSTOM, 0, 0, 0, 0, handle_grpc_compression, NULL},
+    {"grpc-keepalive-time", FLAG_INT, OFF(grpc_keepalive_time_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-keepalive-timeout", FLAG_INT, OFF(grpc_keepalive_timeout_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-keepalive-permit-without-calls", FLAG_BOOL, OFF(grpc_keepalive_permit_without_calls), 0, 0, 0, NULL, NULL},
+    {"grpc-http2-max-pings-without-data", FLAG_INT, OFF(grpc_http2_max_pings_without_data), 0, 0, INT32_MAX, NULL, NULL},
+    {"grpc-http2-min-recv-ping-interval-without-data", FLAG_INT, OFF(grpc_http2_min_recv_ping_interval_ms), 0, 0, INT32_MAX, NULL, NULL},
+    {"grpc-http2-max-ping-strikes", FLAG_INT, OFF(grpc_http2_max_ping_strikes), 0, 0, INT32_MAX, NULL, NULL},
+    {"grpc-max-connection-age", FLAG_INT, OFF(grpc_max_connection_age_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-max-connection-age-grace", FLAG_INT, OFF(grpc_max_connection_age_grace_ms), 0, 1, INT32_MAX, NULL, NULL},
+    {"grpc-restricted-protocol", FLAG_CUSTOM, 0, 0, 0, 0, handle_grpc_restricted_protocol, NULL},
+    {"grpc-header-forward-pattern", FLAG_STRING, OFF(grpc_header_forward_pattern), 0, 0, 0, NULL, NULL},
     {"log-verbose", FLAG_INT, OFF(log_verbose), 0, 0, 1000, NULL, NULL},
     {"log-info", FLAG_BOOL, OFF(log_info), 0, 0, 0, NULL, NULL},
     {"log-warning", FLAG_BOOL, OFF(log_warning), 0, 0, 0, NULL, NULL},
@@ -555,8 +604,20 @@ void cli_options_defaults(cli_options *o) {
   o->min_compute_capability = 6.0;
   o->allow_cpu_metrics = true;
   o->counter_latencies = true;
+#ifdef TORCHD_WITH_GRPC
+  o->allow_grpc = true; /* as Triton, once this build serves gRPC */
+#else
   o->allow_grpc = false;
+#endif
   o->grpc_port = 8001;
+  o->grpc_address = strdup("0.0.0.0");
+  o->grpc_infer_allocation_pool_size = 8;
+  o->grpc_max_response_pool_size = INT32_MAX;
+  o->grpc_keepalive_time_ms = 7200000; /* Triton's defaults (gRPC's) */
+  o->grpc_keepalive_timeout_ms = 20000;
+  o->grpc_http2_max_pings_without_data = 2;
+  o->grpc_http2_min_recv_ping_interval_ms = 300000;
+  o->grpc_http2_max_ping_strikes = 2;
   o->log_info = o->log_warning = o->log_error = true;
 }
 
@@ -694,6 +755,16 @@ void cli_options_free(cli_options *o) {
   }
   free(o->cache_configs);
   free(o->cache_directory);
+  for (size_t i = 0; i < o->grpc_restriction_count; ++i) {
+    free(o->grpc_restrictions[i].header_key);
+    free(o->grpc_restrictions[i].header_value);
+  }
+  free(o->grpc_restrictions);
+  free(o->grpc_address);
+  free(o->grpc_server_cert);
+  free(o->grpc_server_key);
+  free(o->grpc_root_cert);
+  free(o->grpc_header_forward_pattern);
   for (size_t i = 0; i < o->ignored_flag_count; ++i) free(o->ignored_flags[i]);
   free(o->ignored_flags);
   free(o->cuda_memory_pools);
@@ -725,7 +796,7 @@ const char *cli_flag_name(size_t index) {
 const char *cli_usage(void) {
   return "Usage: torchd --model-repository=<dir> [options]\n"
          "\n"
-         "Serves PyTorch models over Triton's KServe v2 HTTP/REST protocol.\n"
+         "Serves PyTorch models over Triton's KServe v2 HTTP/REST and gRPC protocols.\n"
          "Flags take a value as --flag=value or --flag value; booleans accept\n"
          "true/false (a bare --flag means true).\n"
          "\n"
@@ -833,6 +904,30 @@ const char *cli_usage(void) {
          "  --log-file=<path>             log to a file instead of stderr\n"
          "  --log-format=<default|ISO8601>\n"
          "\n"
+         "gRPC (KServe v2 GRPCInferenceService; builds with TORCHD_WITH_GRPC):\n"
+         "  --allow-grpc=<bool>           serve gRPC (default true; false in a build\n"
+         "                                without gRPC, which accepts the flags only)\n"
+         "  --grpc-port=<port>            default 8001\n"
+         "  --grpc-address=<addr>         default 0.0.0.0\n"
+         "  --reuse-grpc-port=<bool>      SO_REUSEPORT on the gRPC listener (default false)\n"
+         "  --grpc-use-ssl=<bool> --grpc-use-ssl-mutual=<bool>\n"
+         "  --grpc-server-cert=<pem> --grpc-server-key=<pem> --grpc-root-cert=<pem>\n"
+         "  --grpc-infer-response-compression-level=<none|low|med|high>\n"
+         "  --grpc-keepalive-time=<ms> --grpc-keepalive-timeout=<ms>\n"
+         "  --grpc-keepalive-permit-without-calls=<bool>\n"
+         "  --grpc-http2-max-pings-without-data=<n>\n"
+         "  --grpc-http2-min-recv-ping-interval-without-data=<ms>\n"
+         "  --grpc-http2-max-ping-strikes=<n>\n"
+         "  --grpc-max-connection-age=<ms> --grpc-max-connection-age-grace=<ms>\n"
+         "                                gRPC channel arguments (Triton's defaults)\n"
+         "  --grpc-restricted-protocol=<protocol>[,...]:<key>=<value>\n"
+         "                                as --http-restricted-api, for RPC groups\n"
+         "  --grpc-header-forward-pattern=<regex>\n"
+         "                                request metadata whose key matches becomes a\n"
+         "                                string request parameter\n"
+         "  --grpc-infer-allocation-pool-size=<n> --grpc-max-response-pool-size=<n>\n"
+         "                                accepted (Triton's object pools; no effect)\n"
+         "\n"
          "Accepted for tritonserver command lines, with no effect in torchd (one WARN\n"
          "line at start-up names the ones given):\n"
          "  --host-policy=<name>,<setting>=<value>  --buffer-manager-thread-count=<n>\n"
@@ -843,7 +938,6 @@ const char *cli_usage(void) {
          "  --sagemaker-safe-port-range=<a>-<b> --sagemaker-thread-count=<n>\n"
          "  --allow-vertex-ai=<bool> --vertex-ai-port=<port> --vertex-ai-thread-count=<n>\n"
          "  --vertex-ai-default-model=<name>\n"
-         "  --allow-grpc=<bool> --grpc-port=<port>  accepted; this build has no gRPC\n"
          "\n"
          "  --help                        show this text\n"
          "\n"

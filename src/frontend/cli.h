@@ -90,6 +90,7 @@ typedef struct cli_options {
   char *http_address;         /* default "0.0.0.0", owned */
   int http_thread_count;      /* default: usable cores, at most 8 */
   bool reuse_http_port;       /* --reuse-http-port: SO_REUSEPORT on the listen socket */
+  bool reuse_grpc_port;       /* --reuse-grpc-port: the same for the gRPC listener */
   char *http_header_forward_pattern; /* --http-header-forward-pattern (POSIX ERE, checked
                                         at parse time), owned, may be NULL */
   int inline_execution_max_us; /* default 200; 0 disables inline execution */
@@ -124,8 +125,22 @@ typedef struct cli_options {
 
   cli_trace trace;            /* --trace-config, --trace-level, ... */
 
-  bool allow_grpc;            /* accepted for compatibility; torchd has no gRPC here */
-  int grpc_port;
+  bool allow_grpc;            /* default true where torchd is built with gRPC */
+  int grpc_port;              /* default 8001 */
+  char *grpc_address;         /* default "0.0.0.0", owned */
+  int grpc_infer_allocation_pool_size;  /* accepted (Triton's recycling pool size) */
+  int grpc_max_response_pool_size;      /* accepted */
+  bool grpc_use_ssl, grpc_use_ssl_mutual;
+  char *grpc_server_cert, *grpc_server_key, *grpc_root_cert; /* PEM files, owned */
+  int grpc_compression_level; /* 0 none, 1 low, 2 med, 3 high (grpc_compression_level) */
+  int grpc_keepalive_time_ms, grpc_keepalive_timeout_ms;
+  bool grpc_keepalive_permit_without_calls;
+  int grpc_http2_max_pings_without_data, grpc_http2_min_recv_ping_interval_ms,
+      grpc_http2_max_ping_strikes;
+  int grpc_max_connection_age_ms, grpc_max_connection_age_grace_ms; /* 0 = unset */
+  cli_restriction *grpc_restrictions; /* --grpc-restricted-protocol */
+  size_t grpc_restriction_count;
+  char *grpc_header_forward_pattern; /* owned, may be NULL */
 
   int log_verbose;            /* default 0 */
   bool log_info, log_warning, log_error; /* default true */

@@ -2,7 +2,7 @@
  * per-model pending counters. */
 #include "frontend.h"
 
-#include "infer_handler.h"
+#include "infer_core.h"
 #include "torchd/torchd_server.h"
 
 #include <stdio.h>

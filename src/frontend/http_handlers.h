@@ -18,6 +18,17 @@ void handle_logging(http_request *r);
 void handle_trace_setting(http_request *r);
 void handle_model_trace_setting(http_request *r);
 
+/* The logging / global trace settings as JSON into `out`, after applying the keys of
+ * `update` when not NULL (all or none). Returns NULL, or a message with *status the HTTP
+ * status of the error. The same logic serves gRPC's LogSettings / TraceSetting. */
+char *frontend_log_settings(frontend *fe, json_object *update, strbuf *out, unsigned *status);
+char *frontend_trace_settings(frontend *fe, json_object *update, strbuf *out,
+                              unsigned *status);
+/* The same for one model's own trace settings (POST semantics of
+ * /v2/models/<m>/trace/setting when `update` is not NULL). */
+char *frontend_model_trace_settings(frontend *fe, const char *model, json_object *update,
+                                    strbuf *out, unsigned *status);
+
 /* http_handlers_model.c */
 void handle_model_metadata(http_request *r);
 void handle_model_ready(http_request *r);

@@ -73,35 +73,42 @@ typedef void (*settings_write_fn)(frontend *fe, const void *settings, strbuf *b)
  * and is the reply, otherwise nothing changes and the first error is the reply.
  * `live` is guarded by fe->lock.
  */
-static void settings_endpoint(http_request *r, void *live, void *scratch, size_t size,
-                              settings_apply_fn apply, settings_write_fn write) {
-  frontend *fe = r->fe;
-  if (strcmp(r->method, "POST") == 0) {
-    json_object *body = NULL;
-    if (!handlers_body_object(r, &body)) return;
+static char *settings_run(frontend *fe, json_object *body, void *live, void *scratch,
+                          size_t size, settings_apply_fn apply, settings_write_fn write,
+                          strbuf *out, unsigned *status) {
+  if (body != NULL) {
     pthread_mutex_lock(&fe->lock);
     memcpy(scratch, live, size);
     char *err = NULL;
-    unsigned status = MHD_HTTP_BAD_REQUEST;
-    if (body != NULL) {
-      json_object_object_foreach(body, key, v) {
-        if (err == NULL) err = apply(key, v, scratch, &status);
-      }
+    *status = MHD_HTTP_BAD_REQUEST;
+    json_object_object_foreach(body, key, v) {
+      if (err == NULL) err = apply(key, v, scratch, status);
     }
     if (err == NULL) memcpy(live, scratch, size);
     pthread_mutex_unlock(&fe->lock);
-    json_object_put(body);
-    if (err != NULL) {
-      http_reply_error(r, status, err);
-      free(err);
-      return;
-    }
+    if (err != NULL) return err;
   }
+  pthread_mutex_lock(&fe->lock);
+  write(fe, live, out);
+  pthread_mutex_unlock(&fe->lock);
+  return NULL;
+}
+
+static void settings_endpoint(http_request *r, void *live, void *scratch, size_t size,
+                              settings_apply_fn apply, settings_write_fn write) {
+  json_object *body = NULL;
+  if (strcmp(r->method, "POST") == 0 && !handlers_body_object(r, &body)) return;
   strbuf b;
   strbuf_init(&b);
-  pthread_mutex_lock(&fe->lock);
-  write(fe, live, &b);
-  pthread_mutex_unlock(&fe->lock);
+  unsigned status = MHD_HTTP_OK;
+  char *err = settings_run(r->fe, body, live, scratch, size, apply, write, &b, &status);
+  json_object_put(body);
+  if (err != NULL) {
+    strbuf_free(&b);
+    http_reply_error(r, status, err);
+    free(err);
+    return;
+  }
   http_reply_strbuf(r, MHD_HTTP_OK, &b);
 }
 
@@ -160,6 +167,13 @@ static char *apply_log_key(const char *key, json_object *v, void *settings,
                   key);
   }
   return NULL;
+}
+
+char *frontend_log_settings(frontend *fe, json_object *update, strbuf *out,
+                            unsigned *status) {
+  log_settings scratch;
+  return settings_run(fe, update, &fe->log, &scratch, sizeof(scratch), apply_log_key,
+                      write_log_settings, out, status);
 }
 
 void handle_logging(http_request *r) {
@@ -296,6 +310,13 @@ static char *apply_trace_key(const char *key, json_object *v, void *settings,
                 key);
 }
 
+char *frontend_trace_settings(frontend *fe, json_object *update, strbuf *out,
+                              unsigned *status) {
+  trace_settings scratch;
+  return settings_run(fe, update, &fe->trace, &scratch, sizeof(scratch), apply_trace_key,
+                      write_trace_settings, out, status);
+}
+
 /* The global settings (GET/POST /v2/trace/setting). */
 void handle_trace_setting(http_request *r) {
   trace_settings scratch;
@@ -338,12 +359,11 @@ static trace_model_settings *trace_model_find(frontend *fe, const char *model) {
   return NULL;
 }
 
-/* GET/POST /v2/models/<m>/trace/setting, as Triton's TraceManager: a model's settings
- * start as the global ones; a POSTed value becomes the model's own, a null one makes
- * the field follow the global setting again. The model must be known and ready. */
-void handle_model_trace_setting(http_request *r) {
-  frontend *fe = r->fe;
-  const char *model = r->route.model;
+/* A model's trace settings, as Triton's TraceManager: a model's settings start as the
+ * global ones; a given value becomes the model's own, a null one makes the field follow
+ * the global setting again. The model must be known and ready. `update` NULL = read. */
+char *frontend_model_trace_settings(frontend *fe, const char *model, json_object *update,
+                                    strbuf *out, unsigned *status) {
   bool ready = false;
   TRITONSERVER_Error *core = TRITONSERVER_ServerModelIsReady(fe->server, model, -1, &ready);
   if (core != NULL && TRITONSERVER_ErrorCode(core) == TRITONSERVER_ERROR_NOT_FOUND) {
@@ -353,29 +373,26 @@ void handle_model_trace_setting(http_request *r) {
     ready = false;
   }
   if (core != NULL) {
-    http_reply_core_error(r, core);
-    return;
+    *status = http_status_from_code(TRITONSERVER_ErrorCode(core));
+    char *message = errfmt("%s", TRITONSERVER_ErrorMessage(core));
+    TRITONSERVER_ErrorDelete(core);
+    return message;
   }
   if (!ready) {
-    char *message = errfmt("Request for unknown model : %s", model);
-    http_reply_error(r, MHD_HTTP_BAD_REQUEST, message);
-    free(message);
-    return;
+    *status = MHD_HTTP_BAD_REQUEST;
+    return errfmt("Request for unknown model : %s", model);
   }
-  json_object *body = NULL;
-  bool post = strcmp(r->method, "POST") == 0;
-  if (post && !handlers_body_object(r, &body)) return;
   pthread_mutex_lock(&fe->lock);
   trace_model_settings *own = trace_model_find(fe, model);
   trace_settings view;
   trace_merged(fe, own, &view);
   char *err = NULL;
-  unsigned status = MHD_HTTP_BAD_REQUEST;
-  if (post && body != NULL) {
+  *status = MHD_HTTP_BAD_REQUEST;
+  if (update != NULL) {
     trace_settings next = view;
     unsigned specified = own ? own->specified : 0;
-    json_object_object_foreach(body, key, v) {
-      if (err == NULL) err = apply_trace_key(key, v, &next, &status);
+    json_object_object_foreach(update, key, v) {
+      if (err == NULL) err = apply_trace_key(key, v, &next, status);
       if (err == NULL)
         specified = v ? specified | trace_key_bit(key) : specified & ~trace_key_bit(key);
     }
@@ -384,7 +401,7 @@ void handle_model_trace_setting(http_request *r) {
         if (fe->model_traces[i].model[0] == '\0') own = &fe->model_traces[i];
       if (own == NULL || strlen(model) >= sizeof(own->model)) {
         own = NULL;
-        status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        *status = MHD_HTTP_SERVICE_UNAVAILABLE;
         err = errfmt("no room for trace settings of model '%s': %d models already have their "
                      "own", model, TRACE_MODEL_SLOTS);
       } else {
@@ -398,10 +415,19 @@ void handle_model_trace_setting(http_request *r) {
     }
     trace_merged(fe, own != NULL && own->model[0] != '\0' ? own : NULL, &view);
   }
+  if (err == NULL) write_trace_settings(fe, &view, out);
+  pthread_mutex_unlock(&fe->lock);
+  return err;
+}
+
+/* GET/POST /v2/models/<m>/trace/setting. */
+void handle_model_trace_setting(http_request *r) {
+  json_object *body = NULL;
+  if (strcmp(r->method, "POST") == 0 && !handlers_body_object(r, &body)) return;
   strbuf b;
   strbuf_init(&b);
-  if (err == NULL) write_trace_settings(fe, &view, &b);
-  pthread_mutex_unlock(&fe->lock);
+  unsigned status = MHD_HTTP_OK;
+  char *err = frontend_model_trace_settings(r->fe, r->route.model, body, &b, &status);
   json_object_put(body);
   if (err != NULL) {
     strbuf_free(&b);

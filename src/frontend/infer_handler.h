@@ -27,7 +27,7 @@ void infer_release_from_http(http_request *r);
  * connections). Results that arrive later are dropped. */
 void infer_abandon_all(frontend *fe);
 
-/* Create / delete the response allocator shared by all inference calls. */
-TRITONSERVER_Error *infer_allocator_new(TRITONSERVER_ResponseAllocator **allocator);
+
+
 
 #endif

@@ -10,6 +10,9 @@
 #include "cli.h"
 #include "errfmt.h"
 #include "frontend.h"
+#ifdef TORCHD_WITH_GRPC
+#include "grpc_server.h"
+#endif
 #include "http_server.h"
 #include "infer_handler.h"
 #include "metrics_server.h"
@@ -210,8 +213,10 @@ int main(int argc, char **argv) {
     cli_options_free(&cli);
     return 0;
   }
+#ifndef TORCHD_WITH_GRPC
   if (cli.allow_grpc)
     fprintf(stderr, "warning: --allow-grpc: this torchd build serves HTTP only\n");
+#endif
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -240,6 +245,9 @@ int main(int argc, char **argv) {
   if (err != NULL) return fail("setting up the HTTP frontend", err);
 
   struct MHD_Daemon *http = NULL, *metrics = NULL;
+#ifdef TORCHD_WITH_GRPC
+  grpc_frontend *grpc = NULL;
+#endif
   char *start_error = NULL;
   /* Metrics first: once HTTP answers, both services are up. */
   if (cli.allow_metrics) {
@@ -251,6 +259,17 @@ int main(int argc, char **argv) {
     free(line);
   }
 
+#ifdef TORCHD_WITH_GRPC
+  /* gRPC before HTTP: once HTTP answers, every service is up (clients and tests wait
+   * for HTTP readiness). */
+  if (cli.allow_grpc) {
+    grpc = grpc_frontend_start(&fe, &start_error);
+    if (grpc == NULL) goto startup_failed;
+    char *line = errfmt("Started GRPCInferenceService at %s:%d", cli.grpc_address, cli.grpc_port);
+    log_info(__FILE__, __LINE__, line);
+    free(line);
+  }
+#endif
   if (cli.allow_http) {
     http = http_server_start(&fe, cli.http_address, cli.http_port,
                              (unsigned)cli.http_thread_count, &start_error);
@@ -285,6 +304,9 @@ int main(int argc, char **argv) {
       nanosleep(&pause, NULL);
     }
   }
+#ifdef TORCHD_WITH_GRPC
+  grpc_frontend_stop(grpc, 1000); /* open streams get a second, then are cancelled */
+#endif
   if (http) MHD_stop_daemon(http);
   if (metrics) MHD_stop_daemon(metrics);
   err = TRITONSERVER_ServerStop(server);
@@ -305,7 +327,11 @@ int main(int argc, char **argv) {
 startup_failed:
   fprintf(stderr, "error: %s\n", start_error);
   free(start_error);
+#ifdef TORCHD_WITH_GRPC
+  grpc_frontend_stop(grpc, 0);
+#endif
   if (http) MHD_stop_daemon(http);
+  if (metrics) MHD_stop_daemon(metrics);
   TRITONSERVER_ServerDelete(server);
   cli_options_free(&cli);
   return 1;

@@ -34,13 +34,18 @@ class Server:
         self.metrics_port = free_port()
         while self.metrics_port == self.http_port:
             self.metrics_port = free_port()
+        self.grpc_port = free_port()
+        while self.grpc_port in (self.http_port, self.metrics_port):
+            self.grpc_port = free_port()
+        self.grpc_url = f"127.0.0.1:{self.grpc_port}"
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.metrics_url = f"http://127.0.0.1:{self.metrics_port}/metrics"
         if isinstance(repositories, (str, os.PathLike)):
             repositories = [repositories]
         cmd = [TORCHD_BIN] + [f"--model-repository={r}" for r in repositories]
         cmd += [f"--http-port={self.http_port}", f"--metrics-port={self.metrics_port}",
-                "--http-address=127.0.0.1", "--http-thread-count=4"] + list(args)
+                "--http-address=127.0.0.1", "--http-thread-count=4",
+                f"--grpc-port={self.grpc_port}", "--grpc-address=127.0.0.1"] + list(args)
         self.log_path = log_path
         self.log = open(log_path, "wb") if log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)

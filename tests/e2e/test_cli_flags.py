@@ -48,8 +48,22 @@ FLAGS = [
     ["--http-header-forward-pattern=^x-.*"], ["--http-thread-count=2"],
     ["--http-restricted-api=model-repository:admin-key=secret"],
     ["--http-max-input-size=1048576"],
-    # GRPC: torchd has no gRPC endpoint yet; these two are accepted
+    # gRPC
     ["--allow-grpc=false"], ["--grpc-port={port}"],
+    ["--grpc-address=127.0.0.1"], ["--reuse-grpc-port=true"],
+    ["--grpc-header-forward-pattern=^x-.*"], ["--grpc-infer-allocation-pool-size=8"],
+    ["--grpc-max-response-pool-size=8"],
+    ["--grpc-use-ssl=false"], ["--grpc-use-ssl-mutual=false"],
+    ["--grpc-server-cert={tmp}/cert.pem"], ["--grpc-server-key={tmp}/key.pem"],
+    ["--grpc-root-cert={tmp}/root.pem"],
+    ["--grpc-infer-response-compression-level=low"],
+    ["--grpc-keepalive-time=7200000"], ["--grpc-keepalive-timeout=20000"],
+    ["--grpc-keepalive-permit-without-calls=false"],
+    ["--grpc-http2-max-pings-without-data=2"],
+    ["--grpc-http2-min-recv-ping-interval-without-data=300000"],
+    ["--grpc-http2-max-ping-strikes=2"], ["--grpc-max-connection-age=60000"],
+    ["--grpc-max-connection-age-grace=1000"],
+    ["--grpc-restricted-protocol=model-repository:admin-key=secret"],
     # SageMaker and Vertex AI endpoints: accepted, not served
     ["--allow-sagemaker=false"], ["--sagemaker-port={port}"],
     ["--sagemaker-safe-port-range=8000-8099"], ["--sagemaker-thread-count=2"],
@@ -86,30 +100,10 @@ FLAGS = [
     ["--close-batches-early=true"],
 ]
 
-# Flags of other issues: the gRPC endpoint, GPU memory and metrics, the response cache.
-# torchd refuses them today ("unknown flag"); each is expected to fail here until its
-# issue lands (non-strict xfail: an implementation shows as XPASS, then move it up).
-ELSEWHERE = {
-    "gRPC endpoint": [
-        ["--grpc-address=127.0.0.1"], ["--reuse-grpc-port=true"],
-        ["--grpc-header-forward-pattern=^x-.*"], ["--grpc-infer-allocation-pool-size=8"],
-        ["--grpc-use-ssl=false"], ["--grpc-use-ssl-mutual=false"],
-        ["--grpc-server-cert={tmp}/cert.pem"], ["--grpc-server-key={tmp}/key.pem"],
-        ["--grpc-root-cert={tmp}/root.pem"], ["--grpc-infer-response-compression-level=low"],
-        ["--grpc-keepalive-time=7200000"], ["--grpc-keepalive-timeout=20000"],
-        ["--grpc-keepalive-permit-without-calls=false"],
-        ["--grpc-http2-max-pings-without-data=2"],
-        ["--grpc-http2-min-recv-ping-interval-without-data=300000"],
-        ["--grpc-http2-max-ping-strikes=2"], ["--grpc-max-connection-age=60000"],
-        ["--grpc-max-connection-age-grace=1000"],
-        ["--grpc-restricted-protocol=model-repository:admin-key=secret"],
-    ],
-}
-
 TORCHD_ONLY = {"--allow-client-shm", "--inline-execution-max-us", "--close-batches-early",
                "--help"}
 # On every command line start_and_probe runs (so the servers do not collide).
-ALWAYS = {"--http-port", "--metrics-port", "--http-address"}
+ALWAYS = {"--http-port", "--metrics-port", "--grpc-port", "--http-address"}
 
 
 def flag_name(arg):
@@ -135,8 +129,9 @@ def start_and_probe(args, repo, tmp):
     fill = {"repo": repo, "tmp": tmp, "model": "m", "port": str(spare),
             "backends": os.path.join(os.path.dirname(TORCHD_BIN), "backends")}
     args = [a.format(**fill) for a in args]
+    grpc_port = free_port()
     cmd = [TORCHD_BIN, f"--http-port={http_port}", f"--metrics-port={metrics_port}",
-           "--http-address=127.0.0.1"] + args
+           f"--grpc-port={grpc_port}", "--http-address=127.0.0.1"] + args
     if not any(a.startswith(("--model-store=", "--model-repository=")) for a in args):
         cmd.append(f"--model-repository={repo}")
     started = time.monotonic()
@@ -182,24 +177,13 @@ def test_every_tritonserver_flag_starts(flag_repo, tmp_path):
     assert slowest < 5, slowest
 
 
-@pytest.mark.parametrize("args", [pytest.param(args, id=args[0].split("=")[0],
-                                               marks=pytest.mark.xfail(reason=f"{issue}: not "
-                                                                       "implemented yet",
-                                                                       strict=False))
-                                  for issue, cases in ELSEWHERE.items() for args in cases])
-def test_flags_of_other_issues(flag_repo, tmp_path, args):
-    live, rc, out = start_and_probe(args, flag_repo, str(tmp_path))
-    assert live is not None, out[-400:]
-
-
 def test_help_names_every_flag():
     out = subprocess.run([TORCHD_BIN, "--help"], capture_output=True, text=True, timeout=10)
     assert out.returncode == 0
     named = set(re.findall(r"--[a-z][a-z0-9-]*", out.stdout)) - {"--flag"}  # "--flag=value"
     ours = {flag_name(a) for args in FLAGS for a in args} | ALWAYS
     assert ours <= named, sorted(ours - named)
-    documented = ours | {flag_name(a) for cases in ELSEWHERE.values() for args in cases
-                         for a in args}
+    documented = ours
     # Whatever --help names is a tritonserver flag (or one of torchd's own few).
     assert named - documented <= TORCHD_ONLY, sorted(named - documented - TORCHD_ONLY)
 
@@ -259,7 +243,7 @@ def listen(port, reuse, repo):
     http_port = port
     cmd = [TORCHD_BIN, f"--model-repository={repo}", f"--http-port={http_port}",
            f"--metrics-port={free_port()}", "--http-address=127.0.0.1",
-           f"--reuse-http-port={'true' if reuse else 'false'}"]
+           "--allow-grpc=false", f"--reuse-http-port={'true' if reuse else 'false'}"]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 

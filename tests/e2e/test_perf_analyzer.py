@@ -1,5 +1,5 @@
 """NVIDIA's perf_analyzer — the real binary from PyPI's perf-analyzer wheel, made to run on
-Debian 12 by tools/perf_analyzer — drives a real torchd over HTTP (gRPC is not served yet).
+Debian 12 by tools/perf_analyzer — drives a real torchd over HTTP (gRPC: test_perf_analyzer_grpc.py).
 
 Each run is short (300 ms measurement windows) and asserts that perf_analyzer exits 0,
 reports no error, and prints a throughput above zero for every concurrency — never a
