@@ -190,6 +190,21 @@ static void unary_done(grpc_tag *tag, bool ok) {
   free(r);
 }
 
+/* The status message as a slice, cut to fit clients' default 8 KiB metadata limit (an
+ * error that names a 10,000-character model name would otherwise reach the client as
+ * RESOURCE_EXHAUSTED instead of the error); a cut never splits a UTF-8 character. */
+enum { MAX_STATUS_MESSAGE = 4096 };
+static grpc_slice status_message_slice(const char *message) {
+  size_t length = strlen(message);
+  if (length <= MAX_STATUS_MESSAGE) return grpc_slice_from_copied_string(message);
+  size_t cut = MAX_STATUS_MESSAGE - 3;
+  while (cut > 0 && ((unsigned char)message[cut] & 0xC0) == 0x80) --cut;
+  grpc_slice slice = grpc_slice_malloc(cut + 3);
+  memcpy(GRPC_SLICE_START_PTR(slice), message, cut);
+  memcpy(GRPC_SLICE_START_PTR(slice) + cut, "...", 3);
+  return slice;
+}
+
 void grpc_unary_finish(unary_call *c, const ProtobufCMessage *response,
                        grpc_status_code status, const char *message) {
   unary_reply *r = (unary_reply *)c;
@@ -209,7 +224,7 @@ void grpc_unary_finish(unary_call *c, const ProtobufCMessage *response,
     ops[n].data.send_message.send_message = r->send;
     ++n;
   }
-  c->status_details = grpc_slice_from_copied_string(status == GRPC_STATUS_OK ? "" : message);
+  c->status_details = status_message_slice(status == GRPC_STATUS_OK || !message ? "" : message);
   ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
   ops[n].data.send_status_from_server.status = status;
   ops[n].data.send_status_from_server.status_details = &c->status_details;
