@@ -60,7 +60,7 @@ def run_point(args, model, concurrency, port):
     return {"model": model, "concurrency": concurrency,
             "infer_per_sec": float(row["Inferences/Second"]),
             "p50_us": int(row["p50 latency"]), "p90_us": int(row["p90 latency"]),
-            "p99_us": int(row["p99 latency"]), "avg_us": int(row["Avg latency"]),
+            "p99_us": int(row["p99 latency"]),
             "server_queue_us": int(row["Server Queue"]),
             "server_compute_infer_us": int(row["Server Compute Infer"])}
 
@@ -85,7 +85,7 @@ def main():
     server = subprocess.Popen(
         ["taskset", "-c", args.server_cores, args.torchd, f"--model-repository={args.repo}",
          f"--http-port={args.port}", f"--metrics-port={args.port + 2}",
-         "--http-address=127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
+         "--http-address=127.0.0.1", "--allow-grpc=false"], stdout=log, stderr=subprocess.STDOUT)
     points = []
     try:
         wait_ready(f"http://127.0.0.1:{args.port}", server)
