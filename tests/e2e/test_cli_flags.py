@@ -123,13 +123,12 @@ def flag_repo(tmp_path_factory):
 def start_and_probe(args, repo, tmp):
     """Start torchd with `args` (placeholders filled), wait for /v2/health/live, stop it.
     Returns (seconds to live or None, exit code, output)."""
-    http_port, metrics_port, spare = free_port(), free_port(), free_port()
-    while len({http_port, metrics_port, spare}) < 3:
-        metrics_port, spare = free_port(), free_port()
+    http_port, metrics_port, spare, grpc_port = (free_port() for _ in range(4))
+    while len({http_port, metrics_port, spare, grpc_port}) < 4:
+        metrics_port, spare, grpc_port = free_port(), free_port(), free_port()
     fill = {"repo": repo, "tmp": tmp, "model": "m", "port": str(spare),
             "backends": os.path.join(os.path.dirname(TORCHD_BIN), "backends")}
     args = [a.format(**fill) for a in args]
-    grpc_port = free_port()
     cmd = [TORCHD_BIN, f"--http-port={http_port}", f"--metrics-port={metrics_port}",
            f"--grpc-port={grpc_port}", "--http-address=127.0.0.1"] + args
     if not any(a.startswith(("--model-store=", "--model-repository=")) for a in args):
