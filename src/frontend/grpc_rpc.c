@@ -43,23 +43,10 @@ static bool parse_version(unary_call *c, const char *text, int64_t *version) {
   return true;
 }
 
-/* Reply with the core message's JSON as `descriptor`, wrapped as {wrap_key: json} when
- * wrap_key is set. Deletes `message`. */
-static void reply_json_message(unary_call *c, TRITONSERVER_Message *message,
-                               const ProtobufCMessageDescriptor *descriptor,
-                               const char *wrap_key) {
-  const char *base = NULL;
-  size_t size = 0;
-  TRITONSERVER_Error *err = TRITONSERVER_MessageSerializeToJson(message, &base, &size);
-  if (err != NULL) {
-    TRITONSERVER_MessageDelete(message);
-    grpc_unary_fail(c, err);
-    return;
-  }
-  json_tokener *tok = json_tokener_new();
-  json_object *json = json_tokener_parse_ex(tok, base, (int)size);
-  json_tokener_free(tok);
-  TRITONSERVER_MessageDelete(message);
+/* Reply with `json` (owned; NULL answers INTERNAL) as `descriptor`, wrapped as
+ * {wrap_key: json} when wrap_key is set. */
+static void reply_json(unary_call *c, json_object *json,
+                       const ProtobufCMessageDescriptor *descriptor, const char *wrap_key) {
   if (wrap_key != NULL && json != NULL) {
     json_object *outer = json_object_new_object();
     json_object_object_add(outer, wrap_key, json);
@@ -75,6 +62,25 @@ static void reply_json_message(unary_call *c, TRITONSERVER_Message *message,
   }
   grpc_unary_finish(c, response, GRPC_STATUS_OK, NULL);
   protobuf_c_message_free_unpacked(response, NULL);
+}
+
+/* Reply with the core message's JSON as `descriptor` (reply_json). Deletes `message`. */
+static void reply_json_message(unary_call *c, TRITONSERVER_Message *message,
+                               const ProtobufCMessageDescriptor *descriptor,
+                               const char *wrap_key) {
+  const char *base = NULL;
+  size_t size = 0;
+  TRITONSERVER_Error *err = TRITONSERVER_MessageSerializeToJson(message, &base, &size);
+  if (err != NULL) {
+    TRITONSERVER_MessageDelete(message);
+    grpc_unary_fail(c, err);
+    return;
+  }
+  json_tokener *tok = json_tokener_new();
+  json_object *json = json_tokener_parse_ex(tok, base, (int)size);
+  json_tokener_free(tok);
+  TRITONSERVER_MessageDelete(message);
+  reply_json(c, json, descriptor, wrap_key);
 }
 
 void rpc_server_live(unary_call *c, const ProtobufCMessage *request) {
@@ -304,18 +310,7 @@ static void shm_status(unary_call *c, const char *name,
       json_object_object_add(regions, json_object_get_string(key), json_object_get(entry));
   }
   json_object_put(list);
-  json_object *outer = json_object_new_object();
-  json_object_object_add(outer, "regions", regions);
-  char *error = NULL;
-  ProtobufCMessage *response = grpc_json_to_message(descriptor, outer, &error);
-  json_object_put(outer);
-  if (response == NULL) {
-    grpc_unary_finish(c, NULL, GRPC_STATUS_INTERNAL, error);
-    free(error);
-    return;
-  }
-  grpc_unary_finish(c, response, GRPC_STATUS_OK, NULL);
-  protobuf_c_message_free_unpacked(response, NULL);
+  reply_json(c, regions, descriptor, "regions");
 }
 
 void rpc_system_shm_status(unary_call *c, const ProtobufCMessage *request) {
@@ -458,19 +453,7 @@ void rpc_trace_setting(unary_call *c, const ProtobufCMessage *request) {
     json_object_object_add(map, key, entry);
   }
   json_object_put(settings);
-  json_object *outer = json_object_new_object();
-  json_object_object_add(outer, "settings", map);
-  char *error = NULL;
-  ProtobufCMessage *response =
-      grpc_json_to_message(&inference__trace_setting_response__descriptor, outer, &error);
-  json_object_put(outer);
-  if (response == NULL) {
-    grpc_unary_finish(c, NULL, GRPC_STATUS_INTERNAL, error);
-    free(error);
-    return;
-  }
-  grpc_unary_finish(c, response, GRPC_STATUS_OK, NULL);
-  protobuf_c_message_free_unpacked(response, NULL);
+  reply_json(c, map, &inference__trace_setting_response__descriptor, "settings");
 }
 
 void rpc_log_settings(unary_call *c, const ProtobufCMessage *request) {
@@ -524,17 +507,5 @@ void rpc_log_settings(unary_call *c, const ProtobufCMessage *request) {
     json_object_object_add(map, key, entry);
   }
   json_object_put(settings);
-  json_object *outer = json_object_new_object();
-  json_object_object_add(outer, "settings", map);
-  char *error = NULL;
-  ProtobufCMessage *response =
-      grpc_json_to_message(&inference__log_settings_response__descriptor, outer, &error);
-  json_object_put(outer);
-  if (response == NULL) {
-    grpc_unary_finish(c, NULL, GRPC_STATUS_INTERNAL, error);
-    free(error);
-    return;
-  }
-  grpc_unary_finish(c, response, GRPC_STATUS_OK, NULL);
-  protobuf_c_message_free_unpacked(response, NULL);
+  reply_json(c, map, &inference__log_settings_response__descriptor, "settings");
 }
